@@ -1,0 +1,37 @@
+"""t2j: translate PyTorch to JAX and prove each translation equivalent.
+
+Public names are imported lazily so that `import t2j` (and the CLI) starts fast and does not pull in torch or
+jax until a function that needs them is called.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "Settings": "t2j.settings",
+    "Verification": "t2j.verify.report",
+    "Tolerances": "t2j.verify.report",
+    "verify": "t2j.verify.api",
+    "verify_files": "t2j.verify.api",
+    "port_weights": "t2j.verify.port",
+    "save_weights": "t2j.verify.port",
+    "PortError": "t2j.verify.port",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 't2j' has no attribute '{name}'")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPORTS))
+
+
+__all__ = sorted(_EXPORTS)

@@ -1,0 +1,29 @@
+"""One configuration object passed down the pipeline (no globals)."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    """Configuration for translation, verification and the LLM backends."""
+
+    # verification
+    rtol: float = 2e-5
+    atol: float = 1e-5
+    float64: bool = False
+    timeout_s: float = 300.0
+    memory_limit_mb: int = 8192
+    timing_runs: int = 7
+    collect_ir: bool = True
+    seed: int = 0
+
+    # LLM
+    base_url: str | None = Field(default_factory=lambda: os.environ.get("OPENAI_BASE_URL"))
+    api_key: str | None = Field(default_factory=lambda: os.environ.get("OPENAI_API_KEY"))
+    model: str | None = Field(default_factory=lambda: os.environ.get("T2J_MODEL"))
+    max_repairs: int = 3
+    augmentation_tokens: int = 2000
+    cache_dir: str | None = None
