@@ -1,0 +1,119 @@
+"""The verifier's report: what was checked, how far off each tensor was, speed and IR."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Tolerances(BaseModel):
+    """A tensor passes when max|jax - torch| <= atol + rtol * max|torch| (norm-wise, so that large
+    reductions, whose fp32 reordering error grows with the magnitude of the result, are scaled sensibly)."""
+
+    rtol: float = 2e-5
+    atol: float = 1e-5
+
+    def limit(self, ref_scale: float) -> float:
+        return self.atol + self.rtol * ref_scale
+
+
+class TensorCheck(BaseModel):
+    """One compared tensor (an output, a gradient, a running statistic)."""
+
+    name: str
+    shape: list[int] = Field(default_factory=list)
+    dtype: str = ""
+    max_abs_err: float = 0.0
+    max_rel_err: float = 0.0
+    limit: float = 0.0
+    ok: bool = True
+    problem: str | None = None  # shape/dtype/structure mismatch, NaN, missing
+
+
+class Check(BaseModel):
+    """One kind of check: forward_eval, forward_train, running_stats, backward."""
+
+    name: str
+    ok: bool
+    tensors: list[TensorCheck] = Field(default_factory=list)
+    skipped: str | None = None  # why the check did not apply
+
+    @property
+    def max_abs_err(self) -> float:
+        return max((t.max_abs_err for t in self.tensors), default=0.0)
+
+
+class PortedTensor(BaseModel):
+    torch_key: str
+    jax_path: str
+    transform: str
+    shape: list[int]
+
+
+class Timing(BaseModel):
+    torch_eager_s: float | None = None
+    jax_jit_s: float | None = None
+    compile_s: float | None = None
+
+    @property
+    def speed_ratio(self) -> float | None:
+        """torch eager time / jitted JAX time: above 1 means JAX is faster."""
+        if not self.torch_eager_s or not self.jax_jit_s:
+            return None
+        return self.torch_eager_s / self.jax_jit_s
+
+
+class IR(BaseModel):
+    """Intermediate representations of one jitted computation."""
+
+    jaxpr: str = ""
+    hlo: str = ""  # real HLO text: starts with "HloModule"
+    stablehlo: str = ""
+    op_counts: dict[str, dict[str, int]] = Field(default_factory=dict)  # {"jaxpr"|"hlo"|"stablehlo": {op: n}}
+
+
+class Verification(BaseModel):
+    """The verdict on one translation. `ok` is True only if every applicable check passed under jit."""
+
+    ok: bool
+    entry: str = "Model"
+    error: str | None = None  # why the run failed before comparison (with the tail of stderr)
+    failed_stage: str | None = None  # "input", "torch", "jax", "compare"
+    checks: list[Check] = Field(default_factory=list)
+    ported: list[PortedTensor] = Field(default_factory=list)
+    tolerances: Tolerances = Field(default_factory=Tolerances)
+    float64: bool = False
+    timing: Timing = Field(default_factory=Timing)
+    ir_forward: IR | None = None
+    ir_backward: IR | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    @property
+    def forward_ok(self) -> bool:
+        forward = [c for c in self.checks if c.name.startswith("forward") or c.name == "running_stats"]
+        return bool(forward) and all(c.ok for c in forward)
+
+    @property
+    def backward_ok(self) -> bool:
+        backward = self.check("backward")
+        return backward is not None and backward.ok
+
+    @property
+    def speed_ratio(self) -> float | None:
+        return self.timing.speed_ratio
+
+    def summary(self) -> str:
+        """One line for people: verdict, worst errors, speed."""
+        if self.error:
+            return f"NOT VERIFIED ({self.failed_stage}): {self.error.strip().splitlines()[-1] if self.error.strip() else ''}"
+        parts = []
+        for c in self.checks:
+            if c.skipped:
+                parts.append(f"{c.name}: skipped ({c.skipped})")
+            else:
+                parts.append(f"{c.name}: {'ok' if c.ok else 'FAIL'} (max abs err {c.max_abs_err:.2e})")
+        ratio = self.speed_ratio
+        speed = f"; jit vs torch eager: {ratio:.2f}x" if ratio else ""
+        return ("VERIFIED" if self.ok else "NOT VERIFIED") + ": " + ", ".join(parts) + speed

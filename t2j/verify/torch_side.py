@@ -1,0 +1,163 @@
+"""The PyTorch reference side: build the module, run forward (eval and train) and backward, time eager mode."""
+
+from __future__ import annotations
+
+import copy
+import statistics
+import time
+from typing import Any
+
+import numpy as np
+
+from t2j.settings import Settings
+from t2j.verify.bundle import Bundle
+from t2j.verify.compare import flatten, is_float
+
+
+def cotangent(path: str, shape: tuple[int, ...], dtype, seed: int) -> np.ndarray:
+    """The fixed random cotangent `c` for one output: gradients are those of sum(output * c)."""
+    path_seed = sum(ord(ch) * (i + 1) for i, ch in enumerate(path))
+    rng = np.random.default_rng([seed, 7919, path_seed])
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def _to_numpy(value) -> np.ndarray:
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy().copy()
+    return np.asarray(value)
+
+
+def encode_values(bundle: Bundle, prefix: str, values: list[Any]) -> list[dict]:
+    """Record call arguments: tensors as arrays, the rest as JSON values (they stay static under jit)."""
+    import torch
+
+    described = []
+    for index, value in enumerate(values):
+        if isinstance(value, torch.Tensor):
+            bundle.arrays[f"{prefix}/{index}"] = _to_numpy(value)
+            described.append({"kind": "array"})
+        elif isinstance(value, np.ndarray):
+            bundle.arrays[f"{prefix}/{index}"] = value
+            described.append({"kind": "array"})
+        elif value is None or isinstance(value, (bool, int, float, str, list, tuple, dict)):
+            described.append({"kind": "value", "value": value})
+        else:
+            raise TypeError(
+                f"argument {index} of type {type(value).__name__} cannot be passed to the JAX side; "
+                "use tensors, numbers, strings, or lists of them"
+            )
+    return described
+
+
+def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bundle:
+    """Run the reference. `entry` is an nn.Module class or instance, or a plain function."""
+    import torch
+
+    torch.manual_seed(settings.seed)
+    is_module_class = isinstance(entry, type) and issubclass(entry, torch.nn.Module)
+    model = entry(*init_inputs) if is_module_class else entry
+    is_module = isinstance(model, torch.nn.Module)
+    bundle = Bundle()
+    bundle.meta["kind"] = "module" if is_module else "function"
+    bundle.meta["init_inputs"] = encode_values(bundle, "init", list(init_inputs))
+
+    if settings.float64:
+        if is_module:
+            model = model.double()
+        inputs = [x.double() if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs]
+    bundle.meta["inputs"] = encode_values(bundle, "input", list(inputs))
+
+    if is_module:
+        from t2j.verify.port import torch_state
+
+        model.eval()
+        state = torch_state(model)
+        bundle.put_group("state", state.arrays)
+        bundle.meta["module_types"] = state.module_types
+        bundle.meta["parameter_keys"] = sorted(state.parameter_keys)
+        bundle.meta["persistent_keys"] = sorted(state.persistent_keys or [])
+        initial_model = copy.deepcopy(model)
+
+    # forward (eval) + backward of sum(output * c)
+    leaves = [
+        x.detach().clone().requires_grad_(True) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
+        for x in inputs
+    ]
+    output = model(*leaves)
+    flat = [(p, v) for p, v in flatten(output) if v is not None]
+    bundle.put_group("out_eval", {p: _to_numpy(v) for p, v in flat})
+    loss = None
+    for path, value in flat:
+        if isinstance(value, torch.Tensor) and value.is_floating_point():
+            c = cotangent(path, tuple(value.shape), _to_numpy(value).dtype, settings.seed)
+            bundle.arrays[f"cot/{path}"] = c
+            term = (value * torch.from_numpy(c)).sum()
+            loss = term if loss is None else loss + term
+    differentiable = loss is not None and loss.requires_grad
+    bundle.meta["differentiable"] = differentiable
+    if differentiable:
+        loss.backward()
+    for index, x in enumerate(leaves):
+        if isinstance(x, torch.Tensor) and x.is_floating_point():
+            grad = x.grad if x.grad is not None else torch.zeros_like(x)
+            bundle.arrays[f"grad_input/{index}"] = _to_numpy(grad)
+    if is_module:
+        for name, param in model.named_parameters():
+            grad = param.grad if param.grad is not None else torch.zeros_like(param)
+            bundle.arrays[f"grad_param/{name}"] = _to_numpy(grad)
+
+    bundle.meta["torch_eager_s"] = _time_eager(model, inputs, settings.timing_runs)
+    if is_module:
+        _train_mode(initial_model, inputs, bundle, settings)
+    return bundle
+
+
+def _time_eager(model, inputs, runs: int) -> float:
+    import torch
+
+    with torch.no_grad():
+        for _ in range(2):
+            model(*inputs)
+        times = []
+        for _ in range(max(runs, 1)):
+            start = time.perf_counter()
+            model(*inputs)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _train_mode(initial_model, inputs, bundle: Bundle, settings: Settings) -> None:
+    """One training-mode call from the initial state: outputs and the buffers it updated (BatchNorm stats).
+
+    Skipped, with the reason recorded, when the module is random in training mode (dropout) or behaves the
+    same in both modes.
+    """
+    import torch
+
+    def call(seed):
+        model = copy.deepcopy(initial_model).train()
+        torch.manual_seed(seed)
+        with torch.no_grad():
+            out = model(*inputs)
+        return model, {p: _to_numpy(v) for p, v in flatten(out) if v is not None}
+
+    model_a, out_a = call(settings.seed + 1)
+    _, out_b = call(settings.seed + 2)
+    if any(not np.array_equal(out_a[p], out_b[p], equal_nan=True) for p in out_a):
+        bundle.meta["train_skipped"] = "random layers (dropout) make training-mode outputs random"
+        return
+    before = dict(initial_model.named_buffers())
+    changed = {
+        name: _to_numpy(buf)
+        for name, buf in model_a.named_buffers()
+        if name in before and is_float(_to_numpy(buf)) and not torch.equal(before[name], buf)
+    }
+    eval_out = bundle.group("out_eval")
+    same_output = all(p in eval_out and np.array_equal(eval_out[p], out_a[p], equal_nan=True) for p in out_a)
+    if same_output and not changed:
+        bundle.meta["train_skipped"] = "no training-mode behaviour"
+        return
+    bundle.put_group("out_train", out_a)
+    bundle.put_group("state_train", changed)
