@@ -25,35 +25,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Translate PyTorch to JAX (Flax NNX + optax) and prove each translation equivalent."""
+
+
 for _module in COMMAND_MODULES:
     import_module(_module).register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
-    """Print a one-line error for the user and exit with `code`."""
-    typer.echo(f"t2j: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; bad input becomes a one-line message and exit code 2 (usage errors too, via click)."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="t2j")
     except BadInput as exc:
         print(f"t2j: error: {exc}", file=sys.stderr)
         return 2
-    except typer.Exit as exc:
-        return exc.exit_code
-    except SystemExit as exc:  # raised by click for --help and similar
-        return int(exc.code or 0)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        raise
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 

@@ -23,7 +23,7 @@ from t2j.verify.bundle import Bundle
 from t2j.verify.compare import compare_arrays, compare_trees
 from t2j.verify.port import apply_steps
 from t2j.verify.report import IR, Check, PortedTensor, Timing, Tolerances, Verification
-from t2j.verify.sandbox import run_sandboxed
+from t2j.verify.sandbox import run_side
 
 _ENTRY_DIRECTIVE = re.compile(r"^#\s*t2j:\s*entry\s*=\s*([A-Za-z_]\w*)", re.MULTILINE)
 FLOAT64_TOLERANCES = Tolerances(rtol=1e-10, atol=1e-12)
@@ -228,8 +228,8 @@ def _verify_in_sandbox(ref: Path, out: Path, jax_source: str, entry: str, settin
             include={"rtol", "atol", "float64", "timing_runs", "collect_ir", "seed"})}
         (workdir / "job.json").write_text(json.dumps(job))
         for side in ("torch", "jax"):
-            result = run_sandboxed(["-m", "t2j.verify.runner", side, str(workdir)], workdir,
-                                   settings.timeout_s, settings.memory_limit_mb)
+            result = run_side(side, workdir, settings.timeout_s, settings.memory_limit_mb,
+                              warm=settings.warm_sandbox)
             if result.timed_out:
                 return _failed(side, f"timed out after {settings.timeout_s:g} s (killed)\n{result.tail()}",
                                entry, settings)

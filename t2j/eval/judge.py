@@ -1,0 +1,189 @@
+"""LLM-judge metrics (CodeTrans with and without reference, FixCost, Comparison) with validated JSON replies.
+
+Each metric renders a template from `prompts/` (`judge_codetrans.md`, `judge_fixcost.md`,
+`judge_comparison.md`, `judge_codetrans_ref.md`, system prompt `judge_system.md`; `string.Template`
+placeholders such as `$torch_code`, `$jax_code`, `$reference`, `$jax_a`, `$jax_b`), asks the judge through a
+`Chat` callable, and validates the JSON reply with a pydantic model. A malformed reply is retried once, with the validation error
+shown to the judge; a second malformed reply is recorded as `invalid`, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from string import Template
+
+from pydantic import BaseModel, ValidationError
+
+from t2j._resources import data_dir
+from t2j.eval.judge_models import ComparisonReply, CodeTransReply, FixCostReply, JudgeOutcome
+
+_FENCED_JSON = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
+
+
+class ChatResult(BaseModel):
+    """One judge reply with its usage."""
+
+    text: str
+    tokens: int = 0
+    cost: float | None = None
+
+
+# messages (OpenAI chat format) -> reply; raising means the judge could not be reached
+Chat = Callable[[list[dict[str, str]]], ChatResult]
+
+
+def load_template(name: str, prompts_dir: str | Path | None = None) -> str:
+    folder = Path(prompts_dir) if prompts_dir else data_dir("prompts")
+    path = folder / f"{name}.md"
+    if not path.is_file():
+        raise FileNotFoundError(f"judge template '{path}' is missing; restore it from the t2j repository")
+    return path.read_text(encoding="utf-8")
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    """Fill `$name` placeholders; an unknown placeholder is an error that names it."""
+    try:
+        return Template(template).substitute(values)
+    except KeyError as exc:
+        raise KeyError(
+            f"judge template uses ${exc.args[0]}, which the evaluator does not provide "
+            f"(it provides: {', '.join('$' + k for k in sorted(values))})"
+        ) from None
+
+
+def extract_json(text: str) -> object:
+    """The JSON object in a reply: the whole text, a ```json fence, or the outermost {...} span."""
+    stripped = text.strip()
+    candidates = [stripped]
+    candidates += [m.group(1) for m in _FENCED_JSON.finditer(text)]
+    start, end = text.find("{"), text.rfind("}")
+    if start != -1 and end > start:
+        candidates.append(text[start : end + 1])
+    last_error: Exception | None = None
+    for candidate in candidates:
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError as exc:
+            last_error = exc
+    raise ValueError(f"no JSON object in the reply ({last_error})")
+
+
+def ask_structured(
+    chat: Chat, system: str, prompt: str, schema: type[BaseModel], retries: int = 1
+) -> tuple[BaseModel | None, JudgeOutcome]:
+    """Ask `prompt`, validate the reply against `schema`; retry `retries` times on a malformed reply.
+
+    Returns (parsed reply or None, outcome with status ok / invalid / error, attempts, tokens, cost)."""
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
+    outcome = JudgeOutcome(status="invalid", tokens=0)
+    cost: float | None = None
+    for attempt in range(retries + 1):
+        try:
+            reply = chat(messages)
+        except Exception as exc:  # the client already retried transport errors; record, do not crash
+            outcome.status = "error"
+            outcome.reason = f"judge call failed: {type(exc).__name__}: {exc}"
+            outcome.attempts = attempt + 1
+            outcome.cost = cost
+            return None, outcome
+        outcome.attempts = attempt + 1
+        outcome.tokens += reply.tokens
+        if reply.cost is not None:
+            cost = (cost or 0.0) + reply.cost
+        outcome.cost = cost
+        try:
+            parsed = schema.model_validate(extract_json(reply.text))
+        except (ValueError, ValidationError) as exc:
+            problem = _describe(exc)
+            outcome.raw = reply.text[:2000]
+            outcome.reason = f"malformed judge reply: {problem}"
+            messages = messages + [
+                {"role": "assistant", "content": reply.text},
+                {
+                    "role": "user",
+                    "content": "Your reply was not valid: "
+                    + problem
+                    + ". Reply again with only one JSON object with the fields "
+                    + ", ".join(schema.model_fields)
+                    + ".",
+                },
+            ]
+            continue
+        outcome.status = "ok"
+        outcome.raw = None
+        outcome.reason = getattr(parsed, "reason", None) or None
+        return parsed, outcome
+    return None, outcome
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):  # (a ValueError too: test it first)
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
+    return str(exc).splitlines()[0]
+
+
+class Judge:
+    """The judge metrics over one `Chat`, with templates read once from `prompts_dir` (default: shipped)."""
+
+    def __init__(self, chat: Chat, prompts_dir: str | Path | None = None):
+        self.chat = chat
+        self.prompts_dir = prompts_dir
+        self._templates: dict[str, str] = {}
+
+    def template(self, name: str) -> str:
+        if name not in self._templates:
+            self._templates[name] = load_template(name, self.prompts_dir)
+        return self._templates[name]
+
+    def _ask(self, template: str, values: dict[str, str], schema: type[BaseModel]):
+        try:
+            system = self.template("judge_system").strip()
+            prompt = render(self.template(template), values)
+        except (FileNotFoundError, KeyError) as exc:
+            return None, JudgeOutcome(status="error", reason=str(exc).strip("'\""))
+        return ask_structured(self.chat, system, prompt, schema)
+
+    def codetrans(self, torch_code: str, jax_code: str, reference: str | None = None) -> JudgeOutcome:
+        """CodeTrans 0-4; with `reference`, the reference solution is shown to the judge."""
+        values = {"torch_code": torch_code.strip(), "jax_code": jax_code.strip()}
+        if reference is not None:
+            values["reference"] = reference.strip()
+        template = "judge_codetrans_ref" if reference is not None else "judge_codetrans"
+        parsed, outcome = self._ask(template, values, CodeTransReply)
+        if parsed is not None:
+            outcome.value = float(parsed.score)
+        return outcome
+
+    def fixcost(self, torch_code: str, jax_code: str) -> JudgeOutcome:
+        """FixCost 0 (nothing to fix) to 4 (rewrite)."""
+        values = {"torch_code": torch_code.strip(), "jax_code": jax_code.strip()}
+        parsed, outcome = self._ask("judge_fixcost", values, FixCostReply)
+        if parsed is not None:
+            outcome.value = float(parsed.score)
+        return outcome
+
+    def comparison(self, torch_code: str, jax_code: str, opponent: str, key: str) -> JudgeOutcome:
+        """Pairwise: +1 when `jax_code` is better than `opponent`, 0 tie, -1 worse. `key` fixes the order."""
+        first = candidate_first(key)
+        a, b = (jax_code, opponent) if first else (opponent, jax_code)
+        values = {"torch_code": torch_code.strip(), "jax_a": a.strip(), "jax_b": b.strip()}
+        parsed, outcome = self._ask("judge_comparison", values, ComparisonReply)
+        if parsed is not None:
+            if parsed.better == "tie":
+                outcome.value = 0.0
+            else:
+                outcome.value = 1.0 if parsed.better == ("A" if first else "B") else -1.0
+        return outcome
+
+
+def candidate_first(key: str) -> bool:
+    """A fixed, balanced order for the pairwise prompt (position bias averages out over a benchmark)."""
+    return hashlib.sha256(key.encode()).digest()[0] % 2 == 0
+
+
+def unavailable(reason: str) -> JudgeOutcome:
+    return JudgeOutcome(status="unavailable", reason=reason)

@@ -1,0 +1,103 @@
+"""Prove a fix-store entry: the buggy JAX fails the way `error` says, the fixed JAX verifies against the torch file."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from pydantic import BaseModel
+
+from t2j.fixes.entry import ExceptionError, FixEntry, MismatchError
+from t2j.settings import Settings
+
+Verifier = Callable[..., object]  # verify_sources(torch_code, jax_code, entry=..., settings=...) -> Verification
+
+
+class EntryCheck(BaseModel):
+    """The outcome of checking one entry."""
+
+    id: str
+    ok: bool
+    buggy_ok: bool  # the buggy code failed as the entry says
+    fixed_ok: bool  # the fixed code verified
+    rewrite_ok: bool | None = None  # the mechanical rewrite (if any) turns buggy into verified code
+    problems: list[str] = []
+
+    def summary(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.id}" + (f": {'; '.join(self.problems)}" if self.problems else "")
+
+
+def failing_checks(verification) -> list[str]:
+    """Names of the verifier checks that ran and failed."""
+    return [c.name for c in verification.checks if not c.ok and not c.skipped]
+
+
+def error_text(verification) -> str:
+    """Everything the verifier said about a failure, for matching exception types and messages."""
+    parts = [verification.error or ""]
+    for check in verification.checks:
+        for tensor in check.tensors:
+            if tensor.problem:
+                parts.append(f"{check.name}: {tensor.name}: {tensor.problem}")
+    return "\n".join(p for p in parts if p)
+
+
+def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, str]:
+    """Whether `verification` fails the way `spec` says; the second item explains a non-match."""
+    if verification.ok:
+        return False, "the buggy code verified (it is not a bug under this verifier)"
+    if isinstance(spec, ExceptionError):
+        text = error_text(verification)
+        if not verification.error:
+            return False, f"expected {spec.describe()}, but the code ran; failing checks: {failing_checks(verification)}"
+        if not re.search(rf"\b{re.escape(spec.type)}\b", text):
+            last = text.strip().splitlines()[-1] if text.strip() else ""
+            return False, f"expected exception {spec.type}, got: {last[:300]}"
+        if spec.message and not re.search(spec.message, text):
+            last = text.strip().splitlines()[-1] if text.strip() else ""
+            return False, f"exception {spec.type} message does not match /{spec.message}/: {last[:300]}"
+        return True, ""
+    if verification.error:
+        last = verification.error.strip().splitlines()[-1] if verification.error.strip() else ""
+        return False, f"expected a {spec.check} mismatch, but the run failed ({verification.failed_stage}): {last[:300]}"
+    failing = failing_checks(verification)
+    if spec.check not in failing:
+        return False, f"expected check {spec.check} to fail; failing checks: {failing}"
+    return True, ""
+
+
+def _default_verifier() -> Verifier:
+    from t2j.verify.api import verify_sources
+
+    return verify_sources
+
+
+def check_entry(entry: FixEntry, settings: Settings | None = None, verifier: Verifier | None = None,
+                check_rewrite: bool = True) -> EntryCheck:
+    """Run the buggy and fixed code of `entry` through the verifier (two sandboxed runs, three with a rewrite)."""
+    run = verifier or _default_verifier()
+    problems: list[str] = []
+    buggy = run(entry.torch, entry.buggy_jax, entry=entry.entry, settings=settings)
+    buggy_ok, why = matches(entry.error, buggy)
+    if not buggy_ok:
+        problems.append(f"buggy: {why}")
+    fixed = run(entry.torch, entry.fixed_jax, entry=entry.entry, settings=settings)
+    fixed_ok = bool(fixed.ok)
+    if not fixed_ok:
+        problems.append(f"fixed: {fixed.summary()[:400]}")
+    rewrite_ok = None
+    if check_rewrite and entry.rewrite is not None:
+        rewritten = entry.rewrite.apply(entry.buggy_jax)
+        if rewritten is None:
+            rewrite_ok = False
+            problems.append("rewrite: pattern does not occur in buggy_jax")
+        elif rewritten.strip() == entry.fixed_jax.strip():
+            rewrite_ok = fixed_ok
+        else:
+            result = run(entry.torch, rewritten, entry=entry.entry, settings=settings)
+            rewrite_ok = bool(result.ok)
+            if not rewrite_ok:
+                problems.append(f"rewrite: rewritten code does not verify: {result.summary()[:300]}")
+    ok = buggy_ok and fixed_ok and rewrite_ok is not False
+    return EntryCheck(id=entry.id, ok=ok, buggy_ok=buggy_ok, fixed_ok=fixed_ok, rewrite_ok=rewrite_ok,
+                      problems=problems)

@@ -1,0 +1,90 @@
+"""`t2j verify REF.py OUT.py`: prove (or refute) that a JAX translation matches its PyTorch reference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from t2j.errors import BadInput
+
+
+def render(verification) -> str:
+    """A short human report: the verdict, each check's worst tensor, speed and IR sizes."""
+    lines = [verification.summary()]
+    if verification.error:
+        lines.append(verification.error.rstrip())
+        return "\n".join(lines)
+    for check in verification.checks:
+        if check.skipped:
+            continue
+        for tensor in check.tensors:
+            if not tensor.ok:
+                detail = tensor.problem or f"max abs err {tensor.max_abs_err:.3e} > limit {tensor.limit:.3e}"
+                lines.append(f"  {check.name}: {tensor.name}: {detail}")
+    t = verification.timing
+    if t.torch_eager_s and t.jax_jit_s:
+        lines.append(f"  time: torch eager {t.torch_eager_s * 1e3:.3f} ms, jax jit {t.jax_jit_s * 1e3:.3f} ms, "
+                     f"compile {t.compile_s:.2f} s")
+    if verification.ported:
+        lines.append(f"  ported {len(verification.ported)} tensors")
+    for note in verification.notes:
+        lines.append(f"  note: {note}")
+    if verification.ir_forward and verification.ir_forward.op_counts.get("hlo"):
+        ops = sum(verification.ir_forward.op_counts["hlo"].values())
+        lines.append(f"  IR: forward HLO {ops} ops")
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("verify")
+    def verify_command(
+        ref: Path = typer.Argument(..., help="PyTorch reference file (defines the entry, get_inputs(), get_init_inputs())"),
+        out: Path = typer.Argument(..., help="JAX translation file"),
+        entry: Optional[str] = typer.Option(None, "--entry", help="name of the module class or function (default Model)"),
+        rtol: Optional[float] = typer.Option(None, "--rtol", help="relative tolerance (norm-wise)"),
+        atol: Optional[float] = typer.Option(None, "--atol", help="absolute tolerance"),
+        float64: bool = typer.Option(False, "--float64", help="compare in double precision (jax_enable_x64)"),
+        timeout: float = typer.Option(300.0, "--timeout", help="seconds allowed for each side"),
+        as_json: bool = typer.Option(False, "--json", help="print the full report as JSON"),
+        save_weights: Optional[Path] = typer.Option(None, "--save-weights",
+                                                   help="also write the ported JAX weights to this .safetensors file"),
+    ):
+        """Verify OUT against REF: outputs and gradients under jax.jit. Exit 0 equivalent, 1 not, 2 bad input."""
+        from t2j.settings import Settings
+        from t2j.verify.api import parse_source, read_source, verify_files
+
+        settings = Settings(float64=float64, timeout_s=timeout)
+        if rtol is not None:
+            settings.rtol = rtol
+        if atol is not None:
+            settings.atol = atol
+        parse_source(read_source(out, "translation"), f"translation '{out}'")
+        if save_weights is not None and save_weights.suffix != ".safetensors":
+            raise BadInput(f"--save-weights needs a .safetensors path, got '{save_weights}'")
+        result = verify_files(ref, out, entry=entry, settings=settings)
+        if save_weights is not None and result.ok:
+            _save_ported_weights(ref, out, result.entry, save_weights)
+            result.notes.append(f"weights saved to {save_weights}")
+        typer.echo(result.model_dump_json(indent=2) if as_json else render(result))
+        raise typer.Exit(0 if result.ok else 1)
+
+
+def _save_ported_weights(ref: Path, out: Path, entry: str, target: Path) -> None:
+    """Port the reference's initial weights into the translation and write them as safetensors."""
+    import torch
+    from flax import nnx
+
+    from t2j.verify.port import port_weights, save_weights
+    from t2j.verify.runner import load_module
+
+    torch.manual_seed(0)
+    reference = load_module(str(ref), "t2j_reference_export")
+    translation = load_module(str(out), "t2j_translation_export")
+    init = list(reference.get_init_inputs()) if hasattr(reference, "get_init_inputs") else []
+    torch_model = getattr(reference, entry)(*init)
+    jax_model = getattr(translation, entry)(*init, rngs=nnx.Rngs(0))
+    port_weights(torch_model, jax_model)
+    save_weights(jax_model, target)
