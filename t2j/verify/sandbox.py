@@ -78,22 +78,25 @@ def jax_cache_dir() -> str | None:
     return os.path.join(base, "t2j", "jax-compilation-cache")
 
 
-def _limit_memory(megabytes: int):
-    def apply():
-        import resource
-
-        if megabytes > 0:
-            limit = megabytes * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
+# Runs first in the child: cap its memory, then run the requested module as __main__. Doing this in the child
+# (not with preexec_fn) keeps the parent, which may have live JAX threads, from running Python code after fork.
+_BOOTSTRAP = (
+    "import resource, runpy, sys\n"
+    "limit = int(sys.argv[1]) * 1024 * 1024\n"
+    "if limit > 0: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+    "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
+    "sys.argv = sys.argv[3:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
 
 
 def run_sandboxed(args: list[str], workdir: Path, timeout_s: float, memory_limit_mb: int) -> SandboxResult:
-    """Run `python args...` in `workdir`; a hang is killed (whole process group) and reported, never raised."""
+    """Run `python -m module args...` in `workdir` (args[0] == "-m"); a hang is killed (whole process group)
+    and reported, never raised."""
+    if args[0] != "-m":
+        raise ValueError("run_sandboxed runs a module: args must start with '-m'")
     process = subprocess.Popen(
-        [sys.executable, *args],
+        [sys.executable, "-c", _BOOTSTRAP, str(memory_limit_mb), "-m", *args[1:]],
         cwd=workdir,
         env=scrubbed_env(workdir),
         stdin=subprocess.DEVNULL,
@@ -102,7 +105,6 @@ def run_sandboxed(args: list[str], workdir: Path, timeout_s: float, memory_limit
         text=True,
         errors="replace",
         start_new_session=True,
-        preexec_fn=_limit_memory(memory_limit_mb),
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
