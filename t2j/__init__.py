@@ -13,15 +13,17 @@ _EXPORTS = {
     "Settings": "t2j.settings",
     "Verification": "t2j.verify.report",
     "Tolerances": "t2j.verify.report",
-    "verify": "t2j.verify.api",
     "verify_files": "t2j.verify.api",
     "port_weights": "t2j.verify.port",
     "save_weights": "t2j.verify.port",
     "PortError": "t2j.verify.port",
+    "evaluate": "t2j.eval.api",
 }
 
 
 def __getattr__(name: str):
+    if name == "verify":  # the subpackage is callable (see t2j/_callable_module.py)
+        return import_module("t2j.verify")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 't2j' has no attribute '{name}'")
@@ -34,4 +36,4 @@ def __dir__():
     return sorted(list(globals()) + list(_EXPORTS))
 
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "verify"])

@@ -15,6 +15,7 @@ from t2j.errors import BadInput
 # Modules that define `register(app: typer.Typer)`; add one line per command group.
 COMMAND_MODULES = [
     "t2j.verify.cli",
+    "t2j.eval.cli",
 ]
 
 app = typer.Typer(

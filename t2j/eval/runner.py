@@ -1,0 +1,273 @@
+"""Run an evaluation: for each problem and configuration, translate, verify, score, judge and record.
+
+Records are appended to DIR/results.jsonl one by one; a pair already there is not run again (resume).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from t2j.errors import BadInput
+from t2j.eval.bench import Problem
+from t2j.eval.codebleu_metric import codebleu_score
+from t2j.eval.configs import EvalConfig
+from t2j.eval.judge import Chat, Judge, unavailable
+from t2j.eval.results import EvalRecord, append_result, load_results
+from t2j.settings import Settings
+
+TRANSLATIONS_DIR = "translations"
+
+
+class EvalOptions(BaseModel):
+    """What to measure besides execution."""
+
+    judge: bool = True
+    compare_to: str = "reference"  # opponent of the pairwise judge: "reference" or a configuration name
+    prompts_dir: str | None = None  # judge templates (default: the shipped prompts/)
+
+
+class EvalRun(BaseModel):
+    """The outcome of one `t2j eval` invocation."""
+
+    records: list[EvalRecord] = Field(default_factory=list)  # every record in DIR/results.jsonl
+    new: int = 0  # pairs evaluated by this invocation
+    resumed: int = 0  # pairs found finished and skipped
+    notes: list[str] = Field(default_factory=list)  # skipped configurations, unavailable metrics
+
+
+def llm_configured(settings: Settings) -> bool:
+    """An LLM is configured when a model is named and there is somewhere to send it (server or key)."""
+    return bool(settings.model and (settings.base_url or settings.api_key))
+
+
+def translation_path(out_dir: str | Path, problem: str, config: str) -> Path:
+    return Path(out_dir) / TRANSLATIONS_DIR / problem / f"{config.replace('+', '_')}.py"
+
+
+def run_eval(
+    problems: list[Problem],
+    configs: list[EvalConfig],
+    out_dir: str | Path,
+    settings: Settings,
+    options: EvalOptions | None = None,
+    chat: Chat | None = None,
+    log: Callable[[str], None] = lambda line: None,
+) -> EvalRun:
+    """Evaluate every (problem, configuration) pair not yet in DIR/results.jsonl.
+
+    `chat` is the judge's LLM (None: judge metrics are recorded as unavailable). Configurations that need an
+    LLM are skipped with a note when `settings` names none.
+    """
+    options = options or EvalOptions()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    existing, warnings = load_results(out)
+    run = EvalRun(notes=list(warnings))
+    done = {r.key for r in existing}
+
+    runnable = []
+    for config in configs:
+        if config.needs_llm and not llm_configured(settings):
+            run.notes.append(
+                f"configuration '{config.name}' skipped: it needs an LLM and none is configured "
+                "(set --base-url/--model/--api-key or OPENAI_BASE_URL, OPENAI_API_KEY, T2J_MODEL)"
+            )
+            continue
+        runnable.append(config)
+    # the pairwise opponent configuration runs first, so that its translations exist when others are judged
+    runnable.sort(key=lambda c: c.name != options.compare_to)
+
+    judge = Judge(chat, options.prompts_dir) if (chat is not None and options.judge) else None
+    if judge is None:
+        run.notes.append("judge metrics unavailable: " + _judge_absence(options, settings))
+
+    pairs = [(p, c) for c in runnable for p in problems if not (c.backend == "reference" and p.jax_ref is None)]
+    if any(c.backend == "reference" for c in runnable):
+        missing = [p.name for p in problems if p.jax_ref is None]
+        if missing:
+            run.notes.append(f"configuration 'reference' skips {len(missing)} problem(s) without jax_ref.py: "
+                             + ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""))
+    total = len(pairs)
+    for index, (problem, config) in enumerate(pairs, start=1):
+        if (problem.name, config.name) in done:
+            run.resumed += 1
+            continue
+        started = time.perf_counter()
+        record = evaluate_pair(problem, config, out, settings, options, judge)
+        append_result(out, record)
+        existing.append(record)
+        run.new += 1
+        verdict = "VERIFIED" if record.verified else f"not verified ({record.failed_stage or 'compare'})"
+        extra = f", codebleu {record.codebleu:.3f}" if record.codebleu is not None else ""
+        log(f"[{index}/{total}] {config.name} {problem.name}: {verdict}{extra} "
+            f"({time.perf_counter() - started:.1f} s)")
+    run.records, _ = load_results(out)
+    return run
+
+
+def _judge_absence(options: EvalOptions, settings: Settings) -> str:
+    if not options.judge:
+        return "disabled with --no-judge"
+    return "no LLM configured for the judge (set --judge-model with --base-url/--api-key, or T2J_MODEL)"
+
+
+def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Settings, options: EvalOptions,
+                  judge: Judge | None) -> EvalRecord:
+    """Translate, verify, score and judge one problem under one configuration. Never raises for a bad
+    translation or a failing judge: the record carries the error."""
+    record = EvalRecord(problem=problem.name, config=config.name, backend=config.backend,
+                        verified=False, forward_ok=False, backward_ok=False)
+    code, verification = None, None
+    started = time.perf_counter()
+    try:
+        code, translation = produce(problem, config, settings)
+    except BadInput as exc:
+        record.error = f"translation: {exc}"
+        translation = None
+    except Exception as exc:  # a crash of a translator is a result to record, not a reason to stop the run
+        record.error = f"translation crashed: {type(exc).__name__}: {exc}"
+        translation = None
+    record.translate_s = time.perf_counter() - started
+    if translation is not None:
+        _copy_counts(record, translation)
+        verification = getattr(translation, "verification", None)
+
+    if code is not None:
+        path = translation_path(out, problem.name, config.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+        record.code_path = str(path.relative_to(out))
+
+        if verification is None:
+            from t2j.verify.api import verify_sources
+
+            started = time.perf_counter()
+            try:
+                verification = verify_sources(problem.torch_code, code, entry=problem.entry, settings=settings)
+            except BadInput as exc:
+                record.error = f"verification: {exc}"
+            record.verify_s = time.perf_counter() - started
+    if verification is not None:
+        record.verified = bool(verification.ok)
+        record.forward_ok = verification.forward_ok
+        record.backward_ok = verification.backward_ok
+        record.failed_stage = verification.failed_stage
+        record.verify_summary = verification.summary()[:500]
+        record.speed_ratio = verification.speed_ratio
+        record.torch_eager_s = verification.timing.torch_eager_s
+        record.jax_jit_s = verification.timing.jax_jit_s
+
+    if code is not None and problem.jax_ref is not None:
+        scores = codebleu_score(code, problem.jax_ref)
+        record.codebleu = scores.codebleu
+        record.codebleu_parts = scores.model_dump(exclude={"codebleu"})
+
+    _judge(record, problem, config, code, out, options, judge)
+    return record
+
+
+def produce(problem: Problem, config: EvalConfig, settings: Settings):
+    """The code a configuration produces for a problem, and the Translation it came with (None for the
+    reference configuration)."""
+    if config.backend == "reference":
+        if problem.jax_ref is None:
+            raise BadInput("the problem has no jax_ref.py")
+        return problem.jax_ref, None
+    from t2j.translate import translate
+
+    config_settings = settings if config.augment else settings.model_copy(update={"augmentation_tokens": 0})
+    kwargs = {"backend": config.backend, "settings": config_settings}
+    accepted = inspect.signature(translate).parameters
+    if "entry" in accepted:
+        kwargs["entry"] = problem.entry
+    for flag in ("use_fixes", "augment"):  # however the translator names "retrieved fixes on/off"
+        if flag in accepted:
+            kwargs[flag] = config.augment
+    translation = translate(problem.torch_code, **kwargs)
+    return translation.code, translation
+
+
+def _copy_counts(record: EvalRecord, translation) -> None:
+    rounds = getattr(translation, "rounds", None) or []
+    record.rounds = len(rounds)
+    record.diagnostics = len(getattr(translation, "diagnostics", None) or [])
+    tokens = getattr(translation, "tokens", 0)
+    record.tokens = _total_tokens(tokens)
+    cost = getattr(translation, "cost", None)
+    if cost is None and tokens is not None and not isinstance(tokens, (int, float)):
+        cost = getattr(tokens, "cost", None) if not isinstance(tokens, dict) else tokens.get("cost")
+    record.cost = float(cost) if cost is not None else None
+
+
+def _total_tokens(tokens) -> int:
+    if tokens is None:
+        return 0
+    if isinstance(tokens, (int, float)):
+        return int(tokens)
+    if isinstance(tokens, dict):
+        if "total" in tokens or "total_tokens" in tokens:
+            return int(tokens.get("total", tokens.get("total_tokens")) or 0)
+        return int(sum(v for k, v in tokens.items() if k in ("prompt", "completion", "prompt_tokens",
+                                                             "completion_tokens")))
+    for name in ("total", "total_tokens"):
+        value = getattr(tokens, name, None)
+        if value is not None:
+            return int(value)
+    return int((getattr(tokens, "prompt", 0) or getattr(tokens, "prompt_tokens", 0) or 0)
+               + (getattr(tokens, "completion", 0) or getattr(tokens, "completion_tokens", 0) or 0))
+
+
+METRICS = ("codetrans_noref", "codetrans_ref", "fixcost", "comparison")
+
+
+def _judge(record: EvalRecord, problem: Problem, config: EvalConfig, code: str | None, out: Path,
+           options: EvalOptions, judge: Judge | None) -> None:
+    if judge is None:
+        reason = "disabled with --no-judge" if not options.judge else "no LLM configured for the judge"
+        record.judge = {m: unavailable(reason) for m in METRICS}
+        return
+    if code is None:
+        record.judge = {m: unavailable("no translation to judge") for m in METRICS}
+        return
+    outcomes = {"codetrans_noref": judge.codetrans(problem.torch_code, code)}
+    outcomes["codetrans_ref"] = (
+        judge.codetrans(problem.torch_code, code, reference=problem.jax_ref)
+        if problem.jax_ref is not None else unavailable("the problem has no jax_ref.py")
+    )
+    outcomes["fixcost"] = judge.fixcost(problem.torch_code, code)
+    opponent, opponent_name = _opponent(problem, config, out, options)
+    record.comparison_opponent = opponent_name
+    if opponent is None:
+        outcomes["comparison"] = unavailable(opponent_name or "no opponent")
+        record.comparison_opponent = None
+    else:
+        outcomes["comparison"] = judge.comparison(problem.torch_code, code, opponent,
+                                                  key=f"{problem.name}|{config.name}|{opponent_name}")
+    record.judge = outcomes
+    record.codetrans_noref = outcomes["codetrans_noref"].value
+    record.codetrans_ref = outcomes["codetrans_ref"].value
+    record.fixcost = outcomes["fixcost"].value
+    record.comparison = outcomes["comparison"].value
+    record.judge_tokens = sum(o.tokens for o in outcomes.values())
+    costs = [o.cost for o in outcomes.values() if o.cost is not None]
+    record.judge_cost = sum(costs) if costs else None
+
+
+def _opponent(problem: Problem, config: EvalConfig, out: Path, options: EvalOptions) -> tuple[str | None, str]:
+    """(opponent code, its name) or (None, why there is none)."""
+    target = options.compare_to
+    if target == config.name or (target == "reference" and config.backend == "reference"):
+        return None, f"the translation is its own opponent ('{target}')"
+    if target == "reference":
+        if problem.jax_ref is None:
+            return None, "the problem has no jax_ref.py to compare with"
+        return problem.jax_ref, "reference"
+    path = translation_path(out, problem.name, target)
+    if not path.is_file():
+        return None, f"configuration '{target}' produced no translation of this problem"
+    return path.read_text(encoding="utf-8"), target
