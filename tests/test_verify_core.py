@@ -316,3 +316,35 @@ def test_cli_exit_codes_and_json(tmp_path):
         assert message in run.stderr and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     run = _cli("verify", ref, good, "--entry", "Nope")
     assert run.returncode == 2 and "defines no 'Nope'" in run.stderr
+
+
+def test_top_level_verify_and_port_errors_name_the_key():
+    import torch
+    from flax import nnx
+
+    import t2j.verify.api  # noqa: F401  (binds the subpackage to t2j.verify: it must stay callable)
+    from t2j import PortError, port_weights, verify as top_level_verify
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(16, 32)
+
+        def forward(self, x):
+            return self.fc1(x)
+
+    class Renamed(nnx.Module):
+        def __init__(self, *, rngs):
+            self.fc_1 = nnx.Linear(16, 32, rngs=rngs)
+
+        def __call__(self, x):
+            return self.fc_1(x)
+
+    with pytest.raises(PortError) as error:
+        port_weights(Net(), Renamed(rngs=nnx.Rngs(0)))
+    message = str(error.value)
+    assert "torch tensor 'fc1.weight' (shape 32x16)" in message and "'fc_1.kernel' (16x32)" in message
+    assert "JAX variable 'fc_1.bias' (shape 32)" in message
+
+    report = top_level_verify(Net(), Renamed(rngs=nnx.Rngs(0)), inputs=[torch.randn(2, 16)])
+    assert not report.ok and report.failed_stage == "jax" and "fc1.weight" in report.error

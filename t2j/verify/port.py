@@ -298,23 +298,17 @@ def port_state(state: TorchState, nnx_module, float64: bool = False) -> PortResu
             errors.append(_unmatched_torch(key, array, prefix, jax_vars))
         elif mapping != "done":
             mappings.append(mapping)
+    assigned = {m.jax_path for m in mappings}
+    for path in (p for p in jax_vars if p not in assigned):
+        shape = tuple(jax_vars[path].get_value().shape)
+        near = _nearest(path, shape, {k: a.shape for k, a in state.arrays.items() if k not in claimed})
+        hint = f"; nearest torch key '{near}' ({_shape_text(state.arrays[near].shape)})" if near else ""
+        errors.append(
+            f"port_weights: JAX variable '{path}' (shape {_shape_text(shape)}) has no torch counterpart{hint}. "
+            "Keep attribute names identical to the PyTorch module."
+        )
     if errors:
         raise PortError("\n".join(errors))
-
-    assigned = {m.jax_path for m in mappings}
-    missing = [path for path in jax_vars if path not in assigned]
-    if missing:
-        torch_keys = list(state.arrays)
-        lines = []
-        for path in missing:
-            shape = "x".join(map(str, jax_vars[path].get_value().shape)) or "scalar"
-            near = difflib.get_close_matches(path, torch_keys, n=1, cutoff=0.0)
-            hint = f"; nearest torch key '{near[0]}'" if near else ""
-            lines.append(
-                f"port_weights: JAX variable '{path}' (shape {shape}) has no torch counterpart{hint}. "
-                "Keep attribute names identical to the PyTorch module."
-            )
-        raise PortError("\n".join(lines))
 
     for m in mappings:
         if m.jax_path in jax_vars:
@@ -332,13 +326,27 @@ def _as_jax(array: np.ndarray, like_dtype, float64: bool):
     return jnp.asarray(array)
 
 
+def _shape_text(shape) -> str:
+    return "x".join(map(str, shape)) or "scalar"
+
+
+def _nearest(name: str, shape: tuple[int, ...], candidates: dict[str, tuple[int, ...]]) -> str | None:
+    """The candidate most likely meant: same number of elements first, then the closest name."""
+    size = int(np.prod(shape))
+
+    def score(item):
+        other, other_shape = item
+        same_size = int(np.prod(other_shape)) == size
+        return (same_size, difflib.SequenceMatcher(None, name, other).ratio())
+
+    return max(candidates.items(), key=score)[0] if candidates else None
+
+
 def _unmatched_torch(key: str, array: np.ndarray, prefix: str, jax_vars: dict[str, Any]) -> str:
-    shape = "x".join(map(str, array.shape)) or "scalar"
-    candidates = list(jax_vars)
-    near = difflib.get_close_matches(key, candidates, n=1, cutoff=0.0)
+    shape = _shape_text(array.shape)
+    near = _nearest(key, array.shape, {p: tuple(v.get_value().shape) for p, v in jax_vars.items()})
     if near:
-        near_shape = "x".join(map(str, jax_vars[near[0]].get_value().shape)) or "scalar"
-        hint = f"; the JAX model has '{near[0]}' ({near_shape})"
+        hint = f"; the JAX model has '{near}' ({_shape_text(jax_vars[near].get_value().shape)})"
     else:
         hint = "; the JAX model has no variables"
     return (
