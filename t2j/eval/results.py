@@ -84,6 +84,11 @@ def append_result(out_dir: str | Path, record: EvalRecord) -> None:
     """Append one record and flush it, so that an interrupted run resumes after the last finished pair."""
     path = results_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    torn = False  # a line cut short by a killed run must not swallow the next record
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            handle.seek(-1, 2)
+            torn = handle.read(1) != b"\n"
     with path.open("a", encoding="utf-8") as handle:
-        handle.write(record.model_dump_json() + "\n")
+        handle.write(("\n" if torn else "") + record.model_dump_json() + "\n")
         handle.flush()

@@ -1,0 +1,197 @@
+"""`t2j eval`: execution metrics, CodeBLEU, resume, outputs; the judge's structured replies (scripted chat)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from t2j.cli import main
+from t2j.eval.codebleu_metric import codebleu_score
+from t2j.eval.judge import ChatResult, Judge, extract_json
+from t2j.eval.results import EvalRecord
+from t2j.eval.stats import pearson
+
+TINY = Path(__file__).parent / "data" / "eval_bench_tiny"
+
+
+@pytest.fixture(autouse=True)
+def no_llm_env(monkeypatch):
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "T2J_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def read_records(out: Path) -> list[dict]:
+    lines = (out / "results.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def assert_png(path: Path) -> None:
+    import matplotlib.image as mpimg
+
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = mpimg.imread(path)
+    assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+
+
+# --------------------------------------------------------------------------------------------- pure pieces
+
+
+def test_codebleu_is_offline_and_orders_similarity(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("codebleu tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    reference = (TINY / "01_linear_relu" / "jax_ref.py").read_text()
+    same = codebleu_score(reference, reference)
+    renamed = codebleu_score(reference.replace("fc", "dense").replace("relu", "gelu"), reference)
+    unrelated = codebleu_score("import numpy as np\nprint(np.zeros(3))\n", reference)
+    assert same.codebleu == pytest.approx(1.0)
+    assert unrelated.codebleu < renamed.codebleu < same.codebleu
+    assert 0.0 <= unrelated.syntax_match <= 1.0
+
+
+def test_pearson_point_biserial_and_undefined_cases():
+    r, n = pearson([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0])
+    assert n == 4 and r == pytest.approx(0.9899, abs=1e-3)
+    r, n = pearson([0.1, 0.2, 0.8, 0.9], [1, 1, 0, 0])
+    assert r < -0.98
+    assert pearson([0.5, 0.6, 0.7], [1, 1, 1]) == (None, 3)  # constant verdict: undefined
+    assert pearson([0.5, None, 0.7], [1, 0, 0]) == (None, 2)  # too few pairs
+    r, n = pearson([1.0, None, 0.0, 0.5], [1, 0, 0, 1])
+    assert n == 3 and r is not None
+
+
+def test_extract_json_accepts_fences_and_surrounding_text():
+    assert extract_json('{"score": 3}') == {"score": 3}
+    assert extract_json('Sure.\n```json\n{"score": 2, "reason": "x"}\n```\n') == {"score": 2, "reason": "x"}
+    assert extract_json('My verdict: {"better": "A"} done') == {"better": "A"}
+    with pytest.raises(ValueError):
+        extract_json("no json here")
+
+
+def scripted(replies: list[str], seen: list | None = None):
+    queue = list(replies)
+
+    def chat(messages):
+        if seen is not None:
+            seen.append(messages)
+        return ChatResult(text=queue.pop(0), tokens=7, cost=0.001)
+
+    return chat
+
+
+def test_judge_retries_a_malformed_reply_once_then_records_invalid():
+    seen: list = []
+    judge = Judge(scripted(["I think it is fine", '{"score": 3, "reason": "minor issue"}'], seen))
+    outcome = judge.codetrans("import torch", "import jax")
+    assert outcome.status == "ok" and outcome.value == 3.0 and outcome.attempts == 2
+    assert outcome.tokens == 14 and outcome.cost == pytest.approx(0.002)
+    # the retry shows the judge its own reply and what was wrong with it
+    assert seen[1][-2] == {"role": "assistant", "content": "I think it is fine"}
+    assert "not valid" in seen[1][-1]["content"] and "score" in seen[1][-1]["content"]
+
+    judge = Judge(scripted(['{"score": 7}', "still not json"]))
+    outcome = judge.fixcost("import torch", "import jax")
+    assert outcome.status == "invalid" and outcome.value is None and outcome.attempts == 2
+    assert outcome.raw == "still not json" and "malformed" in outcome.reason
+
+
+def test_judge_failure_to_reach_the_llm_is_recorded_not_raised():
+    def broken(messages):
+        raise ConnectionError("server down")
+
+    outcome = Judge(broken).codetrans("import torch", "import jax", reference="import jax")
+    assert outcome.status == "error" and "server down" in outcome.reason and outcome.value is None
+
+
+def test_comparison_maps_the_judges_letter_back_to_the_candidate():
+    from t2j.eval.judge import candidate_first
+
+    keys = [f"p{i}|rules|reference" for i in range(16)]
+    assert {candidate_first(k) for k in keys} == {True, False}  # both orders occur
+    for key in keys:
+        seen: list = []
+        winner = "A" if candidate_first(key) else "B"
+        outcome = Judge(scripted([json.dumps({"better": winner})], seen)).comparison(
+            "import torch", "CANDIDATE = 1", "OPPONENT = 1", key=key)
+        assert outcome.value == 1.0
+        prompt = seen[0][-1]["content"]
+        first = prompt.index("CANDIDATE") < prompt.index("OPPONENT")
+        assert first == candidate_first(key)
+    tie = Judge(scripted(['{"better": "tie"}'])).comparison("t", "a", "b", key="k")
+    assert tie.value == 0.0
+
+
+# --------------------------------------------------------------------------------------------- end to end
+
+
+def planted_bench(tmp_path: Path) -> Path:
+    """The tiny bench plus a problem whose jax_ref.py is wrong (softmax over the wrong axis)."""
+    bench = tmp_path / "bench"
+    shutil.copytree(TINY, bench)
+    bad = bench / "04_softmax_wrong_axis"
+    bad.mkdir()
+    shutil.copy(TINY / "02_softmax_scale" / "torch.py", bad / "torch.py")
+    ref = (TINY / "02_softmax_scale" / "jax_ref.py").read_text()
+    (bad / "jax_ref.py").write_text(ref.replace("axis=-1", "axis=0"))
+    return bench
+
+
+def test_eval_reference_config_records_execution_metrics_and_resumes(tmp_path):
+    bench = planted_bench(tmp_path)
+    out = tmp_path / "out"
+    assert main(["eval", str(bench), "--out", str(out), "--configs", "reference,llm"]) == 0
+
+    records = {r["problem"]: r for r in read_records(out)}
+    # 03 has no jax_ref.py: the reference configuration skips it; `llm` is skipped without an LLM
+    assert set(records) == {"01_linear_relu", "02_softmax_scale", "04_softmax_wrong_axis"}
+    for r in records.values():
+        EvalRecord.model_validate(r)
+        assert r["config"] == "reference"
+        for key in ("problem", "config", "verified", "forward_ok", "backward_ok", "codebleu", "speed_ratio",
+                    "rounds", "tokens", "cost", "error"):
+            assert key in r
+        for metric in ("codetrans_ref", "codetrans_noref", "fixcost", "comparison"):
+            assert r[metric] is None
+            assert r["judge"][metric]["status"] == "unavailable"
+    good, bad = records["02_softmax_scale"], records["04_softmax_wrong_axis"]
+    assert good["verified"] and good["forward_ok"] and good["backward_ok"] and good["codebleu"] == pytest.approx(1.0)
+    assert good["speed_ratio"] > 0
+    assert not bad["verified"] and not bad["forward_ok"] and bad["failed_stage"] is None
+    assert bad["codebleu"] == pytest.approx(1.0)  # compared with itself: CodeBLEU cannot see the bug
+
+    summary = (out / "summary.md").read_text()
+    assert "| reference | 3 | 67% |" in summary
+    assert "configuration 'llm' skipped: it needs an LLM" in summary
+    assert "judge metrics unavailable" in summary
+    assert "04_softmax_wrong_axis" in summary.split("## Failures")[1]
+    assert_png(out / "pass_rates.png")
+    assert_png(out / "speed_ratios.png")
+    assert (out / records["01_linear_relu"]["code_path"]).read_text().startswith("import jax")
+
+    # resume: nothing runs again; a pair whose line was lost (killed mid-write) runs again
+    before = (out / "results.jsonl").read_text()
+    assert main(["eval", str(bench), "--out", str(out), "--configs", "reference"]) == 0
+    assert (out / "results.jsonl").read_text() == before
+    lines = before.splitlines()
+    kept = [line for line in lines if '"01_linear_relu"' not in line]
+    (out / "results.jsonl").write_text("\n".join(kept) + '\n{"problem": "01_linear_relu", "conf')
+    assert main(["eval", str(bench), "--out", str(out), "--configs", "reference"]) == 0
+    problems = [json.loads(line)["problem"] for line in (out / "results.jsonl").read_text().splitlines()
+                if line.startswith('{"problem"') and line.endswith("}")]
+    assert sorted(problems) == ["01_linear_relu", "02_softmax_scale", "04_softmax_wrong_axis"]
+
+
+def test_eval_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["eval", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert main(["eval", str(TINY), "--out", str(out), "--configs", "rules,nonsense"]) == 2
+    assert main(["eval", str(TINY), "--out", str(out), "--problems", "99_nope"]) == 2
+    err = capsys.readouterr().err
+    assert "t2j: error: unknown configuration(s) nonsense" in err
+    assert "99_nope" in err
+    assert not out.exists()
