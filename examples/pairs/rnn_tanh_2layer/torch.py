@@ -1,0 +1,20 @@
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(5, 7, num_layers=2, batch_first=True)
+
+    def forward(self, x):
+        out, h = self.rnn(x)
+        return out, h
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(3, 6, 5)]
