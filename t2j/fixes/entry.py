@@ -52,7 +52,7 @@ class ExceptionError(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["exception"] = "exception"
-    type: str
+    type: str  # exception class name; an alternation "ValueError|TypeError" is allowed
     message: str = ""
 
     @field_validator("message")
