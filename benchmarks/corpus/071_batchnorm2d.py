@@ -1,0 +1,21 @@
+"""BatchNorm2d with default settings."""
+
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(32)
+
+    def forward(self, x):
+        return self.bn(x)
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(16, 32, 16, 16)]

@@ -1,0 +1,39 @@
+"""Train an LSTM sequence classifier with RMSprop and gradient clipping."""
+
+import torch
+import torch.nn as nn
+
+
+class LSTMClassifier(nn.Module):
+    def __init__(self, vocab=100, emb=32, hidden=64, classes=2):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, emb)
+        self.lstm = nn.LSTM(emb, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, tokens):
+        _, (h, _) = self.lstm(self.embedding(tokens))
+        return self.head(h[-1])
+
+
+def main():
+    torch.manual_seed(0)
+    tokens = torch.randint(0, 100, (128, 20))
+    labels = (tokens[:, 0] > 50).long()
+    model = LSTMClassifier()
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9)
+    criterion = nn.CrossEntropyLoss()
+    for step in range(30):
+        batch = slice((step % 4) * 32, (step % 4 + 1) * 32)
+        optimizer.zero_grad()
+        loss = criterion(model(tokens[batch]), labels[batch])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+        optimizer.step()
+        if step % 10 == 0:
+            print(f"step {step} loss {loss.item():.4f}")
+    print(f"final loss {loss.item():.4f}")
+
+
+if __name__ == "__main__":
+    main()

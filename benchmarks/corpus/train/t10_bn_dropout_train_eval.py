@@ -1,0 +1,40 @@
+"""MLP with BatchNorm1d and Dropout: model.train() for the loop, model.eval() for validation."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(32, 128)
+        self.bn1 = nn.BatchNorm1d(128, momentum=0.2)
+        self.drop = nn.Dropout(0.3)
+        self.fc2 = nn.Linear(128, 5)
+
+    def forward(self, x):
+        return self.fc2(self.drop(F.relu(self.bn1(self.fc1(x)))))
+
+
+def main():
+    torch.manual_seed(0)
+    x_train, y_train = torch.randn(256, 32), torch.randint(0, 5, (256,))
+    x_val, y_val = torch.randn(64, 32), torch.randint(0, 5, (64,))
+    model = Net()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for epoch in range(3):
+        model.train()
+        for i in range(0, 256, 32):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x_train[i : i + 32]), y_train[i : i + 32])
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            val_loss = F.cross_entropy(model(x_val), y_val).item()
+        print(f"epoch {epoch} train loss {loss.item():.4f} val loss {val_loss:.4f}")
+
+
+if __name__ == "__main__":
+    main()

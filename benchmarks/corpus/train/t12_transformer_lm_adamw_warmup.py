@@ -1,0 +1,44 @@
+"""Tiny causal transformer language model with AdamW and a LambdaLR linear warmup."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class TinyLM(nn.Module):
+    def __init__(self, vocab=64, dim=32, block=16):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, dim)
+        self.pos = nn.Embedding(block, dim)
+        layer = nn.TransformerEncoderLayer(dim, 4, dim_feedforward=64, dropout=0.0, batch_first=True)
+        self.blocks = nn.TransformerEncoder(layer, num_layers=1)
+        self.head = nn.Linear(dim, vocab)
+        self.register_buffer("mask", torch.triu(torch.full((block, block), float("-inf")), diagonal=1))
+
+    def forward(self, idx):
+        t = idx.shape[1]
+        h = self.tok(idx) + self.pos(torch.arange(t))
+        return self.head(self.blocks(h, mask=self.mask[:t, :t]))
+
+
+def main():
+    torch.manual_seed(0)
+    data = torch.randint(0, 64, (64, 17))
+    model = TinyLM()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, betas=(0.9, 0.95), weight_decay=0.1)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 5))
+    for step in range(15):
+        x, y = data[:, :-1], data[:, 1:]
+        optimizer.zero_grad()
+        logits = model(x)
+        loss = F.cross_entropy(logits.reshape(-1, 64), y.reshape(-1))
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        if step % 5 == 0:
+            print(f"step {step} loss {loss.item():.4f}")
+    print(f"final loss {loss.item():.4f}")
+
+
+if __name__ == "__main__":
+    main()

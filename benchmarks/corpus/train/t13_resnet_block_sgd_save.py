@@ -1,0 +1,54 @@
+"""Residual CNN trained with SGD; checkpoint (model + optimizer state) saved with torch.save."""
+
+import os
+import tempfile
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ResBlock(nn.Module):
+    def __init__(self, ch):
+        super().__init__()
+        self.conv1 = nn.Conv2d(ch, ch, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(ch)
+        self.conv2 = nn.Conv2d(ch, ch, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(ch)
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(x + self.bn2(self.conv2(out)))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.block = ResBlock(16)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.block(F.relu(self.stem(x)))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def main():
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 3, 16, 16), torch.randint(0, 10, (32,))
+    model = Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
+    for step in range(10):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+    path = os.path.join(tempfile.mkdtemp(), "checkpoint.pt")
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": 10}, path)
+    checkpoint = torch.load(path)
+    model.load_state_dict(checkpoint["model"])
+    print(f"final loss {loss.item():.4f} checkpoint step {checkpoint['step']}")
+
+
+if __name__ == "__main__":
+    main()
