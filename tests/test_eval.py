@@ -195,3 +195,54 @@ def test_eval_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "t2j: error: unknown configuration(s) nonsense" in err
     assert "99_nope" in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------------------------- judge over HTTP
+
+
+def test_eval_judges_through_a_local_openai_server_with_a_malformed_reply(tmp_path, monkeypatch):
+    from t2j.llm.testing import FakeOpenAIServer, Reply
+
+    monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
+    bench = planted_bench(tmp_path)
+    calls = {"fixcost_02": 0, "noref_01": 0}
+
+    def responder(request):
+        prompt = request["messages"][-1]["content"]
+        whole = "\n".join(m["content"] for m in request["messages"])
+        problem = ("04" if "axis=0" in whole else "02" if "softmax" in whole else "01")
+        if "lines_to_change" in whole:  # FixCost: problem 02 gets two malformed replies -> invalid
+            if problem == "02":
+                calls["fixcost_02"] += 1
+                return Reply.text("The translation looks fine to me.")
+            return Reply.text(json.dumps({"score": 3 if problem == "04" else 0, "lines_to_change": 1}))
+        with_ref = "Reference JAX translation" in whole
+        if problem == "01" and not with_ref and len(request["messages"]) == 2:
+            calls["noref_01"] += 1  # first attempt malformed (score out of range), the retry is fine
+            return Reply.text('{"score": 11, "reason": "too generous"}')
+        assert "not valid" not in prompt or problem == "01"
+        score = 1 if problem == "04" else 4
+        return Reply.text(f'```json\n{{"score": {score}, "reason": "{"ref" if with_ref else "noref"}"}}\n```')
+
+    with FakeOpenAIServer(responder=responder) as server:
+        code = main(["eval", str(bench), "--out", str(tmp_path / "out"), "--configs", "reference",
+                     "--base-url", server.base_url, "--model", "judge-fake", "--api-key", "k"])
+        assert code == 0
+        requests = list(server.requests)
+
+    records = {r["problem"]: r for r in read_records(tmp_path / "out")}
+    assert all(r["model"] == "judge-fake" for r in requests)
+    one, two, four = records["01_linear_relu"], records["02_softmax_scale"], records["04_softmax_wrong_axis"]
+    assert one["codetrans_noref"] == 4.0 and one["judge"]["codetrans_noref"]["attempts"] == 2
+    assert one["codetrans_ref"] == 4.0 and one["judge"]["codetrans_ref"]["reason"] == "ref"
+    assert two["fixcost"] is None and two["judge"]["fixcost"]["status"] == "invalid"
+    assert calls["fixcost_02"] == 2  # retried once, then recorded as invalid
+    assert two["codetrans_noref"] == 4.0 and two["codetrans_ref"] == 4.0
+    assert four["codetrans_noref"] == 1.0 and four["fixcost"] == 3.0 and not four["verified"]
+    for r in records.values():
+        assert r["judge_tokens"] > 0
+        assert r["comparison"] is None and r["judge"]["comparison"]["status"] == "unavailable"
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    row = next(line for line in summary.splitlines() if line.startswith("| CodeTrans (no ref) |"))
+    assert "1.00 (n=3)" in row  # scores 4, 4, 1 against verdicts 1, 1, 0: perfectly correlated
+    assert "--api-key '***'" in summary and " k " not in summary

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -50,7 +49,12 @@ def register(app: typer.Typer) -> None:
             bench, out, configs=configs, backend=backend, settings=settings, judge_model=judge_model,
             judge=not no_judge, compare_to=compare_to,
             problems=[p.strip() for p in problems.split(",") if p.strip()] if problems else None,
-            command=_command_line(sys.argv[1:]), log=log,
+            command=_command_line(bench, {
+                "--out": out, "--configs": configs, "--backend": backend, "--problems": problems,
+                "--judge-model": judge_model, "--no-judge": no_judge,
+                "--compare-to": None if compare_to == "reference" else compare_to, "--base-url": base_url,
+                "--model": model, "--api-key": api_key, "--max-repairs": max_repairs, "--timeout": timeout}),
+            log=log,
         )
         for note in run.notes:
             log(f"t2j: note: {note}")
@@ -58,20 +62,14 @@ def register(app: typer.Typer) -> None:
                    f"results: {out / 'results.jsonl'}, summary: {out / 'summary.md'}")
 
 
-def _command_line(argv: list[str]) -> str | None:
-    """The invoking command for the summary, with any API key hidden."""
-    if argv[:1] != ["eval"]:
-        return None
-    shown, hide = [], False
-    for arg in argv:
-        if hide:
-            shown.append("***")
-            hide = False
-        elif arg == "--api-key":
-            shown.append(arg)
-            hide = True
-        elif arg.startswith("--api-key="):
-            shown.append("--api-key=***")
+def _command_line(bench: Path, options: dict[str, object]) -> str:
+    """The command that reproduces this run, for the summary (an API key is shown as ***)."""
+    parts = ["t2j", "eval", str(bench)]
+    for flag, value in options.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            parts.append(flag)
         else:
-            shown.append(arg)
-    return "t2j " + " ".join(shlex.quote(a) for a in shown)
+            parts += [flag, "***" if flag == "--api-key" else str(value)]
+    return " ".join(shlex.quote(p) for p in parts)

@@ -134,7 +134,7 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
         translation = None
     record.translate_s = time.perf_counter() - started
     if translation is not None:
-        _copy_counts(record, translation)
+        _copy_counts(record, translation, settings)
         verification = getattr(translation, "verification", None)
 
     if code is not None:
@@ -192,34 +192,23 @@ def produce(problem: Problem, config: EvalConfig, settings: Settings):
     return translation.code, translation
 
 
-def _copy_counts(record: EvalRecord, translation) -> None:
-    rounds = getattr(translation, "rounds", None) or []
-    record.rounds = len(rounds)
+def _copy_counts(record: EvalRecord, translation, settings: Settings) -> None:
+    """Repair rounds, tokens and cost of a Translation (tokens: {"prompt": n, "completion": m, ...})."""
+    record.rounds = len(getattr(translation, "rounds", None) or [])
     record.diagnostics = len(getattr(translation, "diagnostics", None) or [])
-    tokens = getattr(translation, "tokens", 0)
-    record.tokens = _total_tokens(tokens)
+    tokens = getattr(translation, "tokens", None) or {}
+    prompt = int(tokens.get("prompt", tokens.get("prompt_tokens", 0)) or 0)
+    completion = int(tokens.get("completion", tokens.get("completion_tokens", 0)) or 0)
+    total = tokens.get("total", tokens.get("total_tokens"))
+    record.tokens = int(total) if total is not None else prompt + completion
     cost = getattr(translation, "cost", None)
-    if cost is None and tokens is not None and not isinstance(tokens, (int, float)):
-        cost = getattr(tokens, "cost", None) if not isinstance(tokens, dict) else tokens.get("cost")
+    if cost is None and "cost_usd" in tokens:
+        cost = tokens["cost_usd"]
+    if cost is None and record.tokens and settings.model:
+        from t2j.llm.pricing import cost_usd, load_prices
+
+        cost = cost_usd(settings.model, prompt, completion, load_prices())
     record.cost = float(cost) if cost is not None else None
-
-
-def _total_tokens(tokens) -> int:
-    if tokens is None:
-        return 0
-    if isinstance(tokens, (int, float)):
-        return int(tokens)
-    if isinstance(tokens, dict):
-        if "total" in tokens or "total_tokens" in tokens:
-            return int(tokens.get("total", tokens.get("total_tokens")) or 0)
-        return int(sum(v for k, v in tokens.items() if k in ("prompt", "completion", "prompt_tokens",
-                                                             "completion_tokens")))
-    for name in ("total", "total_tokens"):
-        value = getattr(tokens, name, None)
-        if value is not None:
-            return int(value)
-    return int((getattr(tokens, "prompt", 0) or getattr(tokens, "prompt_tokens", 0) or 0)
-               + (getattr(tokens, "completion", 0) or getattr(tokens, "completion_tokens", 0) or 0))
 
 
 METRICS = ("codetrans_noref", "codetrans_ref", "fixcost", "comparison")
