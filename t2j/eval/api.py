@@ -49,7 +49,7 @@ def evaluate(
             from t2j.eval.judge_client import judge_chat
 
             chat = judge_chat(judge_settings)
-    run = run_eval(loaded, chosen, out, settings, EvalOptions(judge=judge, compare_to=compare_to), chat=chat,
+    run = run_eval(loaded, chosen, out, settings, EvalOptions(judge=judge, compare_to=compare_to, judge_model=judge_model), chat=chat,
                    log=log)
     order = config_order(run.records, [c.name for c in chosen])
     write_report(run.records, order, out, bench=str(bench), notes=run.notes, command=command)

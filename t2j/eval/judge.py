@@ -1,10 +1,9 @@
 """LLM-judge metrics (CodeTrans with and without reference, FixCost, Comparison) with validated JSON replies.
 
-Each metric renders a template from `prompts/` (`judge_codetrans.md`, `judge_fixcost.md`,
-`judge_comparison.md`, `judge_codetrans_ref.md`, system prompt `judge_system.md`; `string.Template`
-placeholders such as `$torch_code`, `$jax_code`, `$reference`, `$jax_a`, `$jax_b`), asks the judge through a
-`Chat` callable, and validates the JSON reply with a pydantic model. A malformed reply is retried once, with the validation error
-shown to the judge; a second malformed reply is recorded as `invalid`, never raised.
+Each metric's prompt comes from `t2j.prompts.build_judge_prompt` (templates `prompts/judge_*.md`), goes to the
+judge through a `Chat` callable, and its JSON reply is validated with a pydantic model. A malformed reply is
+retried once, with the validation error shown to the judge; a second malformed reply is recorded as `invalid`,
+never raised.
 """
 
 from __future__ import annotations
@@ -13,12 +12,9 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
-from string import Template
 
 from pydantic import BaseModel, ValidationError
 
-from t2j._resources import data_dir
 from t2j.eval.judge_models import ComparisonReply, CodeTransReply, FixCostReply, JudgeOutcome
 
 _FENCED_JSON = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
@@ -34,25 +30,6 @@ class ChatResult(BaseModel):
 
 # messages (OpenAI chat format) -> reply; raising means the judge could not be reached
 Chat = Callable[[list[dict[str, str]]], ChatResult]
-
-
-def load_template(name: str, prompts_dir: str | Path | None = None) -> str:
-    folder = Path(prompts_dir) if prompts_dir else data_dir("prompts")
-    path = folder / f"{name}.md"
-    if not path.is_file():
-        raise FileNotFoundError(f"judge template '{path}' is missing; restore it from the t2j repository")
-    return path.read_text(encoding="utf-8")
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """Fill `$name` placeholders; an unknown placeholder is an error that names it."""
-    try:
-        return Template(template).substitute(values)
-    except KeyError as exc:
-        raise KeyError(
-            f"judge template uses ${exc.args[0]}, which the evaluator does not provide "
-            f"(it provides: {', '.join('$' + k for k in sorted(values))})"
-        ) from None
 
 
 def extract_json(text: str) -> object:
@@ -73,12 +50,12 @@ def extract_json(text: str) -> object:
 
 
 def ask_structured(
-    chat: Chat, system: str, prompt: str, schema: type[BaseModel], retries: int = 1
+    chat: Chat, messages: list[dict[str, str]], schema: type[BaseModel], retries: int = 1
 ) -> tuple[BaseModel | None, JudgeOutcome]:
-    """Ask `prompt`, validate the reply against `schema`; retry `retries` times on a malformed reply.
+    """Ask `messages`, validate the reply against `schema`; retry `retries` times on a malformed reply.
 
     Returns (parsed reply or None, outcome with status ok / invalid / error, attempts, tokens, cost)."""
-    messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
+    messages = list(messages)
     outcome = JudgeOutcome(status="invalid", tokens=0)
     cost: float | None = None
     for attempt in range(retries + 1):
@@ -127,33 +104,28 @@ def _describe(exc: Exception) -> str:
 
 
 class Judge:
-    """The judge metrics over one `Chat`, with templates read once from `prompts_dir` (default: shipped)."""
+    """The judge metrics over one `Chat`."""
 
-    def __init__(self, chat: Chat, prompts_dir: str | Path | None = None):
+    def __init__(self, chat: Chat, model: str | None = None):
         self.chat = chat
-        self.prompts_dir = prompts_dir
-        self._templates: dict[str, str] = {}
+        self.model = model  # for counting prompt tokens with the right encoding
 
-    def template(self, name: str) -> str:
-        if name not in self._templates:
-            self._templates[name] = load_template(name, self.prompts_dir)
-        return self._templates[name]
+    def _ask(self, kind: str, values: dict[str, str], schema: type[BaseModel]):
+        from t2j.prompts import build_judge_prompt
 
-    def _ask(self, template: str, values: dict[str, str], schema: type[BaseModel]):
         try:
-            system = self.template("judge_system").strip()
-            prompt = render(self.template(template), values)
-        except (FileNotFoundError, KeyError) as exc:
-            return None, JudgeOutcome(status="error", reason=str(exc).strip("'\""))
-        return ask_structured(self.chat, system, prompt, schema)
+            messages = build_judge_prompt(kind, model=self.model, **values).as_openai()
+        except (FileNotFoundError, ValueError) as exc:  # a missing or edited template
+            return None, JudgeOutcome(status="error", reason=str(exc))
+        return ask_structured(self.chat, messages, schema)
 
     def codetrans(self, torch_code: str, jax_code: str, reference: str | None = None) -> JudgeOutcome:
         """CodeTrans 0-4; with `reference`, the reference solution is shown to the judge."""
         values = {"torch_code": torch_code.strip(), "jax_code": jax_code.strip()}
         if reference is not None:
             values["reference"] = reference.strip()
-        template = "judge_codetrans_ref" if reference is not None else "judge_codetrans"
-        parsed, outcome = self._ask(template, values, CodeTransReply)
+        kind = "codetrans_ref" if reference is not None else "codetrans"
+        parsed, outcome = self._ask(kind, values, CodeTransReply)
         if parsed is not None:
             outcome.value = float(parsed.score)
         return outcome
@@ -161,7 +133,7 @@ class Judge:
     def fixcost(self, torch_code: str, jax_code: str) -> JudgeOutcome:
         """FixCost 0 (nothing to fix) to 4 (rewrite)."""
         values = {"torch_code": torch_code.strip(), "jax_code": jax_code.strip()}
-        parsed, outcome = self._ask("judge_fixcost", values, FixCostReply)
+        parsed, outcome = self._ask("fixcost", values, FixCostReply)
         if parsed is not None:
             outcome.value = float(parsed.score)
         return outcome
@@ -171,7 +143,7 @@ class Judge:
         first = candidate_first(key)
         a, b = (jax_code, opponent) if first else (opponent, jax_code)
         values = {"torch_code": torch_code.strip(), "jax_a": a.strip(), "jax_b": b.strip()}
-        parsed, outcome = self._ask("judge_comparison", values, ComparisonReply)
+        parsed, outcome = self._ask("comparison", values, ComparisonReply)
         if parsed is not None:
             if parsed.better == "tie":
                 outcome.value = 0.0

@@ -28,7 +28,7 @@ class EvalOptions(BaseModel):
 
     judge: bool = True
     compare_to: str = "reference"  # opponent of the pairwise judge: "reference" or a configuration name
-    prompts_dir: str | None = None  # judge templates (default: the shipped prompts/)
+    judge_model: str | None = None  # the judge's model, when not the translation model
 
 
 class EvalRun(BaseModel):
@@ -82,7 +82,7 @@ def run_eval(
     # the pairwise opponent configuration runs first, so that its translations exist when others are judged
     runnable.sort(key=lambda c: c.name != options.compare_to)
 
-    judge = Judge(chat, options.prompts_dir) if (chat is not None and options.judge) else None
+    judge = Judge(chat, model=options.judge_model or settings.model) if (chat is not None and options.judge) else None
     if judge is None:
         run.notes.append("judge metrics unavailable: " + _judge_absence(options, settings))
 
