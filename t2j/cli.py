@@ -14,6 +14,7 @@ from t2j.errors import BadInput
 
 # Modules that define `register(app: typer.Typer)`; add one line per command group.
 COMMAND_MODULES = [
+    "t2j.migrate.cli",
     "t2j.verify.cli",
     "t2j.eval.cli",
 ]
