@@ -246,3 +246,51 @@ def test_eval_judges_through_a_local_openai_server_with_a_malformed_reply(tmp_pa
     row = next(line for line in summary.splitlines() if line.startswith("| CodeTrans (no ref) |"))
     assert "1.00 (n=3)" in row  # scores 4, 4, 1 against verdicts 1, 1, 0: perfectly correlated
     assert "--api-key '***'" in summary and " k " not in summary
+
+
+def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
+    """`llm` (no fixes) and `llm+fixes` on one problem: a buggy draft repaired in a later round; the `llm`
+    prompts carry no fix entries, the `llm+fixes` draft prompt does; tokens and rounds are counted; the
+    pairwise judge compares `llm+fixes` against `llm`."""
+    from t2j.llm.testing import FakeOpenAIServer, Reply
+
+    monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
+    bench = tmp_path / "bench"
+    shutil.copytree(TINY / "02_softmax_scale", bench / "02_softmax_scale")
+    good = (TINY / "02_softmax_scale" / "jax_ref.py").read_text()
+    buggy = good.replace("axis=-1", "axis=0")
+    translate_prompts: list[str] = []
+
+    def responder(request):
+        system = request["messages"][0]["content"]
+        user = request["messages"][-1]["content"]
+        if "strict reviewer" in system:  # the judge
+            if "Translation A" in user:
+                return Reply.text('{"better": "A", "reason": "same"}')
+            if "lines_to_change" in user:
+                return Reply.text('{"score": 0, "lines_to_change": 0}')
+            return Reply.text('{"score": 4}')
+        translate_prompts.append(user)
+        if "does not match" in user:  # a repair prompt
+            return Reply.code(good)
+        return Reply.code(buggy)
+
+    out = tmp_path / "out"
+    with FakeOpenAIServer(responder=responder) as server:
+        code = main(["eval", str(bench), "--out", str(out), "--configs", "llm,llm+fixes", "--compare-to", "llm",
+                     "--base-url", server.base_url, "--model", "fake-model", "--api-key", "k"])
+    assert code == 0
+    records = {r["config"]: r for r in read_records(out)}
+    assert set(records) == {"llm", "llm+fixes"}
+    plain, fixed = records["llm"], records["llm+fixes"]
+    assert plain["verified"] and plain["rounds"] == 1 and plain["tokens"] > 0
+    assert fixed["verified"] and fixed["rounds"] >= 1
+    drafts = [p for p in translate_prompts if "does not match" not in p]
+    assert len(drafts) == 2
+    assert "Known mistakes" not in drafts[0]  # llm runs first (the comparison opponent): no fixes
+    assert "Known mistakes" in drafts[1] and "softmax" in drafts[1]
+    assert plain["judge"]["comparison"]["status"] == "unavailable"  # its own opponent
+    assert fixed["comparison_opponent"] == "llm" and fixed["comparison"] in (1.0, -1.0)
+    assert fixed["codetrans_ref"] == 4.0 and fixed["fixcost"] == 0.0
+    summary = (out / "summary.md").read_text()
+    assert "| llm | 1 | 100% |" in summary and "| llm+fixes | 1 | 100% |" in summary

@@ -171,6 +171,16 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
     return record
 
 
+class NoFixes:
+    """A retriever that retrieves nothing: the `llm` ablation (no fixes in prompts, no mechanical rewrites)."""
+
+    def for_source(self, source: str, k: int) -> list:
+        return []
+
+    def for_error(self, source: str, draft: str, verification, k: int) -> list:
+        return []
+
+
 def produce(problem: Problem, config: EvalConfig, settings: Settings):
     """The code a configuration produces for a problem, and the Translation it came with (None for the
     reference configuration)."""
@@ -178,37 +188,41 @@ def produce(problem: Problem, config: EvalConfig, settings: Settings):
         if problem.jax_ref is None:
             raise BadInput("the problem has no jax_ref.py")
         return problem.jax_ref, None
+    if config.needs_llm:
+        from t2j.repair.pipeline import run_llm_translation
+
+        # evaluation must not grow the fix store: mined repairs are not recorded
+        translation = run_llm_translation(problem.torch_code, backend=config.backend, settings=settings,
+                                          retriever=None if config.augment else NoFixes(), entry=problem.entry,
+                                          record_mined=False)
+        return translation.code, translation
     from t2j.translate import translate
 
-    config_settings = settings if config.augment else settings.model_copy(update={"augmentation_tokens": 0})
-    kwargs = {"backend": config.backend, "settings": config_settings}
+    kwargs = {"backend": config.backend, "settings": settings}
     accepted = inspect.signature(translate).parameters
     if "entry" in accepted:
         kwargs["entry"] = problem.entry
-    for flag in ("use_fixes", "augment"):  # however the translator names "retrieved fixes on/off"
-        if flag in accepted:
-            kwargs[flag] = config.augment
+    if "verify" in accepted:
+        kwargs["verify"] = True
     translation = translate(problem.torch_code, **kwargs)
     return translation.code, translation
 
 
+REPAIR_KINDS = ("rewrite", "llm-repair")
+
+
 def _copy_counts(record: EvalRecord, translation, settings: Settings) -> None:
-    """Repair rounds, tokens and cost of a Translation (tokens: {"prompt": n, "completion": m, ...})."""
-    record.rounds = len(getattr(translation, "rounds", None) or [])
+    """Repair rounds, tokens and cost of a Translation. Cache hits cost nothing."""
+    rounds = getattr(translation, "rounds", None) or []
+    record.rounds = sum(1 for r in rounds if getattr(r, "kind", None) in REPAIR_KINDS)
     record.diagnostics = len(getattr(translation, "diagnostics", None) or [])
     tokens = getattr(translation, "tokens", None) or {}
-    prompt = int(tokens.get("prompt", tokens.get("prompt_tokens", 0)) or 0)
-    completion = int(tokens.get("completion", tokens.get("completion_tokens", 0)) or 0)
-    total = tokens.get("total", tokens.get("total_tokens"))
-    record.tokens = int(total) if total is not None else prompt + completion
-    cost = getattr(translation, "cost", None)
-    if cost is None and "cost_usd" in tokens:
-        cost = tokens["cost_usd"]
-    if cost is None and record.tokens and settings.model:
-        from t2j.llm.pricing import cost_usd, load_prices
-
-        cost = cost_usd(settings.model, prompt, completion, load_prices())
-    record.cost = float(cost) if cost is not None else None
+    prompt = int(tokens.get("prompt", 0) or 0)
+    completion = int(tokens.get("completion", 0) or 0)
+    record.tokens = int(tokens.get("total", prompt + completion) or 0)
+    costs = [0.0 if getattr(r, "cached", False) else getattr(r, "cost_usd", None) for r in rounds]
+    known = [c for c in costs if c is not None]
+    record.cost = sum(known) if known else None
 
 
 METRICS = ("codetrans_noref", "codetrans_ref", "fixcost", "comparison")
