@@ -1,0 +1,136 @@
+"""Facts about a PyTorch source file that the rules need before rewriting it (one cheap walk of the tree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from t2j.analyze.imports import collect_imports, dotted, is_torch, resolve
+
+RANDOM_FUNCTIONS = {
+    "torch.randn", "torch.rand", "torch.randint", "torch.randperm", "torch.randn_like", "torch.rand_like",
+    "torch.randint_like", "torch.normal", "torch.bernoulli", "torch.multinomial", "torch.nn.functional.dropout",
+}
+NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")
+
+
+def is_layer_constructor(qualname: str | None) -> bool:
+    """`torch.nn.Linear`, `torch.nn.Sequential`... (not functional/init, not nn.Module itself)."""
+    if not qualname or not qualname.startswith("torch.nn.") or qualname.startswith(NOT_LAYERS):
+        return False
+    last = qualname.rsplit(".", 1)[-1]
+    return last[:1].isupper() and last not in ("Module", "Parameter")
+
+
+@dataclass
+class SourceInfo:
+    aliases: dict[str, str]
+    module_classes: set[str] = field(default_factory=set)  # classes deriving from nn.Module (transitively)
+    direct_module_classes: set[str] = field(default_factory=set)  # `class X(nn.Module)` exactly
+    classes_with_init: set[str] = field(default_factory=set)
+    builders: set[str] = field(default_factory=set)  # "Class.method" / "func" that construct layers with rngs
+    uses_training: set[str] = field(default_factory=set)  # classes that read self.training
+    random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
+    top_level_names: set[str] = field(default_factory=set)
+    bad_buffers: set[str] = field(default_factory=set)
+
+    def qualname(self, expr: cst.BaseExpression) -> str | None:
+        return resolve(expr, self.aliases)
+
+    @property
+    def uses_torch(self) -> bool:
+        return any(is_torch(v) for v in self.aliases.values())
+
+
+def analyze(module: cst.Module) -> SourceInfo:
+    info = SourceInfo(aliases=collect_imports(module))
+    classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
+    for stmt in module.body:
+        if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
+            info.top_level_names.add(stmt.name.value)
+    # module classes, to a fixpoint (a class may derive from a user module class defined earlier or later)
+    changed = True
+    while changed:
+        changed = False
+        for cls in classes:
+            if cls.name.value in info.module_classes:
+                continue
+            for base in cls.bases:
+                q = info.qualname(base.value)
+                name = dotted(base.value)
+                if q == "torch.nn.Module" or name in info.module_classes:
+                    info.module_classes.add(cls.name.value)
+                    if q == "torch.nn.Module":
+                        info.direct_module_classes.add(cls.name.value)
+                    changed = True
+                    break
+
+    calls: dict[str, set[str]] = {}
+    roots: list[str] = []
+    makes_layers: set[str] = set()
+
+    def scan_function(fn: cst.FunctionDef, cls: str | None) -> None:
+        key = f"{cls}.{fn.name.value}" if cls else fn.name.value
+        called: set[str] = set()
+        state = {"layers": False, "random": False, "training": False}
+
+        class Visitor(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                q = info.qualname(node.func)
+                if is_layer_constructor(q) or q in ("torch.nn.Parameter",):
+                    state["layers"] = True
+                if q in RANDOM_FUNCTIONS:
+                    state["random"] = True
+                name = dotted(node.func)
+                if name is None:
+                    return
+                if name in info.module_classes:
+                    state["layers"] = True
+                if cls and name.startswith("self.") and name.count(".") == 1:
+                    called.add(f"{cls}.{name[5:]}")
+                elif "." not in name:
+                    called.add(name)
+
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                if dotted(node) == "self.training":
+                    state["training"] = True
+
+        fn.body.visit(Visitor())
+        calls[key] = called
+        if state["layers"]:
+            makes_layers.add(key)
+        if cls and state["training"]:
+            info.uses_training.add(cls)
+        if cls in info.module_classes and state["random"] and fn.name.value != "__init__":
+            info.random_outside_init.add(cls)
+        if cls in info.module_classes and fn.name.value == "__init__":
+            roots.append(key)
+            info.classes_with_init.add(cls)
+
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef):
+            scan_function(stmt, None)
+        elif isinstance(stmt, cst.ClassDef):
+            for item in stmt.body.body:
+                if isinstance(item, cst.FunctionDef):
+                    scan_function(item, stmt.name.value)
+
+    # builders: functions reachable from a module __init__ (they receive `rngs`)
+    seen, stack = set(roots), list(roots)
+    while stack:
+        key = stack.pop()
+        for callee in calls.get(key, ()):
+            if callee in calls and callee not in seen:
+                seen.add(callee)
+                stack.append(callee)
+    needs = set(makes_layers)
+    grew = True
+    while grew:
+        grew = False
+        for key, called in calls.items():
+            if key not in needs and called & needs:
+                needs.add(key)
+                grew = True
+    info.builders = {k for k in (seen - set(roots)) & needs if not k.endswith((".forward", ".__call__"))}
+    return info

@@ -1,0 +1,112 @@
+"""The state of one translation, shared by the rules while the engine walks the tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import libcst as cst
+
+from t2j.analyze.source import SourceInfo
+from t2j.rules.cstutil import code, expr
+from t2j.translation import Diagnostic
+
+
+@dataclass
+class ClassFrame:
+    name: str
+    is_module: bool
+
+
+@dataclass
+class FunctionFrame:
+    key: str  # "Class.method" or "function"
+    name: str
+    has_rngs: bool  # `rngs` is in scope (module __init__ or a builder)
+    in_module_class: bool
+    key_used: bool = False  # jax.random keys were split here
+    key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
+    local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
+
+
+@dataclass
+class Context:
+    info: SourceInfo
+    line_of: Callable[[cst.CSTNode], int]
+    helpers: set[str] = field(default_factory=set)
+    imports: set[str] = field(default_factory=lambda: {"jax", "jnp", "nnx"})
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    classes: list[ClassFrame] = field(default_factory=list)
+    functions: list[FunctionFrame] = field(default_factory=list)
+    notes: list[list[str]] = field(default_factory=list)  # per open statement: what was not translated
+    before: list[list[cst.BaseStatement]] = field(default_factory=list)  # per open statement: lines to insert
+    module_key_used: bool = False
+    module_key_seeded: bool = False
+    inplace: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(new expr) -> rebound target
+    key_counter: int = 0
+
+    # ---------------------------------------------------------------------------------------------------
+    def fire(self, rule_name: str) -> None:
+        if rule_name not in self.fired:
+            self.fired.append(rule_name)
+
+    def helper(self, name: str) -> cst.Name:
+        """Use an emitted helper from runtime.py; returns its name."""
+        self.helpers.add(name)
+        return cst.Name(name)
+
+    def use(self, *modules: str) -> None:
+        """Need imports (keys of emit.IMPORT_LINES: jax, jnp, lax, nnx, np, math, functools, optax)."""
+        self.imports.update(modules)
+
+    def untranslated(self, node: cst.CSTNode, what: str, line: int | None = None) -> None:
+        """Record something left as it was: a diagnostic with its line, and a mark on the statement."""
+        line = line if line is not None else self.line_of(node)
+        try:
+            snippet = code(node).strip().splitlines()[0][:120]
+        except Exception:  # noqa: BLE001 - a node without standalone code
+            snippet = ""
+        self.diagnostics.append(Diagnostic(line=line, message=f"not translated: {what}", snippet=snippet))
+        if self.notes:
+            if what not in self.notes[-1]:
+                self.notes[-1].append(what)
+
+    def warn(self, node: cst.CSTNode, message: str) -> None:
+        """A diagnostic for a translation that changed behaviour on purpose (say what and why)."""
+        self.diagnostics.append(Diagnostic(line=self.line_of(node), message=message, snippet=""))
+        if self.notes and message not in self.notes[-1]:
+            self.notes[-1].append(message)
+
+    # ---------------------------------------------------------------------------------------------------
+    @property
+    def function(self) -> FunctionFrame | None:
+        return self.functions[-1] if self.functions else None
+
+    @property
+    def in_module_class(self) -> bool:
+        return bool(self.classes) and self.classes[-1].is_module
+
+    def rngs(self) -> cst.BaseExpression:
+        """The nnx.Rngs to pass to a layer constructor here."""
+        fn = self.function
+        if fn is not None and fn.has_rngs:
+            return cst.Name("rngs")
+        return expr("nnx.Rngs(0)")
+
+    def random_key(self) -> cst.BaseExpression:
+        """A fresh jax.random key for one random draw here (never reused)."""
+        fn = self.function
+        if fn is not None and fn.has_rngs:
+            return expr("rngs.params()")
+        if fn is not None and fn.in_module_class:
+            return expr("self.rngs.default()")
+        self.key_counter += 1
+        name = f"k{self.key_counter}"
+        if fn is not None:
+            fn.key_used = True
+        else:
+            self.module_key_used = True
+        if self.before:
+            self.before[-1].append(cst.parse_statement(f"key, {name} = jax.random.split(key)\n"))
+        return cst.Name(name)

@@ -1,0 +1,344 @@
+"""The orchestrator: one libcst pass that dispatches each node to the rules registered for it.
+
+It knows rule *kinds*, never individual rules: adding a rule (a subclass in t2j/rules/library/) needs no
+change here.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+from pydantic import BaseModel, Field
+
+from t2j.analyze.imports import is_torch
+from t2j.analyze.source import analyze
+from t2j.rules import base
+from t2j.rules.context import Context, FunctionFrame, ClassFrame
+from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
+from t2j.translation import Diagnostic
+
+MARK = "# t2j: not translated: "
+IMPORT_ORDER = ["math", "functools", "np", "jax", "jnp", "lax", "nnx", "optax"]
+
+
+class RulesResult(BaseModel):
+    code: str
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    rules_fired: list[str] = Field(default_factory=list)
+    helpers: list[str] = Field(default_factory=list)  # torch-semantics helpers emitted into the code
+
+
+class RuleIndex:
+    """Rule instances by what they match, built from the registry."""
+
+    def __init__(self, rule_classes: list[type[base.Rule]]):
+        self.calls: dict[str, list[base.CallRule]] = {}
+        self.any_calls: list[base.CallRule] = []
+        self.methods: dict[str, list[base.MethodRule]] = {}
+        self.attr_targets: dict[str, list[base.AttributeRule]] = {}
+        self.attr_names: dict[str, list[base.AttributeRule]] = {}
+        self.statements: list[base.StatementRule] = []
+        self.classes: list[base.ClassRule] = []
+        self.functions: list[base.FunctionRule] = []
+        self.withs: list[base.WithRule] = []
+        for cls in rule_classes:
+            rule = cls()
+            if isinstance(rule, base.CallRule):
+                if not cls.targets:
+                    self.any_calls.append(rule)
+                for t in cls.targets:
+                    self.calls.setdefault(t, []).append(rule)
+            elif isinstance(rule, base.MethodRule):
+                for m in cls.methods:
+                    self.methods.setdefault(m, []).append(rule)
+            elif isinstance(rule, base.AttributeRule):
+                for t in cls.targets:
+                    self.attr_targets.setdefault(t, []).append(rule)
+                for a in cls.attributes:
+                    self.attr_names.setdefault(a, []).append(rule)
+            elif isinstance(rule, base.StatementRule):
+                self.statements.append(rule)
+            elif isinstance(rule, base.ClassRule):
+                self.classes.append(rule)
+            elif isinstance(rule, base.FunctionRule):
+                self.functions.append(rule)
+            elif isinstance(rule, base.WithRule):
+                self.withs.append(rule)
+        key = lambda r: -type(r).priority  # noqa: E731
+        for table in (self.calls, self.methods, self.attr_targets, self.attr_names):
+            for rules in table.values():
+                rules.sort(key=key)
+        for rules in (self.any_calls, self.statements, self.classes, self.functions, self.withs):
+            rules.sort(key=key)
+
+
+def _containers(body) -> set[str]:
+    """Names bound to list/dict/set displays or constructors in a body (item assignment stays for them)."""
+    names: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            value = node.value
+            is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set,
+                                              cst.SetComp))
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                is_container = value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
+            if is_container:
+                for t in node.targets:
+                    if isinstance(t.target, cst.Name):
+                        names.add(t.target.value)
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False
+
+    body.visit(Visitor())
+    return names
+
+
+class Engine(cst.CSTTransformer):
+    def __init__(self, ctx: Context, index: RuleIndex):
+        super().__init__()
+        self.ctx = ctx
+        self.index = index
+        self.inner: set[int] = set()  # ids of nodes that are the `.value` of an Attribute
+        self.funcs: set[int] = set()  # ids of nodes that are the `.func` of a Call
+
+    # ------------------------------------------------------------------ generic statement bookkeeping
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        ctx = self.ctx
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            ctx.notes.append([])
+            ctx.before.append([])
+        if isinstance(node, cst.ClassDef):
+            ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
+        elif isinstance(node, cst.FunctionDef):
+            parent = ctx.function
+            direct = bool(ctx.classes) and (parent is None or parent.in_module_class is False and False)
+            cls = ctx.classes[-1] if ctx.classes and parent is None else None
+            key = f"{cls.name}.{node.name.value}" if cls else node.name.value
+            has_rngs = (cls is not None and cls.is_module and node.name.value == "__init__") or \
+                key in ctx.info.builders or (parent is not None and parent.has_rngs)
+            params = {p.name.value for p in node.params.params + node.params.kwonly_params}
+            ctx.functions.append(FunctionFrame(
+                key=key, name=node.name.value, has_rngs=has_rngs,
+                in_module_class=(cls is not None and cls.is_module) or (parent is not None and parent.in_module_class),
+                key_defined="key" in params, local_containers=_containers(node.body)))
+            del direct
+        elif isinstance(node, cst.Attribute):
+            self.inner.add(id(node.value))
+        elif isinstance(node, cst.Call):
+            self.funcs.add(id(node.func))
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            return False
+        return super().on_visit(node)
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
+        result = super().on_leave(original, updated)
+        ctx = self.ctx
+        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            notes, before = ctx.notes.pop(), ctx.before.pop()
+            result = self._finish_statement(result, notes, before)
+        if isinstance(original, cst.ClassDef):
+            ctx.classes.pop()
+        elif isinstance(original, cst.FunctionDef):
+            ctx.functions.pop()
+        return result
+
+    def _finish_statement(self, result, notes: list[str], before: list[cst.BaseStatement]):
+        if isinstance(result, cst.RemovalSentinel):
+            if not before and not notes:
+                return result
+            items = []
+        elif isinstance(result, cst.FlattenSentinel):
+            items = list(result.nodes)
+        else:
+            items = [result]
+        if notes:
+            comment = MARK + "; ".join(notes)
+            if items and isinstance(items[0], cst.SimpleStatementLine) and len(items) == 1:
+                tw = items[0].trailing_whitespace
+                text = comment if tw.comment is None else f"{tw.comment.value}  {comment}"
+                items[0] = items[0].with_changes(trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text), newline=tw.newline))
+            elif items:
+                first = items[0]
+                line = cst.EmptyLine(comment=cst.Comment(comment))
+                items[0] = first.with_changes(leading_lines=list(first.leading_lines) + [line])
+            else:
+                items = [cst.SimpleStatementLine(body=[cst.Pass()], trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)))]
+        if before and items:
+            # keep the statement's own leading comments on top
+            first = items[0]
+            lead = first.leading_lines
+            items[0] = first.with_changes(leading_lines=[])
+            before = [before[0].with_changes(leading_lines=lead)] + before[1:]
+        items = before + items
+        if not items:
+            return cst.RemovalSentinel.REMOVE
+        return items[0] if len(items) == 1 else cst.FlattenSentinel(items)
+
+    # ------------------------------------------------------------------ expressions
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        ctx = self.ctx
+        qualname = ctx.info.qualname(original.func)
+        if qualname is not None:
+            for rule in self.index.calls.get(qualname, ()):
+                out = rule.rewrite(updated, ctx, qualname)
+                if out is not None:
+                    ctx.fire(rule.rule_name())
+                    return out
+        for rule in self.index.any_calls:
+            out = rule.rewrite(updated, ctx, qualname or "")
+            if out is not None:
+                ctx.fire(rule.rule_name())
+                return out
+        if is_torch(qualname):
+            ctx.untranslated(original, qualname)
+            return updated
+        if qualname is None and isinstance(updated.func, cst.Attribute):
+            receiver = updated.func.value
+            bare_self = isinstance(receiver, cst.Name) and receiver.value == "self"
+            if not bare_self and ctx.info.qualname(original.func.value) is None:
+                name = updated.func.attr.value
+                for rule in self.index.methods.get(name, ()):
+                    out = rule.rewrite(updated, ctx, receiver, name)
+                    if out is not None:
+                        ctx.fire(rule.rule_name())
+                        return out
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if id(original) in self.inner or id(original) in self.funcs:
+            return updated
+        ctx = self.ctx
+        qualname = ctx.info.qualname(original)
+        if qualname is not None:
+            for rule in self.index.attr_targets.get(qualname, ()):
+                out = rule.rewrite(updated, ctx, qualname)
+                if out is not None:
+                    ctx.fire(rule.rule_name())
+                    return out
+            if is_torch(qualname):
+                ctx.untranslated(original, qualname)
+            return updated
+        for rule in self.index.attr_names.get(updated.attr.value, ()):
+            out = rule.rewrite(updated, ctx, None)
+            if out is not None:
+                ctx.fire(rule.rule_name())
+                return out
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        if id(original) in self.inner or id(original) in self.funcs:
+            return updated
+        qualname = self.ctx.info.aliases.get(original.value)
+        if qualname is None or not is_torch(qualname):
+            return updated
+        for rule in self.index.attr_targets.get(qualname, ()):
+            out = rule.rewrite(updated, self.ctx, qualname)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                return out
+        return updated
+
+    # ------------------------------------------------------------------ statements
+    def leave_SimpleStatementLine(self, original, updated):
+        for rule in self.index.statements:
+            out = rule.rewrite(updated, self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                if not out:
+                    return cst.RemovalSentinel.REMOVE
+                return out[0] if len(out) == 1 else cst.FlattenSentinel(out)
+        return updated
+
+    def leave_With(self, original, updated):
+        for rule in self.index.withs:
+            out = rule.rewrite(updated, self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                return out
+        return updated
+
+    def leave_FunctionDef(self, original, updated):
+        for rule in self.index.functions:
+            out = rule.rewrite(updated, self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                updated = out
+        return updated
+
+    def leave_ClassDef(self, original, updated):
+        for rule in self.index.classes:
+            out = rule.rewrite(updated, self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                updated = out
+        return updated
+
+
+def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.BaseStatement], str]:
+    """Import lines and emitted helpers for the top of the output."""
+    present = module.code
+    helpers = resolve_helpers(ctx.helpers)
+    needed = set(ctx.imports)
+    for h in helpers:
+        needed.update(h.imports)
+    lines = [IMPORT_LINES[k] for k in IMPORT_ORDER if k in needed and f"\n{IMPORT_LINES[k]}\n" not in f"\n{present}"]
+    helper_text = "\n\n\n".join(h.source for h in helpers)
+    return [cst.parse_statement(line + "\n") for line in lines], helper_text
+
+
+def _insertion_index(body) -> int:
+    """After the module docstring and the leading import block."""
+    i = 0
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
+            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        i = 1
+    while i < len(body) and isinstance(body[i], cst.SimpleStatementLine) and \
+            isinstance(body[i].body[0], (cst.Import, cst.ImportFrom)):
+        i += 1
+    return i
+
+
+def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
+    """Translate PyTorch source text to Flax NNX + optax with the rules. `bare`: body only (no import header
+    and no emitted helpers), as the text of rule examples is written."""
+    module = cst.parse_module(source)
+    info = analyze(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+
+    def line_of(node: cst.CSTNode) -> int:
+        rng = positions.get(node)
+        return rng.start.line if rng is not None else 0
+
+    ctx = Context(info=info, line_of=line_of)
+    index = RuleIndex(base.all_rules())
+    new = module.visit(Engine(ctx, index))
+    body = list(new.body)
+    if bare:
+        code = new.with_changes(body=body).code
+        code = "\n".join(l for l in code.splitlines() if l.strip()) + "\n"
+        return RulesResult(code=code, diagnostics=ctx.diagnostics, rules_fired=ctx.fired,
+                           helpers=sorted(ctx.helpers))
+    imports, helper_text = _header(ctx, new, bare)
+    at = _insertion_index(body)
+    extra: list[cst.BaseStatement] = []
+    if helper_text:
+        helper_module = cst.parse_module(helper_text + "\n")
+        extra = list(helper_module.body)
+        extra[0] = extra[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), cst.EmptyLine(
+            comment=cst.Comment("# --- torch-semantics helpers emitted by t2j (rules backend) ---"))])
+    if ctx.module_key_used and not ctx.module_key_seeded:
+        key_line = cst.parse_statement("key = jax.random.key(0)\n")
+        extra.append(key_line.with_changes(leading_lines=[cst.EmptyLine()]))
+    if at < len(body) and extra:
+        body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
+            l for l in body[at].leading_lines if l.comment is not None))
+    body = body[:at] + imports + extra + body[at:]
+    code = new.with_changes(body=body).code
+    helpers = [h.name for h in resolve_helpers(ctx.helpers)]
+    return RulesResult(code=code, diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
+                       rules_fired=ctx.fired, helpers=helpers)

@@ -1,0 +1,56 @@
+"""dtypes and torch attributes: torch.float32 -> jnp.float32, torch.long -> jnp.int32 (JAX's default int
+without x64), torch.Tensor -> jax.Array, math constants, x.data -> x."""
+
+from __future__ import annotations
+
+from t2j.rules.base import AttributeRule, Example
+from t2j.rules.cstutil import expr
+
+DTYPES = {
+    "float32": "jnp.float32", "float": "jnp.float32", "float64": "jnp.float64", "double": "jnp.float64",
+    "float16": "jnp.float16", "half": "jnp.float16", "bfloat16": "jnp.bfloat16", "int64": "jnp.int32",
+    "long": "jnp.int32", "int32": "jnp.int32", "int": "jnp.int32", "int16": "jnp.int16", "int8": "jnp.int8",
+    "uint8": "jnp.uint8", "bool": "jnp.bool_", "complex64": "jnp.complex64",
+}
+
+
+class Dtype(AttributeRule):
+    """torch dtypes -> jnp dtypes (64-bit ints become int32, JAX's default without jax_enable_x64)."""
+
+    targets = tuple(f"torch.{k}" for k in DTYPES)
+    examples = [Example(torch="y = x.to(torch.float32) + torch.zeros(3, dtype=torch.float)",
+                        jax="y = x.astype(jnp.float32) + jnp.zeros(3, dtype=jnp.float32)", inputs={"x": [2, 3]})]
+
+    def rewrite(self, node, ctx, qualname):
+        ctx.use("jnp")
+        return expr(DTYPES[qualname.split(".", 1)[1]])
+
+
+class TorchConstants(AttributeRule):
+    """torch.pi/e/inf/nan, torch.Tensor (annotations, isinstance) -> jnp / jax.Array."""
+
+    targets = ("torch.pi", "torch.e", "torch.inf", "torch.nan", "torch.Tensor", "torch.nn.Parameter",
+               "torch.FloatTensor", "torch.LongTensor", "torch.Size")
+    examples = [Example(torch="y = x * torch.pi", jax="y = x * jnp.pi", inputs={"x": [2]})]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        if name in ("Tensor", "Parameter", "FloatTensor", "LongTensor"):
+            ctx.use("jax")
+            return expr("jax.Array")
+        if name == "Size":
+            return expr("tuple")
+        ctx.use("jnp")
+        return expr(f"jnp.{name}")
+
+
+class TensorData(AttributeRule):
+    """`x.data` -> `x` (no autograd graph to step out of); `x.is_cuda` -> False; `x.device` stays."""
+
+    attributes = ("data", "is_cuda")
+    examples = [Example(torch="y = x.data * 2", jax="y = x * 2", inputs={"x": [3]})]
+
+    def rewrite(self, node, ctx, qualname):
+        if node.attr.value == "is_cuda":
+            return expr("False")
+        return node.value

@@ -1,0 +1,316 @@
+"""torch.nn layers -> nnx layers or emitted torch-layout modules (attribute names and layouts kept, so that
+weights port by name; channels-first at the boundary)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from t2j.rules.base import CallRule, Example, Tensor
+from t2j.rules.cstutil import arg, bind, call, expr, keyword, rename_keywords
+
+DROP = {"device": None, "dtype": None}
+
+
+class EmittedLayer(CallRule):
+    """A layer whose emitted torch-semantics module takes torch's own arguments (plus `rngs`)."""
+
+    abstract = True
+    helper = ""
+    extra: dict[str, str] = {}
+
+    def rewrite(self, node, ctx, qualname):
+        args = rename_keywords(node.args, DROP)
+        extra = self.extra_for(qualname)
+        args += [arg(v, k) for k, v in extra.items()] + [arg(ctx.rngs(), "rngs")]
+        return call(ctx.helper(self.helper), args)
+
+    def extra_for(self, qualname: str) -> dict[str, str]:
+        return dict(self.extra)
+
+
+class Linear(CallRule):
+    """nn.Linear(in, out, bias) -> nnx.Linear(in, out, use_bias=bias, rngs=rngs) (kernel = weight.T)."""
+
+    targets = ("torch.nn.Linear", "torch.nn.LazyLinear")
+    examples = [Example(torch="self.fc = nn.Linear(8, 4)\ny = self.fc(x)",
+                        jax="self.fc = nnx.Linear(8, 4, rngs=rngs)\ny = self.fc(x)", inputs={"x": [3, 8]}),
+                Example(torch="self.fc = nn.Linear(8, 4, bias=False)\ny = self.fc(x)",
+                        jax="self.fc = nnx.Linear(8, 4, use_bias=False, rngs=rngs)\ny = self.fc(x)",
+                        inputs={"x": [2, 5, 8]})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["in_features", "out_features", "bias", "device", "dtype"])
+        if b is None or "in_features" not in b or "out_features" not in b:
+            return None
+        args = [arg(b["in_features"]), arg(b["out_features"])]
+        if "bias" in b:
+            args.append(arg(b["bias"], "use_bias"))
+        return call("nnx.Linear", args + [arg(ctx.rngs(), "rngs")])
+
+
+class Conv(EmittedLayer):
+    """nn.Conv1d/2d/3d -> TorchConv (weight (out, in/groups, *k), lax.conv_general_dilated on NC...)."""
+
+    targets = ("torch.nn.Conv1d", "torch.nn.Conv2d", "torch.nn.Conv3d")
+    helper = "TorchConv"
+    examples = [
+        Example(torch="self.conv = nn.Conv2d(3, 8, 3, padding=1)\ny = self.conv(x)",
+                jax="self.conv = TorchConv(3, 8, 3, padding=1, ndim=2, rngs=rngs)\ny = self.conv(x)",
+                inputs={"x": [2, 3, 8, 8]}),
+        Example(torch="self.conv = nn.Conv1d(4, 8, 3, stride=2, groups=2, bias=False)\ny = self.conv(x)",
+                jax="self.conv = TorchConv(4, 8, 3, stride=2, groups=2, bias=False, ndim=1, rngs=rngs)\ny = self.conv(x)",
+                inputs={"x": [2, 4, 16]}),
+    ]
+
+    def extra_for(self, qualname):
+        return {"ndim": qualname[-2]}
+
+
+class ConvTranspose(EmittedLayer):
+    """nn.ConvTranspose1d/2d/3d -> TorchConvTranspose (weight (in, out/groups, *k))."""
+
+    targets = ("torch.nn.ConvTranspose1d", "torch.nn.ConvTranspose2d", "torch.nn.ConvTranspose3d")
+    helper = "TorchConvTranspose"
+    examples = [Example(torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)\ny = self.up(x)",
+                        jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, output_padding=1, ndim=2, rngs=rngs)\ny = self.up(x)",
+                        inputs={"x": [2, 4, 5, 5]})]
+
+    def extra_for(self, qualname):
+        return {"ndim": qualname[-2]}
+
+
+class BatchNorm(EmittedLayer):
+    """nn.BatchNorm1d/2d/3d -> TorchBatchNorm: torch momentum (not inverted: it keeps torch's meaning),
+    unbiased running variance, eval uses running stats (nnx's `use_running_average`)."""
+
+    targets = ("torch.nn.BatchNorm1d", "torch.nn.BatchNorm2d", "torch.nn.BatchNorm3d", "torch.nn.SyncBatchNorm")
+    helper = "TorchBatchNorm"
+    examples = [Example(torch="self.bn = nn.BatchNorm2d(4, momentum=0.2)\ny = self.bn(x)",
+                        jax="self.bn = TorchBatchNorm(4, momentum=0.2, rngs=rngs)\ny = self.bn(x)",
+                        inputs={"x": [4, 4, 5, 5]}),
+                Example(torch="self.bn = nn.BatchNorm1d(6)\ny = self.bn(x)",
+                        jax="self.bn = TorchBatchNorm(6, rngs=rngs)\ny = self.bn(x)", inputs={"x": [8, 6]})]
+
+
+class Norms(EmittedLayer):
+    """nn.LayerNorm (eps 1e-5, any trailing shape) / GroupNorm / InstanceNorm -> torch-layout modules."""
+
+    targets = ("torch.nn.LayerNorm", "torch.nn.GroupNorm", "torch.nn.InstanceNorm1d", "torch.nn.InstanceNorm2d",
+               "torch.nn.InstanceNorm3d")
+    examples = [Example(torch="self.ln = nn.LayerNorm(8)\ny = self.ln(x)",
+                        jax="self.ln = TorchLayerNorm(8, rngs=rngs)\ny = self.ln(x)", inputs={"x": [3, 8]}),
+                Example(torch="self.gn = nn.GroupNorm(2, 4)\ny = self.gn(x)",
+                        jax="self.gn = TorchGroupNorm(2, 4, rngs=rngs)\ny = self.gn(x)", inputs={"x": [2, 4, 3, 3]})]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        helper = {"LayerNorm": "TorchLayerNorm", "GroupNorm": "TorchGroupNorm"}.get(name, "TorchInstanceNorm")
+        args = rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")]
+        return call(ctx.helper(helper), args)
+
+
+class RMSNorm(CallRule):
+    """nn.RMSNorm(shape, eps=None) -> nnx.RMSNorm over the last axis (eps: torch's None means finfo eps)."""
+
+    targets = ("torch.nn.RMSNorm",)
+    examples = [Example(torch="self.norm = nn.RMSNorm(8, eps=1e-6)\ny = self.norm(x)",
+                        jax="self.norm = nnx.RMSNorm(8, epsilon=1e-6, rngs=rngs)\ny = self.norm(x)",
+                        inputs={"x": [3, 8]})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["normalized_shape", "eps", "elementwise_affine", "device", "dtype"])
+        if b is None or not isinstance(b.get("normalized_shape"), (cst.Integer, cst.Name, cst.Attribute)):
+            return None
+        eps = b.get("eps")
+        if eps is None or (isinstance(eps, cst.Name) and eps.value == "None"):
+            eps = expr("1.1920928955078125e-07")
+        args = [arg(b["normalized_shape"]), arg(eps, "epsilon")]
+        if "elementwise_affine" in b:
+            args.append(arg(b["elementwise_affine"], "use_scale"))
+        return call("nnx.RMSNorm", args + [arg(ctx.rngs(), "rngs")])
+
+
+class Embedding(CallRule):
+    """nn.Embedding(n, d) -> nnx.Embed(n, d) (table `embedding` = torch `weight`); with padding_idx ->
+    TorchEmbedding (that row gets no gradient)."""
+
+    targets = ("torch.nn.Embedding",)
+    examples = [Example(torch="self.emb = nn.Embedding(10, 4)\ny = self.emb(x)",
+                        jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = self.emb(x)",
+                        inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)}),
+                Example(torch="self.emb = nn.Embedding(10, 4, padding_idx=0)\ny = self.emb(x)",
+                        jax="self.emb = TorchEmbedding(10, 4, padding_idx=0, rngs=rngs)\ny = self.emb(x)",
+                        inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
+                        "scale_grad_by_freq", "sparse", "_weight", "_freeze", "device", "dtype"])
+        if b is None or "num_embeddings" not in b or "embedding_dim" not in b:
+            return None
+        if any(k in b for k in ("max_norm", "_weight", "scale_grad_by_freq")):
+            return None
+        base = [arg(b["num_embeddings"]), arg(b["embedding_dim"])]
+        if "padding_idx" in b and not (isinstance(b["padding_idx"], cst.Name) and b["padding_idx"].value == "None"):
+            return call(ctx.helper("TorchEmbedding"), base + [arg(b["padding_idx"], "padding_idx"),
+                                                               arg(ctx.rngs(), "rngs")])
+        return call("nnx.Embed", base + [arg(ctx.rngs(), "rngs")])
+
+
+class Dropout(CallRule):
+    """nn.Dropout(p) -> nnx.Dropout(p, rngs=rngs); Dropout1d/2d/3d drop whole channels (broadcast over
+    the spatial axes of NC... input)."""
+
+    targets = ("torch.nn.Dropout", "torch.nn.Dropout1d", "torch.nn.Dropout2d", "torch.nn.Dropout3d",
+               "torch.nn.AlphaDropout")
+    examples = [Example(torch="self.drop = nn.Dropout(0.1)\ny = self.drop(x)",
+                        jax="self.drop = nnx.Dropout(0.1, rngs=rngs)\ny = self.drop(x)", inputs={"x": [3, 8]})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["p", "inplace"])
+        if b is None:
+            return None
+        p = b.get("p", expr("0.5"))
+        args = [arg(p)]
+        last = qualname.rsplit(".", 1)[1]
+        if last[-2:] in ("1d", "2d", "3d"):
+            n = int(last[-2])
+            args.append(arg(f"({', '.join(str(i) for i in range(2, 2 + n))},)", "broadcast_dims"))
+        return call("nnx.Dropout", args + [arg(ctx.rngs(), "rngs")])
+
+
+class Containers(CallRule):
+    """nn.Sequential -> nnx.Sequential; nn.ModuleList -> nnx.List; nn.ModuleDict -> nnx.Dict."""
+
+    targets = ("torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict", "torch.nn.ParameterList",
+               "torch.nn.ParameterDict")
+    examples = [Example(torch="self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\ny = self.net(x)",
+                        jax="self.net = nnx.Sequential(nnx.Linear(4, 8, rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, rngs=rngs))\ny = self.net(x)",
+                        inputs={"x": [3, 4]}),
+                Example(torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
+                        jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
+                        inputs={"x": [3, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        if name == "Sequential":
+            if len(node.args) == 1 and isinstance(node.args[0].value, cst.Call) and \
+                    (node.args[0].value.func.__class__ is cst.Name and node.args[0].value.func.value == "OrderedDict"):
+                return None
+            return call("nnx.Sequential", node.args)
+        if name in ("ModuleList", "ParameterList"):
+            return call("nnx.List", node.args if node.args else [arg("[]")])
+        return call("nnx.Dict", node.args if node.args else [arg("{}")])
+
+
+class Recurrent(EmittedLayer):
+    """nn.LSTM/GRU/RNN -> TorchLSTM/TorchGRU/TorchRNN: torch parameter names and gate order, lax.scan,
+    layers, bidirectional, batch_first; returns (output, h_n) or (output, (h_n, c_n)) like torch."""
+
+    targets = ("torch.nn.LSTM", "torch.nn.GRU", "torch.nn.RNN")
+    examples = [Example(torch="self.rnn = nn.LSTM(4, 8, batch_first=True)\ny, _ = self.rnn(x)",
+                        jax="self.rnn = TorchLSTM(4, 8, batch_first=True, rngs=rngs)\ny, _ = self.rnn(x)",
+                        inputs={"x": [2, 5, 4]}),
+                Example(torch="self.rnn = nn.GRU(4, 8, num_layers=2, bidirectional=True)\ny, h = self.rnn(x)",
+                        jax="self.rnn = TorchGRU(4, 8, num_layers=2, bidirectional=True, rngs=rngs)\ny, h = self.rnn(x)",
+                        inputs={"x": [5, 2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        if keyword(node, "proj_size") is not None:
+            return None
+        self_helper = {"LSTM": "TorchLSTM", "GRU": "TorchGRU", "RNN": "TorchRNN"}[qualname.rsplit(".", 1)[1]]
+        args = rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")]
+        return call(ctx.helper(self_helper), args)
+
+
+class Attention(EmittedLayer):
+    """nn.MultiheadAttention -> TorchMultiheadAttention (packed in_proj_weight, out_proj, (L, N, E) unless
+    batch_first; returns (output, averaged weights))."""
+
+    targets = ("torch.nn.MultiheadAttention",)
+    helper = "TorchMultiheadAttention"
+    examples = [Example(torch="self.attn = nn.MultiheadAttention(8, 2, batch_first=True)\ny, w = self.attn(x, x, x)",
+                        jax="self.attn = TorchMultiheadAttention(8, 2, batch_first=True, rngs=rngs)\ny, w = self.attn(x, x, x)",
+                        inputs={"x": [2, 5, 8]})]
+
+
+class TransformerEncoderLayer(EmittedLayer):
+    """nn.TransformerEncoderLayer -> TorchTransformerEncoderLayer (torch names: self_attn, linear1/2, norm1/2)."""
+
+    targets = ("torch.nn.TransformerEncoderLayer",)
+    helper = "TorchTransformerEncoderLayer"
+    examples = [Example(torch="self.layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)\ny = self.layer(x)",
+                        jax="self.layer = TorchTransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, rngs=rngs)\ny = self.layer(x)",
+                        inputs={"x": [2, 5, 8]})]
+
+    def rewrite(self, node, ctx, qualname):
+        act = keyword(node, "activation")
+        if act is not None and isinstance(act.value, cst.SimpleString) and act.value.evaluated_value == "gelu":
+            pass
+        return super().rewrite(node, ctx, qualname)
+
+
+class TransformerEncoder(CallRule):
+    """nn.TransformerEncoder(layer, n) -> TorchTransformerEncoder(lambda rngs: <layer>, n): torch clones
+    the layer; JAX builds n fresh ones (named layers.0, layers.1, ... like torch)."""
+
+    targets = ("torch.nn.TransformerEncoder",)
+    examples = []
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"])
+        if b is None or "encoder_layer" not in b:
+            return None
+        layer = b["encoder_layer"]
+        make = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name("rngs"))]),
+                          body=_layer_source(layer, ctx))
+        if make is None:
+            return None
+        args = [arg(make), arg(b["num_layers"])]
+        if "norm" in b:
+            args.append(arg(b["norm"], "norm"))
+        return call(ctx.helper("TorchTransformerEncoder"), args + [arg(ctx.rngs(), "rngs")])
+
+
+def _layer_source(layer, ctx):
+    """A fresh-layer expression: the constructor call itself (already translated), or a copy of a variable."""
+    if isinstance(layer, cst.Call):
+        return layer
+    ctx.use("nnx")
+    return call("nnx.clone", [arg(layer)])
+
+
+class Bilinear(EmittedLayer):
+    """nn.Bilinear -> TorchBilinear (weight (out, in1, in2))."""
+
+    targets = ("torch.nn.Bilinear",)
+    helper = "TorchBilinear"
+    examples = [Example(torch="self.bil = nn.Bilinear(3, 4, 5)\ny = self.bil(x, x[:, :4])",
+                        jax="self.bil = TorchBilinear(3, 4, 5, rngs=rngs)\ny = self.bil(x, x[:, :4])", inputs={"x": [2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        return super().rewrite(node, ctx, qualname)
+
+
+class PReLU(EmittedLayer):
+    """nn.PReLU -> TorchPReLU (weight of num_parameters slopes)."""
+
+    targets = ("torch.nn.PReLU",)
+    helper = "TorchPReLU"
+    examples = [Example(torch="self.act = nn.PReLU(4)\ny = self.act(x)", jax="self.act = TorchPReLU(4, rngs=rngs)\ny = self.act(x)",
+                        inputs={"x": [2, 4, 3]})]
+
+
+class Parameter(CallRule):
+    """nn.Parameter(t) -> nnx.Param(t); requires_grad=False -> nnx.Variable(t)."""
+
+    targets = ("torch.nn.Parameter", "torch.nn.parameter.Parameter")
+    examples = [Example(torch="self.scale = nn.Parameter(torch.ones(4) * 0.5)\ny = x * self.scale",
+                        jax="self.scale = nnx.Param(jnp.ones(4) * 0.5)\ny = x * self.scale", inputs={"x": [2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["data", "requires_grad"])
+        if b is None or "data" not in b:
+            return None
+        rg = b.get("requires_grad")
+        wrapper = "nnx.Variable" if isinstance(rg, cst.Name) and rg.value == "False" else "nnx.Param"
+        return call(wrapper, [arg(b["data"])])

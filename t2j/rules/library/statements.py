@@ -1,0 +1,215 @@
+"""Statement-level rewrites: in-place ops and item assignment -> rebinding with .at[], torch.no_grad,
+register_buffer, nn.init calls."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from t2j.analyze.imports import dotted
+from t2j.rules.base import CallRule, Example, MethodRule, StatementRule, WithRule
+from t2j.rules.cstutil import arg, call, code, expr, keyword, positional
+from t2j.rules.library.tensor_functions import _paren, tensor_op
+
+INPLACE_BINARY = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "pow_": "pow",
+                  "clamp_": "clamp", "clip_": "clamp", "masked_fill_": "masked_fill", "scatter_": "scatter",
+                  "scatter_add_": "scatter_add", "clamp_min_": "clamp_min", "clamp_max_": "clamp_max",
+                  "unsqueeze_": "unsqueeze", "squeeze_": "squeeze", "t_": "t", "transpose_": "transpose"}
+INPLACE_UNARY = {"relu_": "jax.nn.relu", "sigmoid_": "jax.nn.sigmoid", "tanh_": "jnp.tanh", "exp_": "jnp.exp",
+                 "log_": "jnp.log", "sqrt_": "jnp.sqrt", "abs_": "jnp.abs", "neg_": "jnp.negative",
+                 "zero_": "jnp.zeros_like", "floor_": "jnp.floor", "ceil_": "jnp.ceil", "round_": "jnp.round"}
+
+
+class InplaceMethods(MethodRule):
+    """x.add_(y), x.mul_(2), x.relu_(), x.copy_(y), x.fill_(v), ... -> the functional value; as a statement
+    the receiver is rebound (`x = x + y`)."""
+
+    methods = tuple(INPLACE_BINARY) + tuple(INPLACE_UNARY) + ("copy_", "fill_", "normal_", "uniform_")
+    examples = [Example(torch="y = x * 1\ny.mul_(2.0)\ny.add_(x, alpha=0.5)\ny.relu_()",
+                        jax="y = x * 1\ny = y * 2.0\ny = y + (0.5 * x)\ny = jax.nn.relu(y)", inputs={"x": [3, 4]})]
+
+    def rewrite(self, node, ctx, receiver, name):
+        if name in ("normal_", "uniform_"):
+            return None
+        if name in INPLACE_UNARY:
+            callee = INPLACE_UNARY[name]
+            ctx.use(callee.split(".")[0])
+            out = call(callee, [arg(receiver)])
+        elif name == "copy_":
+            out = node.args[0].value
+        elif name == "fill_":
+            ctx.use("jnp")
+            out = call("jnp.full_like", [arg(receiver), arg(node.args[0].value)])
+        else:
+            out = tensor_op(INPLACE_BINARY[name], receiver, list(node.args), ctx)
+            if out is None:
+                return None
+        ctx.inplace[id(out)] = receiver
+        return out
+
+
+class RebindInplace(StatementRule):
+    """A bare in-place call statement `x.add_(y)` becomes `x = <value>`."""
+
+    examples = []  # proven by InplaceMethods' examples
+
+    def rewrite(self, node, ctx):
+        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
+            return None
+        value = node.body[0].value
+        target = ctx.inplace.get(id(value))
+        if target is None:
+            return None
+        if isinstance(target, cst.Attribute) and dotted(target) and dotted(target).startswith("self.") and \
+                ctx.in_module_class:
+            # a Variable attribute (buffer/parameter): update its value in place
+            target = cst.Subscript(value=target, slice=[cst.SubscriptElement(cst.Index(cst.Ellipsis()))])
+        assign = cst.Assign(targets=[cst.AssignTarget(target)], value=value)
+        return [node.with_changes(body=[assign])]
+
+
+AUG = {cst.AddAssign: "add", cst.SubtractAssign: "subtract", cst.MultiplyAssign: "multiply",
+       cst.DivideAssign: "divide", cst.PowerAssign: "power"}
+
+
+def _base_name(node: cst.BaseExpression) -> cst.Name | None:
+    return node if isinstance(node, cst.Name) else None
+
+
+class ItemAssignment(StatementRule):
+    """`x[i] = v` -> `x = x.at[i].set(v)`; `x[i] += v` -> `x = x.at[i].add(v)` (lists and dicts stay)."""
+
+    examples = [Example(torch="y = x * 1\ny[:, 0] = 0.0\ny[1:, -1] += x[1:, 0]",
+                        jax="y = x * 1\ny = y.at[:, 0].set(0.0)\ny = y.at[1:, -1].add(x[1:, 0])",
+                        inputs={"x": [3, 4]})]
+
+    def rewrite(self, node, ctx):
+        if len(node.body) != 1:
+            return None
+        small = node.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value, method = small.targets[0].target, small.value, "set"
+        elif isinstance(small, cst.AugAssign) and type(small.operator) in AUG:
+            target, value, method = small.target, small.value, AUG[type(small.operator)]
+        else:
+            return None
+        if not isinstance(target, cst.Subscript):
+            return None
+        base = _base_name(target.value)
+        if base is None:
+            return None
+        frame = ctx.function
+        if frame is None or base.value in frame.local_containers or base.value == "self":
+            return None
+        at = cst.Subscript(value=cst.Attribute(value=base, attr=cst.Name("at")), slice=target.slice)
+        new_value = call(cst.Attribute(value=at, attr=cst.Name(method)), [arg(value)])
+        return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(base)], value=new_value)])]
+
+
+class NoGrad(WithRule):
+    """`with torch.no_grad():` / `torch.inference_mode()` / `torch.enable_grad()` -> the body (JAX computes
+    gradients only where asked)."""
+
+    examples = [Example(torch="with torch.no_grad():\n    y = x * 2", jax="y = x * 2", inputs={"x": [3]})]
+
+    def rewrite(self, node, ctx):
+        names = [ctx.info.qualname(item.item.func) if isinstance(item.item, cst.Call) else None
+                 for item in node.items]
+        if not all(n in ("torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled",
+                         "torch.autocast", "torch.cuda.amp.autocast") for n in names):
+            return None
+        body = list(node.body.body)
+        if not body:
+            return cst.RemovalSentinel.REMOVE
+        body[0] = body[0].with_changes(leading_lines=list(node.leading_lines) + list(body[0].leading_lines))
+        return cst.FlattenSentinel(body)
+
+
+class NoGradDecorator(StatementRule):
+    """Statements `torch.set_grad_enabled(False)`, `torch.backends...` flags and `model.to(device)` alone
+    are dropped."""
+
+    examples = [Example(torch="torch.set_grad_enabled(False)\ny = x", jax="y = x", inputs={"x": [2]})]
+
+    def rewrite(self, node, ctx):
+        if len(node.body) != 1:
+            return None
+        small = node.body[0]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            q = ctx.info.qualname(small.value.func)
+            if q in ("torch.set_grad_enabled", "torch.set_num_threads", "torch.use_deterministic_algorithms",
+                     "torch.set_printoptions", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
+                     "torch.set_default_dtype", "torch.autograd.set_detect_anomaly"):
+                return []
+            func = small.value.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("to", "cuda", "cpu") and q is None:
+                return []
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Attribute):
+            pass
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
+            q = ctx.info.qualname(small.targets[0].target)
+            if q and q.startswith("torch.backends."):
+                return []
+        return None
+
+
+class RegisterBuffer(CallRule):
+    """`self.register_buffer("name", t)` -> `setattr(self, "name", nnx.Variable(t))` (a statement
+    `self.name = nnx.Variable(t)`); ported by name like torch's buffer."""
+
+    targets = ()
+    examples = [Example(torch="self.register_buffer('offset', torch.ones(4))\ny = x + self.offset",
+                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset", inputs={"x": [2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        if dotted(node.func) not in ("self.register_buffer", "self.register_parameter"):
+            return None
+        pos = positional(node)
+        name = keyword(node, "name") or (pos[0] if pos else None)
+        value = keyword(node, "tensor") or keyword(node, "param") or (pos[1] if len(pos) > 1 else None)
+        if name is None or value is None:
+            return None
+        wrapper = "nnx.Variable" if node.func.attr.value == "register_buffer" else "nnx.Param"
+        v = value.value
+        if isinstance(v, cst.Call) and dotted(v.func) in ("nnx.Param",):
+            v = v.args[0].value
+        if isinstance(v, cst.Name) and v.value == "None":
+            return call("setattr", [arg("self"), arg(name.value), arg("None")])
+        new = call(wrapper, [arg(v)])
+        return call("setattr", [arg("self"), arg(name.value), arg(new)])
+
+
+class SetattrLiteral(StatementRule):
+    """`setattr(self, "name", v)` with a literal name -> `self.name = v` (reads better)."""
+
+    examples = []
+
+    def rewrite(self, node, ctx):
+        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
+            return None
+        c = node.body[0].value
+        if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value == "setattr"
+                and len(c.args) == 3 and isinstance(c.args[1].value, cst.SimpleString)
+                and dotted(c.args[0].value) == "self"):
+            return None
+        name = c.args[1].value.evaluated_value
+        if not name.isidentifier():
+            return None
+        target = cst.Attribute(value=cst.Name("self"), attr=cst.Name(name))
+        return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=c.args[2].value)])]
+
+
+class WeightInit(StatementRule):
+    """`nn.init.*_(w, ...)` statements: weights come from the torch model when ported, so these are
+    removed and listed in the diagnostics (marked in the code)."""
+
+    examples = [Example(torch="nn.init.zeros_(w)\ny = x", jax="pass  # t2j: not translated: torch.nn.init.zeros_\ny = x",
+                        verify=False)]
+
+    def rewrite(self, node, ctx):
+        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr) or not isinstance(node.body[0].value, cst.Call):
+            return None
+        q = ctx.info.qualname(node.body[0].value.func)
+        if not q or not q.startswith("torch.nn.init."):
+            return None
+        # the engine already marked the call as not translated (diagnostic + comment); keep a visible no-op
+        return [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=node.leading_lines)]

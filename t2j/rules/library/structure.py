@@ -1,0 +1,254 @@
+"""Module structure: imports, nn.Module -> nnx.Module, rngs threading, forward -> __call__."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from t2j.analyze.imports import dotted, is_torch
+from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule
+from t2j.rules.cstutil import arg, call, expr, keyword, stmt
+
+
+class DropTorchImports(StatementRule):
+    """`import torch`, `import torch.nn as nn`, `from torch import optim`... are removed (the header adds
+    jax/jnp/nnx/optax imports as the rewritten code needs them)."""
+
+    priority = 100
+    examples = [Example(torch="import torch.nn as nn\nimport math\nx = 1", jax="import math\nx = 1", verify=False)]
+
+    def rewrite(self, node, ctx):
+        kept = []
+        changed = False
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                names = [a for a in small.names if not is_torch(dotted(a.name))]
+                if len(names) != len(small.names):
+                    changed = True
+                if names:
+                    names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                    kept.append(small.with_changes(names=names))
+            elif isinstance(small, cst.ImportFrom) and small.module is not None and is_torch(dotted(small.module)):
+                changed = True
+            else:
+                kept.append(small)
+        if not changed:
+            return None
+        if not kept:
+            return []
+        return [node.with_changes(body=kept)]
+
+
+class ModuleBase(AttributeRule):
+    """`nn.Module` (a base class) -> `nnx.Module`."""
+
+    targets = ("torch.nn.Module",)
+    examples = [Example(torch="class Block(nn.Module):\n    pass", jax="class Block(nnx.Module):\n    pass",
+                        verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        return expr("nnx.Module")
+
+
+def _is_super_init(small: cst.BaseSmallStatement) -> cst.Call | None:
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        func = small.value.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call) \
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
+            return small.value
+    return None
+
+
+class SuperInit(StatementRule):
+    """`super().__init__()` of a direct nn.Module subclass is dropped (nnx.Module needs none); a call to a
+    user module base class passes `rngs` on."""
+
+    examples = [Example(
+        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.n = 1",
+        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.n = 1", verify=False)]
+
+    def rewrite(self, node, ctx):
+        if not ctx.in_module_class or len(node.body) != 1:
+            return None
+        call_node = _is_super_init(node.body[0])
+        if call_node is None:
+            return None
+        cls = ctx.classes[-1].name
+        if cls in ctx.info.direct_module_classes:
+            return []
+        if keyword(call_node, "rngs") is not None:
+            return None
+        new = call_node.with_changes(args=list(call_node.args) + [arg("rngs", "rngs")])
+        return [node.with_changes(body=[node.body[0].with_changes(value=new)])]
+
+
+def _add_kwonly(fn: cst.FunctionDef, name: str, annotation: str | None) -> cst.FunctionDef:
+    params = fn.params
+    if any(p.name.value == name for p in params.params + params.kwonly_params):
+        return fn
+    ann = cst.Annotation(expr(annotation)) if annotation else None
+    new = cst.Param(name=cst.Name(name), annotation=ann)
+    star = params.star_arg
+    if star is cst.MaybeSentinel.DEFAULT:
+        star = cst.ParamStar()
+    return fn.with_changes(params=params.with_changes(star_arg=star, kwonly_params=list(params.kwonly_params) + [new]))
+
+
+def _prepend(fn: cst.FunctionDef, statements: list[cst.BaseStatement]) -> cst.FunctionDef:
+    body = list(fn.body.body)
+    at = 0
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
+            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        at = 1
+    return fn.with_changes(body=fn.body.with_changes(body=body[:at] + statements + body[at:]))
+
+
+class ModuleInit(ClassRule):
+    """A module class's `__init__` takes keyword-only `rngs: nnx.Rngs` (one is added when the class has no
+    __init__); a class that reads `self.training` gets `self.deterministic` (what nnx's train()/eval() set);
+    a class that draws random numbers outside __init__ keeps `self.rngs`."""
+
+    examples = [Example(
+        torch="class M(nn.Module):\n    def forward(self, x):\n        return x",
+        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+            "    def __call__(self, x):\n        return x", verify=False)]
+
+    def rewrite(self, node, ctx):
+        name = node.name.value
+        info = ctx.info
+        if name not in info.module_classes:
+            return None
+        body = list(node.body.body)
+        extra = []
+        if name in info.uses_training:
+            extra.append(stmt("self.deterministic = False\n"))
+        if name in info.random_outside_init:
+            extra.append(stmt("self.rngs = rngs\n"))
+        init_at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+                       None)
+        if init_at is None:
+            if name not in info.direct_module_classes and not extra:
+                return None
+            if name not in info.direct_module_classes:
+                return None  # inherits the base __init__ (which takes rngs)
+            lines = extra or [stmt("pass\n")]
+            init = cst.parse_statement("def __init__(self, *, rngs: nnx.Rngs):\n    pass\n")
+            init = init.with_changes(body=init.body.with_changes(body=lines))
+            at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
+            body.insert(at, init)
+        else:
+            init = _add_kwonly(body[init_at], "rngs", "nnx.Rngs")
+            if extra:
+                init = _prepend(init, extra)
+            body[init_at] = init
+        return node.with_changes(body=node.body.with_changes(body=body))
+
+
+class ForwardToCall(FunctionRule):
+    """`def forward(self, ...)` of a module -> `def __call__(self, ...)`."""
+
+    examples = [Example(torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                              "    def forward(self, x):\n        return x",
+                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+                            "    def __call__(self, x):\n        return x", verify=False)]
+
+    def rewrite(self, node, ctx):
+        if node.name.value == "forward" and ctx.in_module_class and len(ctx.functions) == 1:
+            return node.with_changes(name=cst.Name("__call__"))
+        return None
+
+
+class BuilderRngs(FunctionRule):
+    """A function or method that builds layers for a module's __init__ takes keyword-only `rngs`."""
+
+    examples = [Example(
+        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+              "        self.body = self.make(4)\n    def make(self, n):\n        return nn.Linear(n, n)",
+        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
+            "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, rngs=rngs)", verify=False)]
+
+    def rewrite(self, node, ctx):
+        fn = ctx.function
+        if fn is None or fn.key not in ctx.info.builders or fn.name != node.name.value:
+            return None
+        return _add_kwonly(node, "rngs", "nnx.Rngs")
+
+
+class FunctionKey(FunctionRule):
+    """A function that draws random numbers starts its own key chain (`key = jax.random.key(0)`), unless it
+    takes `key` or seeds one with torch.manual_seed."""
+
+    examples = [Example(torch="def get_inputs():\n    return [torch.randn(2, 3)]",
+                        jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+                            "    return [jax.random.normal(k1, (2, 3))]", verify=False)]
+
+    def rewrite(self, node, ctx):
+        fn = ctx.function
+        if fn is None or not fn.key_used or fn.key_defined or fn.name != node.name.value:
+            return None
+        return _prepend(node, [stmt("key = jax.random.key(0)\n")])
+
+
+class PassRngs(CallRule):
+    """Instantiating a user module class (or calling a layer builder) passes `rngs`: the enclosing one, or a
+    fresh `nnx.Rngs(0)` where none is in scope."""
+
+    examples = [Example(torch="class B(nn.Module):\n    pass\nmodel = B()",
+                        jax="class B(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+                            "model = B(rngs=nnx.Rngs(0))", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        name = dotted(node.func)
+        if name is None or keyword(node, "rngs") is not None:
+            return None
+        info = ctx.info
+        target = None
+        if name in info.module_classes:
+            target = name
+        elif name in info.builders:
+            target = name
+        elif name.startswith("self.") and name.count(".") == 1 and ctx.classes:
+            if f"{ctx.classes[-1].name}.{name[5:]}" in info.builders:
+                target = name
+        if target is None:
+            return None
+        return node.with_changes(args=list(node.args) + [arg(ctx.rngs(), "rngs")])
+
+
+class SelfForward(CallRule):
+    """`self.forward(x)` -> `self(x)`."""
+
+    examples = [Example(torch="class M(nn.Module):\n    def go(self, x):\n        return self.forward(x)",
+                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+                            "    def go(self, x):\n        return self(x)", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        if dotted(node.func) == "self.forward" and ctx.in_module_class:
+            return node.with_changes(func=cst.Name("self"))
+        return None
+
+
+class SelfTraining(AttributeRule):
+    """`self.training` -> `(not self.deterministic)`: nnx's train()/eval() set `deterministic`."""
+
+    attributes = ("training",)
+    examples = [Example(torch="class M(nn.Module):\n    def forward(self, x):\n        return x if self.training else -x",
+                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+                            "        self.deterministic = False\n"
+                            "    def __call__(self, x):\n        return x if (not self.deterministic) else -x",
+                        verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        if dotted(node) == "self.training" and ctx.in_module_class:
+            return expr("(not self.deterministic)")
+        return None
+
+
+class ModuleModeCalls(CallRule):
+    """`model.train()` / `model.eval()` exist on nnx modules as they are; `model.to(device)`, `.cuda()`,
+    `.cpu()` of a module are handled with tensors (removed)."""
+
+    targets = ()
+    examples = []
+
+    def rewrite(self, node, ctx, qualname):
+        return None

@@ -1,0 +1,526 @@
+"""torch.* tensor functions -> jax.numpy (dim -> axis, keepdim -> keepdims, torch's defaults kept)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from t2j.rules.base import CallRule, Example, Tensor
+from t2j.rules.cstutil import arg, bind, call, expr, keyword, positional, rename_keywords, shape_args
+
+AXIS = {"dim": "axis", "keepdim": "keepdims", "input": None, "out": None}
+DROP = {"device": None, "requires_grad": None, "pin_memory": None, "layout": None, "memory_format": None,
+        "generator": None}
+
+
+def _first_input(node: cst.Call) -> list[cst.Arg]:
+    """Args with a keyword `input=` moved to the front as a positional argument."""
+    inp = keyword(node, "input")
+    args = [a for a in node.args if a is not inp]
+    if inp is not None:
+        args = [arg(inp.value)] + args
+    return args
+
+
+class MapFunction(CallRule):
+    """Declarative one-to-one mapping: `targets` -> `callee`, keyword renames in `renames`."""
+
+    abstract = True
+    callee = ""
+    renames: dict = {}
+
+    def rewrite(self, node, ctx, qualname):
+        ctx.use(self.callee.split(".")[0])
+        args = rename_keywords(_first_input(node), {**AXIS, **DROP, **self.renames})
+        return call(self.callee, args)
+
+
+class Elementwise(MapFunction):
+    """Elementwise math with the same name in jax.numpy (exp, log, sin, tanh, abs, floor, ...)."""
+
+    targets = tuple(f"torch.{n}" for n in (
+        "exp", "log", "log2", "log10", "log1p", "expm1", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin",
+        "arccos", "arctan", "asin", "acos", "atan", "atan2", "abs", "floor", "ceil", "trunc", "sign", "sqrt",
+        "square", "reciprocal", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not",
+        "logical_xor", "maximum", "minimum", "fmod", "remainder", "exp2", "hypot", "sinc", "deg2rad", "rad2deg",
+        "heaviside", "nan_to_num", "signbit", "real", "imag", "conj", "angle", "neg", "negative", "positive",
+        "floor_divide", "true_divide", "equal", "eq", "ne", "gt", "lt", "ge", "le", "greater", "less",
+        "bitwise_and", "bitwise_or", "bitwise_not", "bitwise_xor", "isclose", "allclose", "outer", "kron",
+        "dot", "inner", "cross", "diag", "diagonal", "trace", "tril", "triu", "flip", "fliplr", "flipud",
+        "rot90", "meshgrid", "broadcast_to", "cumprod", "diff", "atleast_1d", "atleast_2d", "atleast_3d",
+        "zeros_like", "ones_like", "full_like", "empty_like", "clip", "round", "where", "count_nonzero",
+        "argsort", "unique", "searchsorted", "bucketize", "tensordot", "vstack", "hstack", "dstack",
+        "column_stack", "copysign", "lerp", "logaddexp", "float_power", "frac", "fix", "ravel", "nonzero",
+        "histc", "bincount", "polar", "complex", "cov", "corrcoef", "vander", "matrix_power",
+    ))
+    examples = [
+        Example(torch="y = torch.exp(x) + torch.abs(x)", jax="y = jnp.exp(x) + jnp.abs(x)", inputs={"x": [4, 8]}),
+        Example(torch="y = torch.tril(torch.ones(4, 4)) * x", jax="y = jnp.tril(jnp.ones((4, 4))) * x",
+                inputs={"x": [4, 4]}),
+        Example(torch="y = torch.where(x > 0, x, torch.zeros_like(x))",
+                jax="y = jnp.where(x > 0, x, jnp.zeros_like(x))", inputs={"x": [3, 5]}),
+    ]
+    NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "neg": "negative", "eq": "equal",
+             "ne": "not_equal", "gt": "greater", "lt": "less", "ge": "greater_equal", "le": "less_equal",
+             "clip": "clip", "fix": "fix", "frac": None, "true_divide": "true_divide", "bitwise_not": "invert",
+             "matrix_power": "linalg.matrix_power", "histc": "histogram", "equal": "array_equal",
+             "bucketize": "digitize"}
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.split(".", 1)[1]
+        target = self.NAMES.get(name, name)
+        if target is None:
+            return None
+        ctx.use("jnp")
+        if name == "equal":
+            return call("jnp.array_equal", rename_keywords(_first_input(node), AXIS))
+        if name == "round" and keyword(node, "decimals") is None:
+            pass
+        if name == "flip":
+            args = rename_keywords(_first_input(node), {"dims": "axis", **AXIS})
+            return call("jnp.flip", args)
+        if name in ("meshgrid",):
+            args = [a for a in node.args if not (a.keyword and a.keyword.value == "indexing")]
+            ind = keyword(node, "indexing")
+            return call("jnp.meshgrid", args + [arg(ind.value if ind else expr('"ij"'), "indexing")])
+        args = rename_keywords(_first_input(node), {**AXIS, **DROP, "min": "min", "max": "max",
+                                                    "other": None if False else "other"})
+        args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                if a.keyword is not None and a.keyword.value == "other" else a for a in args]
+        return call(f"jnp.{target}", args)
+
+
+class Reductions(MapFunction):
+    """torch.sum/mean/prod/amax/amin/argmax/argmin/all/any/cumsum/logsumexp: dim -> axis, keepdim -> keepdims."""
+
+    targets = tuple(f"torch.{n}" for n in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
+                                          "cumsum", "nansum", "nanmean", "median", "logsumexp", "count_nonzero"))
+    examples = [
+        Example(torch="y = torch.sum(x, dim=1, keepdim=True)", jax="y = jnp.sum(x, axis=1, keepdims=True)",
+                inputs={"x": [4, 8]}),
+        Example(torch="y = torch.logsumexp(x, dim=-1)", jax="y = jax.scipy.special.logsumexp(x, axis=-1)",
+                inputs={"x": [4, 8]}),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.split(".", 1)[1]
+        args = rename_keywords(_first_input(node), {**AXIS, **DROP, "dtype": "dtype"})
+        if name == "logsumexp":
+            ctx.use("jax")
+            return call("jax.scipy.special.logsumexp", args)
+        if name == "median":
+            return None  # torch.median returns the lower middle value and indices
+        ctx.use("jnp")
+        return call(f"jnp.{name}", args)
+
+
+class StdVar(CallRule):
+    """torch.std/var: unbiased by default (ddof=1), `unbiased=False` / `correction=c` -> ddof."""
+
+    targets = ("torch.std", "torch.var")
+    examples = [Example(torch="y = torch.std(x, dim=0)", jax="y = jnp.std(x, axis=0, ddof=1)", inputs={"x": [6, 5]}),
+                Example(torch="y = torch.var(x, 1, unbiased=False)", jax="y = jnp.var(x, 1, ddof=0)",
+                        inputs={"x": [6, 5]})]
+
+    def rewrite(self, node, ctx, qualname):
+        return std_var(node, ctx, f"jnp.{qualname.rsplit('.', 1)[1]}", _first_input(node))
+
+
+def std_var(node, ctx, callee, args):
+    ddof = "1"
+    out = []
+    for a in args:
+        if a.keyword is not None and a.keyword.value == "unbiased":
+            ddof = "1" if cst_truthy(a.value) else "0"
+            continue
+        if a.keyword is not None and a.keyword.value == "correction":
+            ddof = None
+            out.append(a.with_changes(keyword=cst.Name("ddof")))
+            continue
+        out.append(a)
+    pos = [a for a in out if a.keyword is None]
+    if len(pos) >= 3 and ddof is not None:  # std(x, dim, unbiased, keepdim) positional form
+        unb = pos[2]
+        ddof = "1" if cst_truthy(unb.value) else "0"
+        out = [a for a in out if a is not unb]
+    out = rename_keywords(out, AXIS)
+    if ddof is not None:
+        out.append(arg(ddof, "ddof"))
+    ctx.use("jnp")
+    return call(callee, out)
+
+
+def cst_truthy(node) -> bool:
+    return not (isinstance(node, cst.Name) and node.value in ("False", "None")) and \
+        not (isinstance(node, cst.Integer) and node.value == "0")
+
+
+class MaxMin(CallRule):
+    """torch.max/min: of one tensor (a value), along a dim ((values, indices)), or of two (elementwise)."""
+
+    targets = ("torch.max", "torch.min")
+    examples = [
+        Example(torch="y = torch.max(x)", jax="y = jnp.max(x)", inputs={"x": [4, 8]}),
+        Example(torch="y = torch.max(x, dim=1)[0]", jax="y = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))[0]",
+                inputs={"x": [4, 8]}),
+        Example(torch="y = torch.min(x, z)", jax="y = jnp.minimum(x, z)", inputs={"x": [4, 8], "z": [4, 8]}),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        kind = qualname.rsplit(".", 1)[1]
+        return max_min(kind, _first_input(node), ctx)
+
+
+def max_min(kind: str, args: list[cst.Arg], ctx) -> cst.BaseExpression:
+    ctx.use("jnp")
+    pos = [a for a in args if a.keyword is None]
+    kws = {a.keyword.value: a for a in args if a.keyword is not None}
+    other = kws.get("other")
+    if other is not None or (len(pos) == 2 and not _looks_like_dim(pos[1].value)):
+        second = other.value if other is not None else pos[1].value
+        return call(f"jnp.{'maximum' if kind == 'max' else 'minimum'}", [arg(pos[0].value), arg(second)])
+    dim = kws["dim"].value if "dim" in kws else (pos[1].value if len(pos) > 1 else None)
+    if dim is None:
+        return call(f"jnp.{kind}", [arg(pos[0].value)])
+    keep = kws.get("keepdim") or (pos[2] if len(pos) > 2 else None)
+    extra = [arg(keep.value, "keepdims")] if keep is not None else []
+    values = call(f"jnp.{kind}", [arg(pos[0].value), arg(dim, "axis")] + extra)
+    indices = call(f"jnp.arg{kind}", [arg(pos[0].value), arg(dim, "axis")] + extra)
+    return cst.Tuple(elements=[cst.Element(values), cst.Element(indices)])
+
+
+def _looks_like_dim(node) -> bool:
+    if isinstance(node, cst.Integer):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer):
+        return True
+    return False
+
+
+class Creation(CallRule):
+    """torch.zeros/ones/empty/full/eye/arange/linspace/tensor/as_tensor/from_numpy -> jnp (shape varargs
+    become a tuple, device/requires_grad dropped)."""
+
+    targets = ("torch.zeros", "torch.ones", "torch.empty", "torch.full", "torch.eye", "torch.arange",
+               "torch.linspace", "torch.logspace", "torch.tensor", "torch.as_tensor", "torch.from_numpy",
+               "torch.Tensor", "torch.FloatTensor", "torch.LongTensor")
+    examples = [
+        Example(torch="y = x + torch.ones(4, 8) * torch.arange(8)", jax="y = x + jnp.ones((4, 8)) * jnp.arange(8)",
+                inputs={"x": [4, 8]}),
+        Example(torch="y = x * torch.tensor([1.0, 2.0, 3.0], device=x.device)",
+                jax="y = x * jnp.asarray([1.0, 2.0, 3.0])", inputs={"x": [2, 3]}),
+        Example(torch="y = torch.full((2, 3), 0.5) + torch.linspace(0, 1, 3) + x",
+                jax="y = jnp.full((2, 3), 0.5) + jnp.linspace(0, 1, 3) + x", inputs={"x": [2, 3]}),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        ctx.use("jnp")
+        if name in ("zeros", "ones", "empty"):
+            shape, rest = shape_args(node)
+            if shape is None:
+                return None
+            callee = "jnp.zeros" if name == "empty" else f"jnp.{name}"
+            return call(callee, [arg(shape)] + rename_keywords(rest, DROP))
+        if name in ("tensor", "as_tensor", "from_numpy", "Tensor", "FloatTensor", "LongTensor"):
+            args = rename_keywords(node.args, {**DROP, "data": None})
+            if name == "FloatTensor":
+                args = args + [arg("jnp.float32", "dtype")]
+            if name == "LongTensor":
+                args = args + [arg("jnp.int32", "dtype")]
+            if name == "Tensor":
+                pos = positional(node)
+                if pos and not isinstance(pos[0].value, (cst.List, cst.Tuple, cst.Name)):
+                    shape, rest = shape_args(node)
+                    return call("jnp.zeros", [arg(shape)])
+            return call("jnp.asarray", args)
+        if name == "linspace":
+            args = rename_keywords(node.args, {**DROP, "steps": "num"})
+            return call("jnp.linspace", args)
+        if name == "logspace":
+            args = rename_keywords(node.args, {**DROP, "steps": "num"})
+            return call("jnp.logspace", args)
+        if name == "eye":
+            return call("jnp.eye", rename_keywords(node.args, DROP))
+        if name == "full":
+            args = rename_keywords(node.args, {**DROP, "size": "shape"})
+            return call("jnp.full", args)
+        return call(f"jnp.{name}", rename_keywords(node.args, {**DROP, "end": "stop"}))
+
+
+class CatStack(CallRule):
+    """torch.cat/concat/concatenate/stack (dim -> axis)."""
+
+    targets = ("torch.cat", "torch.concat", "torch.concatenate", "torch.stack")
+    examples = [Example(torch="y = torch.cat([x, x * 2], dim=1)", jax="y = jnp.concatenate([x, x * 2], axis=1)",
+                        inputs={"x": [2, 3]}),
+                Example(torch="y = torch.stack((x, x), -1)", jax="y = jnp.stack((x, x), -1)", inputs={"x": [2, 3]})]
+
+    def rewrite(self, node, ctx, qualname):
+        ctx.use("jnp")
+        callee = "jnp.stack" if qualname.endswith("stack") else "jnp.concatenate"
+        return call(callee, rename_keywords(node.args, {**AXIS, "tensors": None}))
+
+
+class MatMul(CallRule):
+    """torch.matmul/mm/bmm -> `@`-compatible jnp.matmul; einsum as is; addmm/baddbmm expanded."""
+
+    targets = ("torch.matmul", "torch.mm", "torch.bmm", "torch.einsum", "torch.addmm", "torch.baddbmm",
+               "torch.mv", "torch.addmv")
+    examples = [Example(torch="y = torch.bmm(x, x.transpose(1, 2))", jax="y = jnp.matmul(x, jnp.swapaxes(x, 1, 2))",
+                        inputs={"x": [2, 3, 4]}),
+                Example(torch="y = torch.einsum('bij,bkj->bik', x, x)", jax="y = jnp.einsum('bij,bkj->bik', x, x)",
+                        inputs={"x": [2, 3, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        ctx.use("jnp")
+        if name == "einsum":
+            return call("jnp.einsum", node.args)
+        if name in ("addmm", "baddbmm", "addmv"):
+            b = bind(node, ["input", "batch1" if name == "baddbmm" else "mat1", "batch2" if name == "baddbmm" else
+                            ("mat2" if name == "addmm" else "vec"), "beta", "alpha"])
+            if b is None:
+                b = bind(node, ["input", "mat1", "mat2", "beta", "alpha"])
+            if b is None:
+                return None
+            vals = list(b.values())
+            inp, m1, m2 = vals[0], vals[1], vals[2]
+            beta, alpha = b.get("beta"), b.get("alpha")
+            prod = call("jnp.matmul", [arg(m1), arg(m2)])
+            left = inp if beta is None else cst.BinaryOperation(beta, cst.Multiply(), inp)
+            right = prod if alpha is None else cst.BinaryOperation(alpha, cst.Multiply(), prod)
+            return cst.BinaryOperation(left, cst.Add(), right)
+        return call("jnp.matmul", rename_keywords(_first_input(node), {"other": None, "mat2": None, "vec": None}))
+
+
+class ShapeFunctions(CallRule):
+    """torch.reshape/transpose/permute/flatten/squeeze/unsqueeze/chunk/split/gather/index_select/clamp/..."""
+
+    targets = tuple(f"torch.{n}" for n in (
+        "reshape", "transpose", "swapaxes", "permute", "flatten", "squeeze", "unsqueeze", "chunk", "split",
+        "gather", "index_select", "clamp", "clamp_min", "clamp_max", "masked_fill", "topk", "sort", "unbind",
+        "repeat_interleave", "roll", "narrow", "numel", "t", "pow", "mul", "add", "sub", "div", "multiply",
+        "divide", "subtract", "scatter", "scatter_add", "norm", "cdist", "sigmoid", "relu", "rsqrt", "erf",
+        "erfc", "erfinv", "softmax", "log_softmax", "lgamma", "digamma", "tile", "take_along_dim", "cosine_similarity",
+        "movedim", "moveaxis", "unflatten", "cummax", "argwhere", "is_tensor", "numel", "dropout", "sgn", "mv",
+    ))
+    examples = [
+        Example(torch="y = torch.flatten(torch.transpose(x, 0, 1), 1)", jax="y = torch_flatten(jnp.swapaxes(x, 0, 1), 1)",
+                inputs={"x": [2, 3, 4]}),
+        Example(torch="y = torch.clamp(torch.gather(x, 1, i), min=-0.5)",
+                jax="y = jnp.clip(jnp.take_along_axis(x, i, axis=1), min=-0.5)",
+                inputs={"x": [3, 5], "i": Tensor(shape=[3, 2], dtype="int64", high=5)}),
+        Example(torch="a, b = torch.chunk(x, 2, dim=-1)\ny = a * torch.sigmoid(b)",
+                jax="a, b = torch_chunk(x, 2, axis=-1)\ny = a * jax.nn.sigmoid(b)", inputs={"x": [3, 6]}),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        name = qualname.rsplit(".", 1)[1]
+        args = _first_input(node)
+        if not args:
+            return None
+        x = args[0].value
+        rest = args[1:]
+        return tensor_op(name, x, rest, ctx)
+
+
+def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst.BaseExpression | None:
+    """Shared by torch.<name>(x, ...) and x.<name>(...)."""
+    ctx.use("jnp")
+    pos = [a for a in rest if a.keyword is None]
+    kws = {a.keyword.value: a for a in rest if a.keyword is not None}
+    if any(a.star for a in rest) and name not in ("reshape", "view", "permute", "repeat", "expand", "tile"):
+        return None
+    X = arg(x)
+    if name in ("reshape", "view"):
+        if "shape" in kws or "size" in kws:
+            rest = [arg((kws.get("shape") or kws.get("size")).value)]
+        return call(cst.Attribute(value=_paren(x), attr=cst.Name("reshape")), rest)
+    if name in ("transpose", "swapaxes", "swapdims"):
+        if not rest:
+            return cst.Attribute(value=_paren(x), attr=cst.Name("T"))
+        return call("jnp.swapaxes", [X] + rename_keywords(rest, {"dim0": None, "dim1": None}))
+    if name == "t":
+        return cst.Attribute(value=_paren(x), attr=cst.Name("T"))
+    if name == "permute":
+        dims = kws.get("dims")
+        if dims is not None:
+            return call("jnp.transpose", [X, arg(dims.value)])
+        if len(pos) == 1 and not pos[0].star:
+            return call("jnp.transpose", [X, arg(pos[0].value)])
+        elems = [cst.Element(a.value) if not a.star else cst.StarredElement(a.value) for a in pos]
+        return call("jnp.transpose", [X, arg(cst.Tuple(elements=elems))])
+    if name in ("movedim", "moveaxis"):
+        return call("jnp.moveaxis", [X] + rename_keywords(rest, {"source": "source", "destination": "destination"}))
+    if name == "flatten":
+        return call(ctx.helper("torch_flatten"), [X] + rest)
+    if name == "unflatten":
+        return call(ctx.helper("torch_unflatten"), [X] + rest)
+    if name == "squeeze":
+        if not rest:
+            return call("jnp.squeeze", [X])
+        return call("jnp.squeeze", [X] + rename_keywords(rest, AXIS))
+    if name == "unsqueeze":
+        return call("jnp.expand_dims", [X] + rename_keywords(rest, AXIS))
+    if name in ("chunk", "split"):
+        helper = "torch_chunk" if name == "chunk" else "torch_split"
+        return call(ctx.helper(helper), [X] + rename_keywords(rest, {"dim": "axis", "split_size_or_sections": None,
+                                                                      "chunks": None}))
+    if name == "unbind":
+        dim = kws.get("dim") or (pos[0] if pos else None)
+        return call("tuple", [arg(call("jnp.unstack", [X] + ([arg(dim.value, "axis")] if dim else [])))])
+    if name in ("gather", "take_along_dim"):
+        dim = kws.get("dim") or (pos[0] if pos else None)
+        index = kws.get("index") or kws.get("indices") or (pos[1] if len(pos) > 1 else None)
+        if name == "take_along_dim":
+            index, dim = (kws.get("indices") or (pos[0] if pos else None)), (kws.get("dim") or (pos[1] if len(pos) > 1 else None))
+        if dim is None or index is None:
+            return None
+        return call("jnp.take_along_axis", [X, arg(index.value), arg(dim.value, "axis")])
+    if name == "index_select":
+        dim = kws.get("dim") or (pos[0] if pos else None)
+        index = kws.get("index") or (pos[1] if len(pos) > 1 else None)
+        if dim is None or index is None:
+            return None
+        return call("jnp.take", [X, arg(index.value), arg(dim.value, "axis")])
+    if name in ("clamp", "clip"):
+        lo = kws.get("min") or (pos[0] if pos else None)
+        hi = kws.get("max") or (pos[1] if len(pos) > 1 else None)
+        out = [X]
+        if lo is not None and not (isinstance(lo.value, cst.Name) and lo.value.value == "None"):
+            out.append(arg(lo.value, "min"))
+        if hi is not None and not (isinstance(hi.value, cst.Name) and hi.value.value == "None"):
+            out.append(arg(hi.value, "max"))
+        return call("jnp.clip", out)
+    if name == "clamp_min":
+        return call("jnp.maximum", [X, arg(rest[0].value)])
+    if name == "clamp_max":
+        return call("jnp.minimum", [X, arg(rest[0].value)])
+    if name == "masked_fill":
+        mask = kws.get("mask") or pos[0]
+        value = kws.get("value") or pos[1]
+        return call("jnp.where", [arg(mask.value), arg(value.value), X])
+    if name == "topk":
+        return call(ctx.helper("torch_topk"), [X] + rest)
+    if name == "sort":
+        return call(ctx.helper("torch_sort"), [X] + rest)
+    if name == "repeat_interleave":
+        return call("jnp.repeat", [X] + rename_keywords(rest, {**AXIS, "repeats": None}))
+    if name == "roll":
+        return call("jnp.roll", [X] + rename_keywords(rest, {"dims": "axis", "shifts": "shift"}))
+    if name == "narrow":
+        dim, start, length = (a.value for a in pos[:3])
+        return call("jax.lax.dynamic_slice_in_dim", [X, arg(start), arg(length), arg(dim, "axis")])
+    if name == "numel":
+        return cst.Attribute(value=_paren(x), attr=cst.Name("size"))
+    if name in ("pow", "float_power"):
+        e = kws.get("exponent") or pos[0]
+        return cst.BinaryOperation(_paren(x), cst.Power(), _paren(e.value))
+    if name in ("mul", "multiply", "add", "sub", "subtract", "div", "divide", "true_divide"):
+        other = kws.get("other") or (pos[0] if pos else None)
+        if other is None:
+            return None
+        o = other.value
+        alpha = kws.get("alpha")
+        if alpha is not None:
+            o = cst.BinaryOperation(_paren(alpha.value), cst.Multiply(), _paren(o))
+        if name in ("div", "divide") and "rounding_mode" in kws:
+            mode = kws["rounding_mode"].value
+            quotient = cst.BinaryOperation(_paren(x), cst.Divide(), _paren(o))
+            from t2j.rules.cstutil import literal
+            try:
+                m = literal(mode)
+            except ValueError:
+                return None
+            if m == "floor":
+                return call("jnp.floor_divide", [X, arg(o)])
+            if m == "trunc":
+                return call("jnp.trunc", [arg(quotient)])
+            return quotient
+        op = {"mul": cst.Multiply(), "multiply": cst.Multiply(), "add": cst.Add(), "sub": cst.Subtract(),
+              "subtract": cst.Subtract(), "div": cst.Divide(), "divide": cst.Divide(),
+              "true_divide": cst.Divide()}[name]
+        return cst.BinaryOperation(_paren(x), op, _paren(o))
+    if name in ("scatter", "scatter_add"):
+        dim = kws.get("dim") or pos[0]
+        index = kws.get("index") or pos[1]
+        src = kws.get("src") or kws.get("value") or pos[2]
+        extra = [arg('"add"', "reduce")] if name == "scatter_add" else []
+        if "reduce" in kws:
+            extra = [arg(kws["reduce"].value, "reduce")]
+        return call(ctx.helper("torch_scatter"), [X, arg(dim.value), arg(index.value), arg(src.value)] + extra)
+    if name == "norm":
+        p = kws.get("p") or (pos[0] if pos else None)
+        dim = kws.get("dim") or (pos[1] if len(pos) > 1 else None)
+        keep = kws.get("keepdim") or (pos[2] if len(pos) > 2 else None)
+        out = [X]
+        if p is not None:
+            if isinstance(p.value, cst.SimpleString):
+                from t2j.rules.cstutil import literal
+                if literal(p.value) != "fro":
+                    return None
+            else:
+                out.append(arg(p.value, "ord"))
+        if dim is not None:
+            out.append(arg(dim.value, "axis"))
+        if keep is not None:
+            out.append(arg(keep.value, "keepdims"))
+        return call("jnp.linalg.vector_norm", out)
+    if name == "cdist":
+        return call(ctx.helper("torch_cdist"), [X] + rest)
+    if name == "cosine_similarity":
+        return call(ctx.helper("torch_cosine_similarity"), [X] + rest)
+    if name in ("sigmoid", "relu"):
+        ctx.use("jax")
+        return call(f"jax.nn.{name}", [X])
+    if name == "rsqrt":
+        ctx.use("jax")
+        return call("jax.lax.rsqrt", [X])
+    if name in ("erf", "erfc", "erfinv", "lgamma", "digamma"):
+        ctx.use("jax")
+        return call(f"jax.scipy.special.{name}" if name != "lgamma" else "jax.scipy.special.gammaln", [X])
+    if name in ("softmax", "log_softmax"):
+        ctx.use("jax")
+        return call(f"jax.nn.{name}", [X] + rename_keywords(rest, {**AXIS, "dtype": None}))
+    if name == "tile":
+        return call("jnp.tile", [X] + rest)
+    if name in ("sgn",):
+        return call("jnp.sign", [X])
+    if name == "mv":
+        return call("jnp.matmul", [X] + rest)
+    if name == "argwhere":
+        return call("jnp.argwhere", [X])
+    if name == "is_tensor":
+        ctx.use("jax")
+        return call("isinstance", [X, arg("jax.Array")])
+    return None
+
+
+def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
+    """Parenthesize a compound operand so that the rebuilt expression keeps its meaning."""
+    if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison,
+                         cst.IfExp, cst.Lambda, cst.Await)) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
+class NoOpFunctions(CallRule):
+    """torch.manual_seed is handled with randomness; torch.set_grad_enabled/cuda.* are environment calls."""
+
+    targets = ("torch.cuda.is_available", "torch.cuda.device_count", "torch.backends.mps.is_available")
+    examples = [Example(torch="use_cuda = torch.cuda.is_available()", jax="use_cuda = False", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        if qualname.endswith("device_count"):
+            return expr("0")
+        return expr("False")
+
+
+class Device(CallRule):
+    """torch.device(...) -> None (arrays live where JAX puts them)."""
+
+    targets = ("torch.device",)
+    examples = [Example(torch="device = torch.device('cpu')", jax="device = None", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        return expr("None")
