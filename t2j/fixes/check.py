@@ -57,6 +57,13 @@ def exception_line(text: str) -> str:
     return stripped.splitlines()[-1] if stripped else ""
 
 
+def describe(verification) -> str:
+    """One line: the exception for a run that failed, else the verifier's summary."""
+    if verification.error:
+        return f"NOT VERIFIED ({verification.failed_stage}): {exception_line(verification.error)}"
+    return verification.summary()
+
+
 def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, str]:
     """Whether `verification` fails the way `spec` says; the second item explains a non-match."""
     if verification.ok:
@@ -102,7 +109,7 @@ def check_entry(entry: FixEntry, settings: Settings | None = None, verifier: Ver
     fixed = run(entry.torch, entry.fixed_jax, entry=entry.entry, settings=settings)
     fixed_ok = bool(fixed.ok)
     if not fixed_ok:
-        problems.append(f"fixed: {fixed.summary()[:400]}")
+        problems.append(f"fixed: {describe(fixed)[:400]}")
     rewrite_ok = None
     if check_rewrite and entry.rewrite is not None:
         rewritten = entry.rewrite.apply(entry.buggy_jax)
@@ -115,7 +122,7 @@ def check_entry(entry: FixEntry, settings: Settings | None = None, verifier: Ver
             result = run(entry.torch, rewritten, entry=entry.entry, settings=settings)
             rewrite_ok = bool(result.ok)
             if not rewrite_ok:
-                problems.append(f"rewrite: rewritten code does not verify: {result.summary()[:300]}")
+                problems.append(f"rewrite: rewritten code does not verify: {describe(result)[:300]}")
     ok = buggy_ok and fixed_ok and rewrite_ok is not False
     return EntryCheck(id=entry.id, ok=ok, buggy_ok=buggy_ok, fixed_ok=fixed_ok, rewrite_ok=rewrite_ok,
                       problems=problems)
