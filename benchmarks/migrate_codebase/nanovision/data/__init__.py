@@ -1,0 +1,2 @@
+from .collate import collate
+from .synthetic import SyntheticImages
