@@ -18,6 +18,12 @@ _EXPORTS = {
     "save_weights": "t2j.verify.port",
     "PortError": "t2j.verify.port",
     "evaluate": "t2j.eval.api",
+    "run_llm_translation": "t2j.repair.pipeline",
+    "LLMClient": "t2j.llm.client",
+    "Prompt": "t2j.prompts.model",
+    "build_translate_prompt": "t2j.prompts.build",
+    "build_repair_prompt": "t2j.prompts.build",
+    "count_tokens": "t2j.prompts.tokens",
 }
 
 

@@ -11,6 +11,7 @@ from importlib import import_module
 import typer
 
 from t2j.errors import BadInput
+from t2j.llm.errors import LLMError
 
 # Modules that define `register(app: typer.Typer)`; add one line per command group.
 COMMAND_MODULES = [
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as exc:
         print(f"t2j: error: {exc}", file=sys.stderr)
         return 2
+    except LLMError as exc:  # the LLM server failed after retries, or never gave code: not done, exit 1
+        print(f"t2j: error: {exc}", file=sys.stderr)
+        return 1
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0

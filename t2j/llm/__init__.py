@@ -1,17 +1,28 @@
 """llm stage: an OpenAI-compatible chat client with retries, an on-disk cache, cost accounting, and code
-extraction. `t2j.llm.testing` holds a real local HTTP server with scripted replies for tests."""
+extraction. `t2j.llm.testing` holds a real local HTTP server with scripted replies for tests.
 
-from t2j.llm.client import Completion, LLMClient, llm_configured
-from t2j.llm.errors import LLMError, LLMNotConfigured, LLMUnavailable, NoCodeBlock
-from t2j.llm.extract import extract_code
+Names are imported lazily, so `t2j.llm.errors` can be imported (by the CLI) without loading `openai`.
+"""
 
-__all__ = [
-    "Completion",
-    "LLMClient",
-    "LLMError",
-    "LLMNotConfigured",
-    "LLMUnavailable",
-    "NoCodeBlock",
-    "extract_code",
-    "llm_configured",
-]
+from importlib import import_module
+
+_EXPORTS = {
+    "Completion": "t2j.llm.client",
+    "LLMClient": "t2j.llm.client",
+    "llm_configured": "t2j.llm.client",
+    "LLMError": "t2j.llm.errors",
+    "LLMNotConfigured": "t2j.llm.errors",
+    "LLMUnavailable": "t2j.llm.errors",
+    "NoCodeBlock": "t2j.llm.errors",
+    "extract_code": "t2j.llm.extract",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 't2j.llm' has no attribute '{name}'")
+    return getattr(import_module(module), name)
+
+
+__all__ = sorted(_EXPORTS)
