@@ -84,7 +84,7 @@ def test_cache_hit_makes_no_request(tmp_path):
         first = client_for(server, tmp_path).complete(MESSAGES)
         second = client_for(server, tmp_path).complete(MESSAGES)  # a new client, same cache folder
         assert len(server.requests) == 1
-    assert not first.cached and second.cached and second.attempts == 0
+    assert not first.cached and second.cached and second.attempts == 0 and second.cost_usd == 0.0
     assert second.text == first.text and second.key == first.key and second.prompt_tokens == 10
     with FakeOpenAIServer([Reply.code("b = 2")]) as server:  # a different prompt is not a hit
         other = client_for(server, tmp_path).complete([{"role": "user", "content": "something else"}])

@@ -33,7 +33,7 @@ class Completion(BaseModel):
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float | None = None  # None: the model has no price in the table (e.g. a local server)
+    cost_usd: float | None = None  # None: no price in the table (e.g. a local server); 0.0 on a cache hit
     cached: bool = False  # answered from the on-disk cache: no request was made
     attempts: int = 0  # HTTP requests made (0 on a cache hit)
     latency_s: float = 0.0
@@ -170,7 +170,7 @@ class LLMClient:
                     model=hit.model,
                     prompt_tokens=hit.prompt_tokens,
                     completion_tokens=hit.completion_tokens,
-                    cost_usd=cost_usd(hit.model, hit.prompt_tokens, hit.completion_tokens, self.prices),
+                    cost_usd=0.0,  # nothing was paid for this answer
                     cached=True,
                     attempts=0,
                     finish_reason=hit.finish_reason,
