@@ -98,6 +98,30 @@ def _retry_after(exc: Exception) -> float | None:
         return None
 
 
+# Knobs read from Settings when it has them, else from the environment, else these defaults.
+OPTION_DEFAULTS = {
+    "llm_max_retries": ("T2J_LLM_MAX_RETRIES", int, 4),
+    "llm_backoff_s": ("T2J_LLM_BACKOFF_S", float, 1.0),
+    "llm_timeout_s": ("T2J_LLM_TIMEOUT_S", float, 120.0),
+    "llm_temperature": ("T2J_LLM_TEMPERATURE", float, 0.0),
+}
+
+
+def client_options(settings: Any) -> dict:
+    """max_retries, backoff_s, request_timeout_s, temperature for `LLMClient`, from settings / environment."""
+    values = {}
+    for field, (env, kind, default) in OPTION_DEFAULTS.items():
+        value = getattr(settings, field, None)
+        if value is None and os.environ.get(env):
+            try:
+                value = kind(os.environ[env])
+            except ValueError:
+                raise LLMError(f"${env}={os.environ[env]!r} is not a number") from None
+        values[field] = default if value is None else kind(value)
+    return {"max_retries": values["llm_max_retries"], "backoff_s": values["llm_backoff_s"],
+            "request_timeout_s": values["llm_timeout_s"], "temperature": values["llm_temperature"]}
+
+
 class LLMClient:
     """Chat completions with bounded retries, an on-disk cache and cost accounting.
 

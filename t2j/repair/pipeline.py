@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from t2j.errors import BadInput
-from t2j.llm.client import LLMClient, llm_configured
+from t2j.llm.client import LLMClient, client_options, llm_configured
 from t2j.llm.errors import LLMError, NoCodeBlock
 from t2j.prompts.build import UNTRANSLATED_MARK, build_repair_prompt, build_translate_prompt
 from t2j.repair.rank import wrongness
@@ -228,7 +228,7 @@ def run_llm_translation(
     started = time.monotonic()
     if client is None and not llm_configured(settings):
         return _rules_fallback(source, text, settings, verify)
-    client = client or LLMClient(settings)
+    client = client or LLMClient(settings, **client_options(settings))
     if retriever is None:
         retriever = default_retriever(settings)
     max_repairs = settings.max_repairs if max_repairs is None else max_repairs
