@@ -171,6 +171,7 @@ def test_eval_reference_config_records_execution_metrics_and_resumes(tmp_path):
     assert "04_softmax_wrong_axis" in summary.split("## Failures")[1]
     assert_png(out / "pass_rates.png")
     assert_png(out / "speed_ratios.png")
+    assert_png(out / "metrics_vs_verdict.png")
     assert (out / records["01_linear_relu"]["code_path"]).read_text().startswith("import jax")
 
     # resume: nothing runs again; a pair whose line was lost (killed mid-write) runs again

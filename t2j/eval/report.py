@@ -13,6 +13,7 @@ from t2j.eval.stats import geomean, mean, median, pearson, rate
 SUMMARY_FILE = "summary.md"
 PASS_PLOT = "pass_rates.png"
 SPEED_PLOT = "speed_ratios.png"
+METRIC_PLOT = "metrics_vs_verdict.png"
 
 # metric field -> (label, higher is better)
 SCORED_METRICS = {
@@ -164,6 +165,8 @@ def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench:
                 mark += f", bleu {r.codebleu:.2f}"
             cells.append(mark)
         lines.append(f"| {problem} | " + " | ".join(cells) + " |")
+    lines += ["", "## Plots", "", f"![pass rates]({PASS_PLOT}) ![speed ratios]({SPEED_PLOT}) "
+              f"![metrics against the verdict]({METRIC_PLOT})"]
     failures = [r for r in records if not r.verified]
     if failures:
         lines += ["", "## Failures", ""]
@@ -174,7 +177,8 @@ def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench:
 
 
 def write_plots(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: str | Path) -> list[Path]:
-    """pass_rates.png (forward / backward / verified per configuration) and speed_ratios.png."""
+    """pass_rates.png (forward / backward / verified per configuration), speed_ratios.png and
+    metrics_vs_verdict.png."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -226,7 +230,35 @@ def write_plots(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     paths.append(path)
+    paths.append(_metric_plot(records, out / METRIC_PLOT, plt))
     return paths
+
+
+def _metric_plot(records: Sequence[EvalRecord], path: Path, plt) -> Path:
+    """Each scored metric's values for verified and not-verified translations, side by side."""
+    present = [m for m in SCORED_METRICS if any(getattr(r, m) is not None for r in records)]
+    fig, axes = plt.subplots(1, max(1, len(present)), figsize=(2.4 * max(1, len(present)) + 0.6, 3.4),
+                             squeeze=False)
+    if not present:
+        axes[0][0].text(0.5, 0.5, "no similarity or judge metric recorded", ha="center", va="center",
+                        transform=axes[0][0].transAxes)
+        axes[0][0].set_axis_off()
+    for ax, metric in zip(axes[0], present):
+        groups = [[getattr(r, metric) for r in records if r.verified is flag and getattr(r, metric) is not None]
+                  for flag in (True, False)]
+        for k, values in enumerate(groups):
+            jitter = [k + 0.08 * ((i % 5) - 2) for i in range(len(values))]
+            ax.scatter(jitter, values, s=12, alpha=0.6, color=("tab:green", "tab:red")[k])
+            if values:
+                ax.hlines(mean(values), k - 0.3, k + 0.3, color="black", linewidth=1.2)
+        ax.set_xticks([0, 1], [f"verified\n(n={len(groups[0])})", f"not\n(n={len(groups[1])})"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_title(SCORED_METRICS[metric][0], fontsize=9)
+    fig.suptitle("Metrics against the execution verdict", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def write_report(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: str | Path, bench: str,
