@@ -17,6 +17,8 @@ _EXPORTS = {
     "port_weights": "t2j.verify.port",
     "save_weights": "t2j.verify.port",
     "PortError": "t2j.verify.port",
+    "translate": "t2j.translate",
+    "Translation": "t2j.translation",
     "evaluate": "t2j.eval.api",
     "run_llm_translation": "t2j.repair.pipeline",
     "LLMClient": "t2j.llm.client",

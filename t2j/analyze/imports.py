@@ -18,10 +18,11 @@ def dotted(expr: cst.BaseExpression) -> str | None:
 
 
 def collect_imports(module: cst.Module) -> dict[str, str]:
-    """alias -> canonical dotted name, for every import statement of the module (any nesting)."""
+    """alias -> canonical dotted name, for the import statements of the module's top level (including those
+    under top-level if/try blocks)."""
     aliases: dict[str, str] = {}
 
-    class Visitor(cst.CSTVisitor):
+    class Visitor:
         def visit_Import(self, node: cst.Import) -> None:
             for alias in node.names:
                 name = dotted(alias.name)
@@ -41,7 +42,25 @@ def collect_imports(module: cst.Module) -> dict[str, str]:
                 local = alias.asname.name.value if alias.asname is not None else name
                 aliases[local] = f"{base}.{name}"
 
-    module.visit(Visitor())
+    visitor = Visitor()
+
+    def walk(statements) -> None:
+        for st in statements:
+            if isinstance(st, cst.SimpleStatementLine):
+                for small in st.body:
+                    if isinstance(small, cst.Import):
+                        visitor.visit_Import(small)
+                    elif isinstance(small, cst.ImportFrom):
+                        visitor.visit_ImportFrom(small)
+            elif isinstance(st, (cst.If, cst.Try)):
+                walk(st.body.body)
+                for handler in getattr(st, "handlers", ()):
+                    walk(handler.body.body)
+                orelse = getattr(st, "orelse", None)
+                if orelse is not None and hasattr(orelse, "body") and hasattr(orelse.body, "body"):
+                    walk(orelse.body.body)
+
+    walk(module.body)
     return aliases
 
 

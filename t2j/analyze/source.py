@@ -33,7 +33,7 @@ class SourceInfo:
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
     top_level_names: set[str] = field(default_factory=set)
-    bad_buffers: set[str] = field(default_factory=set)
+    containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         return resolve(expr, self.aliases)
@@ -73,6 +73,8 @@ def analyze(module: cst.Module) -> SourceInfo:
     def scan_function(fn: cst.FunctionDef, cls: str | None) -> None:
         key = f"{cls}.{fn.name.value}" if cls else fn.name.value
         called: set[str] = set()
+        containers: set[str] = set()
+        info.containers[key] = containers
         state = {"layers": False, "random": False, "training": False}
 
         class Visitor(cst.CSTVisitor):
@@ -93,8 +95,19 @@ def analyze(module: cst.Module) -> SourceInfo:
                     called.add(name)
 
             def visit_Attribute(self, node: cst.Attribute) -> None:
-                if dotted(node) == "self.training":
+                if node.attr.value == "training" and isinstance(node.value, cst.Name) and node.value.value == "self":
                     state["training"] = True
+
+            def visit_Assign(self, node: cst.Assign) -> None:
+                value = node.value
+                is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set,
+                                                  cst.SetComp))
+                if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                    is_container = value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
+                if is_container:
+                    for t in node.targets:
+                        if isinstance(t.target, cst.Name):
+                            containers.add(t.target.value)
 
         fn.body.visit(Visitor())
         calls[key] = called

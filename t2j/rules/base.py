@@ -11,6 +11,7 @@ Rule kinds (subclass one; every concrete subclass is registered automatically by
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -123,6 +124,7 @@ class WithRule(Rule):
 KINDS = (CallRule, MethodRule, AttributeRule, StatementRule, ClassRule, FunctionRule, WithRule)
 
 
+@functools.lru_cache(maxsize=1)
 def load_library() -> None:
     """Import every module of t2j.rules.library so that its rules exist (adding a module adds its rules)."""
     import t2j.rules.library as library

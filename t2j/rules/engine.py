@@ -72,29 +72,6 @@ class RuleIndex:
             rules.sort(key=key)
 
 
-def _containers(body) -> set[str]:
-    """Names bound to list/dict/set displays or constructors in a body (item assignment stays for them)."""
-    names: set[str] = set()
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            value = node.value
-            is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set,
-                                              cst.SetComp))
-            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-                is_container = value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
-            if is_container:
-                for t in node.targets:
-                    if isinstance(t.target, cst.Name):
-                        names.add(t.target.value)
-
-        def visit_FunctionDef(self, node) -> bool:
-            return False
-
-    body.visit(Visitor())
-    return names
-
-
 class Engine(cst.CSTTransformer):
     def __init__(self, ctx: Context, index: RuleIndex):
         super().__init__()
@@ -122,7 +99,7 @@ class Engine(cst.CSTTransformer):
             ctx.functions.append(FunctionFrame(
                 key=key, name=node.name.value, has_rngs=has_rngs,
                 in_module_class=(cls is not None and cls.is_module) or (parent is not None and parent.in_module_class),
-                key_defined="key" in params, local_containers=_containers(node.body)))
+                key_defined="key" in params, local_containers=ctx.info.containers.get(key, set())))
             del direct
         elif isinstance(node, cst.Attribute):
             self.inner.add(id(node.value))
@@ -307,11 +284,13 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     and no emitted helpers), as the text of rule examples is written."""
     module = cst.parse_module(source)
     info = analyze(module)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    cache: dict[str, object] = {}
 
     def line_of(node: cst.CSTNode) -> int:
-        rng = positions.get(node)
+        # positions need a full code generation pass: computed once, only for files with diagnostics
+        if "positions" not in cache:
+            cache["positions"] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        rng = cache["positions"].get(node)
         return rng.start.line if rng is not None else 0
 
     ctx = Context(info=info, line_of=line_of)
