@@ -295,3 +295,23 @@ def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
     assert fixed["codetrans_ref"] == 4.0 and fixed["fixcost"] == 0.0
     summary = (out / "summary.md").read_text()
     assert "| llm | 1 | 100% |" in summary and "| llm+fixes | 1 | 100% |" in summary
+
+
+def test_eval_rules_config_without_llm(tmp_path):
+    out = tmp_path / "out"
+    assert main(["eval", str(TINY), "--out", str(out), "--configs", "rules", "--problems",
+                 "01_linear_relu,03_mlp_layernorm"]) == 0
+    records = {r["problem"]: r for r in read_records(out)}
+    assert set(records) == {"01_linear_relu", "03_mlp_layernorm"}
+    with_ref, without_ref = records["01_linear_relu"], records["03_mlp_layernorm"]
+    for r in (with_ref, without_ref):
+        assert r["config"] == "rules" and r["backend"] == "rules"
+        assert r["verified"] == (r["forward_ok"] and r["backward_ok"])
+        assert r["rounds"] == 0 and r["tokens"] == 0 and r["cost"] is None
+        assert r["translate_s"] is not None and r["translate_s"] >= 0
+        code = (out / r["code_path"]).read_text()
+        assert "from flax import nnx" in code and "import torch" not in code
+    assert 0.0 < with_ref["codebleu"] < 1.0 and set(with_ref["codebleu_parts"]) == {
+        "ngram_match", "weighted_ngram_match", "syntax_match", "dataflow_match"}
+    assert without_ref["codebleu"] is None  # no jax_ref.py
+    assert with_ref["verified"]  # nn.Linear + relu is within the rules backend

@@ -132,10 +132,15 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
     except Exception as exc:  # a crash of a translator is a result to record, not a reason to stop the run
         record.error = f"translation crashed: {type(exc).__name__}: {exc}"
         translation = None
-    record.translate_s = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    record.translate_s = elapsed
     if translation is not None:
         _copy_counts(record, translation, settings)
         verification = getattr(translation, "verification", None)
+        seconds = getattr(translation, "seconds", None)
+        if verification is not None and seconds and config.backend == "rules":
+            # the rules backend reports its own time; the rest of the call was its verification
+            record.translate_s, record.verify_s = seconds, max(0.0, elapsed - seconds)
 
     if code is not None:
         path = translation_path(out, problem.name, config.name)
