@@ -181,3 +181,143 @@ def unresolved_imports(dst: Path, rels: list[str]) -> dict[str, list[Spot]]:
                             "does not define",
                     snippet=ast.get_source_segment((dst / rel).read_text(), node) or ""))
     return problems
+
+
+# ------------------------------------------------------------------------------------------------------------
+# nn.Module classes across files: a class built in one file and defined in another needs `rngs=` once both
+# are Flax modules, which a file-by-file translator cannot know.
+
+
+def _resolve_relative(package: str, level: int, module: str | None) -> str:
+    base = package.split(".") if package else []
+    if level - 1 > len(base):
+        return module or ""
+    base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else None
+    return None
+
+
+def project_module_classes(src: Path, rels: list[str]) -> dict[str, set[str]]:
+    """For every importable module of the project (dotted name), the names it binds (defines or re-exports)
+    that are nn.Module subclasses."""
+    info: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {}  # module -> (imports, classes)
+    for rel in rels:
+        if not rel.endswith(".py"):
+            continue
+        try:
+            tree = ast.parse((src / rel).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        _, name = import_root(src, rel)
+        package = name if rel.endswith("__init__.py") else name.rpartition(".")[0]
+        imports: dict[str, str] = {}  # local name -> "module:Name" or "module" (for `import x.y as z`)
+        classes: dict[str, list[str]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                module = _resolve_relative(package, node.level, node.module) if node.level else (node.module or "")
+                for alias in node.names:
+                    if alias.name != "*":
+                        imports[alias.asname or alias.name] = f"{module}:{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        imports[alias.asname] = alias.name
+                    else:
+                        imports[alias.name.split(".")[0]] = alias.name.split(".")[0]
+            elif isinstance(node, ast.ClassDef):
+                classes[node.name] = [d for d in (_dotted(b) for b in node.bases) if d]
+        info[name] = (imports, classes)
+
+    result: dict[str, set[str]] = {module: set() for module in info}
+
+    def is_module_ref(module: str, dotted: str) -> bool:
+        imports, _ = info[module]
+        head, _, rest = dotted.partition(".")
+        target = imports.get(head)
+        if target is None:
+            return dotted in result[module]
+        full = (target.replace(":", ".") + ("." + rest if rest else ""))
+        if full in ("torch.nn.Module", "torch.nn.modules.module.Module"):
+            return True
+        owner, _, attr = full.rpartition(".")
+        return owner in result and attr in result[owner]
+
+    for _ in range(20):  # fixpoint over inheritance and re-exports
+        changed = False
+        for module, (imports, classes) in info.items():
+            for cls, bases in classes.items():
+                if cls not in result[module] and any(is_module_ref(module, b) for b in bases):
+                    result[module].add(cls)
+                    changed = True
+            for local, target in imports.items():
+                owner, _, attr = target.partition(":")
+                if attr and local not in result[module] and owner in result and attr in result[owner]:
+                    result[module].add(local)
+                    changed = True
+        if not changed:
+            break
+    return result
+
+
+class _PassRngs(cst.CSTTransformer):
+    def __init__(self, names: set[str]):
+        self.names = names
+        self.scopes: list[bool] = []  # does the enclosing function have `rngs`?
+        self.changed = 0
+
+    def visit_FunctionDef(self, node):
+        params = node.params
+        every = list(params.params) + list(params.kwonly_params) + list(params.posonly_params)
+        self.scopes.append(any(p.name.value == "rngs" for p in every))
+
+    def leave_FunctionDef(self, original, updated):
+        self.scopes.pop()
+        return updated
+
+    def leave_Call(self, original, updated):
+        if not (isinstance(updated.func, cst.Name) and updated.func.value in self.names):
+            return updated
+        if any(a.keyword is not None and a.keyword.value == "rngs" for a in updated.args):
+            return updated
+        if any(a.star for a in updated.args if a.keyword is None and a.star == "**"):
+            return updated
+        value = "rngs" if (self.scopes and self.scopes[-1]) else "nnx.Rngs(0)"
+        self.changed += 1
+        args = list(updated.args)
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(cst.Arg(keyword=cst.Name("rngs"), value=cst.parse_expression(value),
+                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                  whitespace_after=cst.SimpleWhitespace(""))))
+        return updated.with_changes(args=args)
+
+
+def pass_rngs_to_project_modules(code: str, module: str, package: str, classes: dict[str, set[str]]
+                                 ) -> tuple[str, int]:
+    """Add `rngs=` to calls of nn.Module classes that this file imports from other project files."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code, 0
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            owner = _resolve_relative(package, node.level, node.module) if node.level else (node.module or "")
+            for alias in node.names:
+                if owner in classes and alias.name in classes[owner]:
+                    names.add(alias.asname or alias.name)
+    if not names:
+        return code, 0
+    transformer = _PassRngs(names)
+    new = cst.parse_module(code).visit(transformer).code
+    if transformer.changed and "from flax import nnx" not in new and "nnx.Rngs(0)" in new:
+        new = "from flax import nnx\n" + new
+    return new, transformer.changed

@@ -15,7 +15,7 @@ from typing import Protocol
 from t2j.errors import BadInput
 from t2j.migrate.executor import make_executor
 from t2j.migrate.files import remove_stale_temporaries
-from t2j.migrate.imports import import_root
+from t2j.migrate.imports import import_root, project_module_classes
 from t2j.migrate.models import ERROR, TRANSLATED, FileResult, MigrateOptions, ModuleJob, ModuleResult
 from t2j.migrate.report import REPORT_HTML, REPORT_JSON, MigrationReport, build_report, write_report
 from t2j.migrate.state import WORK_DIR, RunState
@@ -127,7 +127,8 @@ def migrate(options: MigrateOptions, workers: int = 1, executor: str = "local", 
         progress.phase("translate", len(files), len(files) - len(pending))
         if pending:
             runner = make_executor(executor, workers, address)
-            for rel, result in runner.map_unordered(migrate_file, pending, options):
+            project = project_module_classes(src, files)
+            for rel, result in runner.map_unordered(migrate_file, pending, options, project):
                 if isinstance(result, Exception):
                     result = FileResult(path=rel, kind="python", status=ERROR, reason=f"worker failed: {result}")
                 state.add_file(result)

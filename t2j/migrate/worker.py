@@ -4,13 +4,14 @@ resuming: they only read SRC, write their own output atomically, and return a re
 from __future__ import annotations
 
 import ast
+import re
 import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from t2j.migrate.files import atomic_copy, atomic_write_text, sha256_bytes
-from t2j.migrate.imports import drop_unused_torch_imports, uses_torch
+from t2j.migrate.imports import drop_unused_torch_imports, import_root, pass_rngs_to_project_modules, uses_torch
 from t2j.migrate.models import (
     BAD,
     COPIED,
@@ -62,13 +63,13 @@ def convention_entries(source: str, tree: ast.Module, classes: list[str]) -> lis
     return classes[:1] if len(classes) == 1 else []
 
 
-def migrate_file(rel: str, options: MigrateOptions) -> FileResult:
+def migrate_file(rel: str, options: MigrateOptions, project: dict[str, set[str]] | None = None) -> FileResult:
     """Translate one file of SRC into DST (or copy it unchanged); never raises."""
     start = time.perf_counter()
     src_file, dst_file = Path(options.src) / rel, Path(options.dst) / rel
     kind = "python" if is_python(rel) else "other"
     try:
-        result = _migrate_file(rel, kind, src_file, dst_file, options)
+        result = _migrate_file(rel, kind, src_file, dst_file, options, project or {})
     except Exception as exc:  # an I/O failure or a translator crash: the run goes on
         tail = "".join(traceback.format_exception(exc)[-3:]).strip()
         result = FileResult(path=rel, kind=kind, status=ERROR, reason=tail[-2000:])
@@ -80,7 +81,8 @@ def migrate_file(rel: str, options: MigrateOptions) -> FileResult:
     return result
 
 
-def _migrate_file(rel: str, kind: str, src_file: Path, dst_file: Path, options: MigrateOptions) -> FileResult:
+def _migrate_file(rel: str, kind: str, src_file: Path, dst_file: Path, options: MigrateOptions,
+                  project: dict[str, set[str]]) -> FileResult:
     if kind == "other":
         atomic_copy(src_file, dst_file)
         return FileResult(path=rel, kind=kind, status=COPIED)
@@ -115,6 +117,9 @@ def _migrate_file(rel: str, kind: str, src_file: Path, dst_file: Path, options: 
 
     translation = translate(text, backend=options.backend, verify=False)
     code, kept = drop_unused_torch_imports(translation.code)
+    _, module = import_root(Path(options.src), rel)
+    package = module if rel.endswith("__init__.py") else module.rpartition(".")[0]
+    code, _ = pass_rngs_to_project_modules(code, module, package, project)
     atomic_write_text(dst_file, code)
     classes = module_classes(tree)
     spots = [Spot(line=d.line, message=d.message, snippet=d.snippet) for d in translation.diagnostics] + kept
@@ -157,6 +162,19 @@ def wrapper_sources(job: ModuleJob) -> tuple[str, str]:
     return torch_side, jax_side
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)|EntryNotFound)\b.*")
+
+
+def headline(verification) -> str:
+    """The one-line verdict, naming the exception itself (not a framework's trailing note) when it failed."""
+    if not verification.error:
+        return verification.summary()
+    lines = [line.strip() for line in verification.error.strip().splitlines() if line.strip()]
+    exceptions = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    last = exceptions[-1] if exceptions else (lines[-1] if lines else "")
+    return f"NOT VERIFIED ({verification.failed_stage}): {last[:300]}"
+
+
 def to_module_result(job: ModuleJob, verification, seconds: float) -> ModuleResult:
     checks = []
     for check in verification.checks:
@@ -167,7 +185,7 @@ def to_module_result(job: ModuleJob, verification, seconds: float) -> ModuleResu
     return ModuleResult(
         path=job.path, entry=job.entry, inputs=job.inputs, ok=verification.ok,
         forward_ok=verification.forward_ok, backward_ok=verification.backward_ok,
-        speed_ratio=verification.speed_ratio, summary=verification.summary(),
+        speed_ratio=verification.speed_ratio, summary=headline(verification),
         error=(verification.error or None) and verification.error[-3000:], failed_stage=verification.failed_stage,
         checks=checks, seconds=round(seconds, 3))
 
