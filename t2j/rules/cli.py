@@ -21,6 +21,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the Translation as JSON"),
         force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
         entry: Optional[str] = typer.Option(None, "--entry", help="module class or function to verify (default Model)"),
+        base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server (or OPENAI_BASE_URL)"),
+        model: Optional[str] = typer.Option(None, "--model", help="LLM model name (or T2J_MODEL)"),
+        api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
+        max_repairs: Optional[int] = typer.Option(None, "--max-repairs", min=0, help="LLM repair rounds (default 3)"),
     ):
         """Translate SOURCE to Flax NNX + optax. Exit 0 translated (and verified), 1 not verified, 2 bad input."""
         from t2j.translate import translate
@@ -29,7 +33,14 @@ def register(app: typer.Typer) -> None:
             raise BadInput(f"output '{out}' exists; pass --force to overwrite it")
         if out.resolve() == source.resolve():
             raise BadInput("output path is the input file; choose another -o")
-        result = translate(source, backend=backend, verify=not no_verify, entry=entry)
+        if source.suffix == ".ipynb":  # notebooks: t2j/migrate/notebook.py
+            from t2j.migrate.notebook import run_notebook_command
+
+            raise typer.Exit(run_notebook_command(source, out, backend, not no_verify, as_json, force))
+        from t2j.repair.cli_support import llm_settings, round_lines
+
+        settings = llm_settings(base_url=base_url, model=model, api_key=api_key, max_repairs=max_repairs)
+        result = translate(source, backend=backend, verify=not no_verify, entry=entry, settings=settings)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(result.code)
         if as_json:
@@ -38,6 +49,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"wrote {out} ({len(result.rules_fired)} rules fired, {result.seconds * 1e3:.1f} ms)")
             for d in result.diagnostics:
                 typer.echo(f"  line {d.line}: {d.message}")
+            for line in round_lines(result):
+                typer.echo(line)
             if result.verification is not None:
                 from t2j.verify.cli import render
 
