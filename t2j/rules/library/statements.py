@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import CallRule, Example, MethodRule, StatementRule, WithRule
+from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule
 from t2j.rules.cstutil import arg, call, code, expr, keyword, positional
 from t2j.rules.library.tensor_functions import _paren, tensor_op
 
@@ -114,14 +114,44 @@ class NoGrad(WithRule):
     def rewrite(self, node, ctx):
         names = [ctx.info.qualname(item.item.func) if isinstance(item.item, cst.Call) else None
                  for item in node.items]
-        if not all(n in ("torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled",
-                         "torch.autocast", "torch.cuda.amp.autocast") for n in names):
+        if not all(n in GRAD_CONTEXTS for n in names):
             return None
         body = list(node.body.body)
         if not body:
             return cst.RemovalSentinel.REMOVE
         body[0] = body[0].with_changes(leading_lines=list(node.leading_lines) + list(body[0].leading_lines))
         return cst.FlattenSentinel(body)
+
+
+GRAD_CONTEXTS = ("torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled",
+                 "torch.autocast", "torch.cuda.amp.autocast")
+ENVIRONMENT_CALLS = ("torch.set_grad_enabled", "torch.set_num_threads", "torch.use_deterministic_algorithms",
+                     "torch.set_printoptions", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
+                     "torch.set_default_dtype", "torch.autograd.set_detect_anomaly", "torch.set_float32_matmul_precision")
+
+
+class GradContextCalls(CallRule):
+    """`torch.no_grad()` & co. and environment settings are recognised here; the With/statement/decorator
+    rules remove them (JAX computes gradients only where asked; there is no global state to set)."""
+
+    targets = GRAD_CONTEXTS + ENVIRONMENT_CALLS
+    examples = []
+
+    def rewrite(self, node, ctx, qualname):
+        return node
+
+
+class NoGradDecorators(FunctionRule):
+    """`@torch.no_grad()` / `@torch.inference_mode()` decorators are dropped."""
+
+    examples = [Example(torch="@torch.no_grad()\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
+
+    def rewrite(self, node, ctx):
+        kept = [d for d in node.decorators if (ctx.info.qualname(d.decorator.func) if isinstance(d.decorator, cst.Call)
+                                               else ctx.info.qualname(d.decorator)) not in GRAD_CONTEXTS]
+        if len(kept) == len(node.decorators):
+            return None
+        return node.with_changes(decorators=kept)
 
 
 class NoGradDecorator(StatementRule):
@@ -136,9 +166,7 @@ class NoGradDecorator(StatementRule):
         small = node.body[0]
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             q = ctx.info.qualname(small.value.func)
-            if q in ("torch.set_grad_enabled", "torch.set_num_threads", "torch.use_deterministic_algorithms",
-                     "torch.set_printoptions", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
-                     "torch.set_default_dtype", "torch.autograd.set_detect_anomaly"):
+            if q in ENVIRONMENT_CALLS:
                 return []
             func = small.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in ("to", "cuda", "cpu") and q is None:

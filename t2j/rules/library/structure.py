@@ -42,7 +42,8 @@ class ModuleBase(AttributeRule):
     """`nn.Module` (a base class) -> `nnx.Module`."""
 
     targets = ("torch.nn.Module",)
-    examples = [Example(torch="class Block(nn.Module):\n    pass", jax="class Block(nnx.Module):\n    pass",
+    examples = [Example(torch="class Block(nn.Module):\n    pass",
+                        jax="class Block(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass",
                         verify=False)]
 
     def rewrite(self, node, ctx, qualname):
@@ -133,6 +134,8 @@ class ModuleInit(ClassRule):
             lines = extra or [stmt("pass\n")]
             init = cst.parse_statement("def __init__(self, *, rngs: nnx.Rngs):\n    pass\n")
             init = init.with_changes(body=init.body.with_changes(body=lines))
+            body = [s for s in body if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                                            and isinstance(s.body[0], cst.Pass))]
             at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
             body.insert(at, init)
         else:

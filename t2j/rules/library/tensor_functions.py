@@ -82,8 +82,7 @@ class Elementwise(MapFunction):
             args = [a for a in node.args if not (a.keyword and a.keyword.value == "indexing")]
             ind = keyword(node, "indexing")
             return call("jnp.meshgrid", args + [arg(ind.value if ind else expr('"ij"'), "indexing")])
-        args = rename_keywords(_first_input(node), {**AXIS, **DROP, "min": "min", "max": "max",
-                                                    "other": None if False else "other"})
+        args = rename_keywords(_first_input(node), {**AXIS, **DROP, "diagonal": "k", "dims": "axis"})
         args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
                 if a.keyword is not None and a.keyword.value == "other" else a for a in args]
         return call(f"jnp.{target}", args)
@@ -311,7 +310,7 @@ class ShapeFunctions(CallRule):
                 jax="y = jnp.clip(jnp.take_along_axis(x, i, axis=1), min=-0.5)",
                 inputs={"x": [3, 5], "i": Tensor(shape=[3, 2], dtype="int64", high=5)}),
         Example(torch="a, b = torch.chunk(x, 2, dim=-1)\ny = a * torch.sigmoid(b)",
-                jax="a, b = torch_chunk(x, 2, axis=-1)\ny = a * jax.nn.sigmoid(b)", inputs={"x": [3, 6]}),
+                jax="a, b = torch_chunk(x, 2, dim=-1)\ny = a * jax.nn.sigmoid(b)", inputs={"x": [3, 6]}),
     ]
 
     def rewrite(self, node, ctx, qualname):
@@ -364,8 +363,7 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
         return call("jnp.expand_dims", [X] + rename_keywords(rest, AXIS))
     if name in ("chunk", "split"):
         helper = "torch_chunk" if name == "chunk" else "torch_split"
-        return call(ctx.helper(helper), [X] + rename_keywords(rest, {"dim": "axis", "split_size_or_sections": None,
-                                                                      "chunks": None}))
+        return call(ctx.helper(helper), [X] + rest)
     if name == "unbind":
         dim = kws.get("dim") or (pos[0] if pos else None)
         return call("tuple", [arg(call("jnp.unstack", [X] + ([arg(dim.value, "axis")] if dim else [])))])

@@ -1,0 +1,72 @@
+"""Turn a rule's `Example` into runnable PyTorch and expected-JAX problem files (used by the tests and by
+`t2j.rules.examples.check_example`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from t2j.rules.base import Example
+
+PRELUDE = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+
+
+def _split(example: Example) -> tuple[list[str], list[str]]:
+    init, forward = [], []
+    for line in example.torch.strip().splitlines():
+        stripped = line.strip()
+        is_init = stripped.startswith("self.") and "=" in stripped.split("(")[0] or \
+            stripped.startswith("self.register_buffer")
+        (init if is_init else forward).append(line.rstrip())
+    return init, forward
+
+
+def _tensor_expr(example: Example, name: str) -> str:
+    spec = example.tensor(name)
+    shape = tuple(spec.shape)
+    if spec.dtype.startswith("int"):
+        return f"torch.randint(0, {spec.high or 10}, {shape})"
+    if spec.positive:
+        return f"torch.rand({shape}) + 0.05"
+    return f"torch.randn({shape})"
+
+
+def torch_module(example: Example) -> str:
+    """A problem file: `class Model(nn.Module)` whose __init__/forward are the example's lines."""
+    init, forward = _split(example)
+    args = ", ".join(example.inputs)
+    init_params = f", {example.init_args}" if example.init_args else ""
+    body_init = "\n".join(f"        {l}" for l in init) or "        pass"
+    body_fwd = "\n".join(f"        {l}" for l in forward)
+    inputs = ", ".join(_tensor_expr(example, n) for n in example.inputs)
+    return (f"{PRELUDE}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
+            f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
+            f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n")
+
+
+def example_text(example: Example) -> str:
+    """What the rules make of the example's lines, as the example's `jax` text is written."""
+    from t2j.rules import translate_rules
+
+    if not example.verify:
+        return translate_rules(PRELUDE + example.torch.strip() + "\n", bare=True).code.strip()
+    init, forward = _split(example)
+    code = translate_rules(torch_module(example), bare=True).code
+    lines = code.splitlines()
+    out = []
+    section = None
+    for line in lines:
+        s = line.strip()
+        if s.startswith("def __init__"):
+            section = "init"
+            continue
+        if s.startswith("def __call__"):
+            section = "fwd"
+            continue
+        if s.startswith("def ") or s.startswith("class "):
+            section = None
+            continue
+        if section == "init" and s != "pass":
+            out.append(s)
+        elif section == "fwd" and not s.startswith(f"return {example.output}"):
+            out.append(s)
+    return textwrap.dedent("\n".join(out)).strip()
