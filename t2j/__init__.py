@@ -17,6 +17,8 @@ _EXPORTS = {
     "port_weights": "t2j.verify.port",
     "save_weights": "t2j.verify.port",
     "PortError": "t2j.verify.port",
+    "synthesize": "t2j.synth.engine",
+    "SynthConfig": "t2j.synth.engine",
     "translate": "t2j.translate",
     "Translation": "t2j.translation",
     "evaluate": "t2j.eval.api",
@@ -27,6 +29,13 @@ _EXPORTS = {
     "build_repair_prompt": "t2j.prompts.build",
     "count_tokens": "t2j.prompts.tokens",
 }
+
+
+def load_ipython_extension(ipython):
+    """`%load_ext t2j`: registers the `%%t2j` cell magic (t2j/migrate/magic.py)."""
+    from t2j.migrate.magic import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __getattr__(name: str):

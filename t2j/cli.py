@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "t2j.verify.cli",
     "t2j.rules.cli",
     "t2j.eval.cli",
+    "t2j.synth.cli",
 ]
 
 app = typer.Typer(

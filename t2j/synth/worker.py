@@ -1,0 +1,39 @@
+"""Worker processes: each imports torch and jax once, pinned to one thread so that runs are reproducible and
+two workers share a 2-core machine without oversubscription."""
+
+from __future__ import annotations
+
+import os
+
+_SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
+def pin_threads() -> None:
+    """Environment for a fresh process (before jax/torch are imported)."""
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "intra_op_parallelism_threads" not in flags:
+        os.environ["XLA_FLAGS"] = (flags + " " + _SINGLE_THREAD_XLA).strip()
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+
+def init_worker() -> None:
+    pin_threads()
+    import jax  # noqa: F401 -- import once per worker
+    import torch
+
+    torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:  # already set in this process
+        pass
+
+
+def run_batch(batch_no: int, items: list, rtol: float, atol: float, kinds: tuple[str, ...]):
+    """Verify one batch: items are (index, Program, input seed). Returns (batch_no, [(index, CheckResult)])."""
+    from t2j.synth.check import check_batch
+    from t2j.verify.report import Tolerances
+
+    results = check_batch([(program, seed) for _, program, seed in items], Tolerances(rtol=rtol, atol=atol), kinds)
+    return batch_no, [(index, result) for (index, _, _), result in zip(items, results)]
