@@ -74,6 +74,11 @@ KNOWN_VERIFIER_BUGS = {
     "maxpool_ceil_mode_dropped": "output shape mismatch crashes the backward pass instead of failing forward_eval",
 }
 
+# Correct pairs the verifier cannot verify yet (see /work/brief/verifier_bugs.md): an xfail when they fail.
+KNOWN_PAIR_BUGS = {
+    "tied_embedding_lm_head": "port_weights rejects torch's aliased state_dict key lm_head.weight (weight tying)",
+}
+
 CHECK_NAMES = {"forward_eval", "forward_train", "running_stats", "backward"}
 
 # Every layer of the weight-porting list must appear in at least one correct pair's torch.py.
@@ -120,6 +125,7 @@ def test_material_counts_and_files():
             assert (WRONG / name / f).is_file(), (name, f)
     assert set(DEFAULT_PAIRS) <= set(ALL_PAIRS) and set(DEFAULT_TRAPS) <= set(ALL_TRAPS)
     assert set(KNOWN_VERIFIER_BUGS) <= set(ALL_TRAPS) and TRAIN_MODE_PAIRS <= set(ALL_PAIRS)
+    assert set(KNOWN_PAIR_BUGS) <= set(ALL_PAIRS) and not set(KNOWN_PAIR_BUGS) & set(DEFAULT_PAIRS)
 
 
 def test_every_listed_layer_is_covered():
@@ -174,6 +180,8 @@ def test_main_example_verifies():
 def test_correct_pair_verifies(name: str):
     folder = PAIRS / name
     v = verify_files(folder / "torch.py", folder / "jax.py")
+    if not v.ok and name in KNOWN_PAIR_BUGS:
+        pytest.xfail(KNOWN_PAIR_BUGS[name])
     assert v.ok, _describe(v)
     forward = v.check("forward_eval")
     assert forward is not None and forward.ok and not forward.skipped and forward.tensors
