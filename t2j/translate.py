@@ -14,7 +14,7 @@ from t2j.errors import BadInput
 from t2j.settings import Settings
 from t2j.translation import Translation
 
-BACKENDS = ("rules",)
+BACKENDS = ("rules", "openai", "hybrid")  # openai/hybrid: t2j.repair.pipeline (LLM draft, verify, repair)
 
 
 def load_source(source) -> str:
@@ -89,6 +89,10 @@ def translate(source, backend: str = "rules", settings: Settings | None = None, 
         raise BadInput(f"unknown backend '{backend}': this installation offers {', '.join(BACKENDS)}")
     text = load_source(source)
     check_source(text)
+    if backend in ("openai", "hybrid"):
+        from t2j.repair.pipeline import run_llm_translation
+
+        return run_llm_translation(text, backend, settings, entry=entry, verify=verify)
     start = time.perf_counter()
     from t2j.rules import translate_rules
 

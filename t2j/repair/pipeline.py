@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 from t2j.errors import BadInput
@@ -33,25 +32,12 @@ FIXES_PER_PROMPT = 5
 
 
 def source_text(source: Any) -> str:
-    """Source text from a path, a string of code, or a live class/function."""
-    if isinstance(source, Path):
-        if not source.is_file():
-            raise BadInput(f"{source} does not exist; pass a PyTorch .py file or source text")
-        return source.read_text(encoding="utf-8")
-    if isinstance(source, str):
-        if "\n" not in source and source.endswith(".py"):
-            path = Path(source)
-            if not path.is_file():
-                raise BadInput(f"{source} does not exist; pass a PyTorch .py file or source text")
-            return path.read_text(encoding="utf-8")
-        return source
-    import inspect
-    import textwrap
+    """Source text from a path, a string of code, or a live class/function (checked: parses, uses torch)."""
+    from t2j.translate import check_source, load_source
 
-    try:
-        return textwrap.dedent(inspect.getsource(source))
-    except (TypeError, OSError) as exc:
-        raise BadInput(f"cannot read the source of {source!r} ({exc}); pass a file path or source text") from None
+    text = load_source(source)
+    check_source(text)
+    return text
 
 
 def _rules_translate(text: str):
