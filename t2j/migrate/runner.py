@@ -58,6 +58,8 @@ def check_paths(options: MigrateOptions, force: bool) -> bool:
         raise BadInput(f"SRC '{src}' is not a folder")
     if src == dst:
         raise BadInput("--out must differ from SRC (SRC is never modified)")
+    if _is_inside(dst, src):
+        raise BadInput(f"--out '{dst}' lies inside SRC '{src}'; SRC is never modified, choose a folder outside it")
     if _is_inside(src, dst):
         raise BadInput(f"SRC '{src}' lies inside --out '{dst}'; choose another output folder")
     if dst.exists() and not dst.is_dir():
