@@ -202,6 +202,11 @@ def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...
         for path, spec in zip(paths, flat_shapes):
             result.output_shapes.append(list(spec.shape))
             result.output_dtypes.append(str(spec.dtype))
+            torch_shape = list(prepared.torch_out[path].shape)
+            if torch_shape != list(spec.shape):
+                return CheckResult(ok=False, stage="forward",
+                                   error=f"output {path or 'output'}: shape mismatch: torch {torch_shape} vs JAX "
+                                         f"{list(spec.shape)}")
             torch_dtype = _dtype_name(prepared.torch_out[path])
             if not _same_dtype(torch_dtype, str(spec.dtype)):
                 return CheckResult(ok=False, stage="forward",

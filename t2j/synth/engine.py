@@ -182,7 +182,7 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
 
     pin_threads()  # inherited by the spawned workers
     pool = context.Pool(config.workers, initializer=init_worker)
-    pending: dict[int, dict] = {}  # index -> (program, input_seed, hash) of candidates sent for checking
+    pending: dict[int, dict] = {}  # index -> candidate awaiting its verdict (or marked as a duplicate)
     inflight: deque = deque()
     next_batch = start_index // BATCH
     window = 2 * config.workers + 1
@@ -203,11 +203,8 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
                 if first.get(digest) == index:
                     items.append((index, program, input_seed))
                 continue
-            stats = report.per_category[program.category]
-            stats.candidates += 1
-            report.candidates += 1
             if digest in first:
-                stats.duplicates += 1
+                pending[index] = {"program": program, "duplicate": True}
                 continue
             first[digest] = index
             pending[index] = {"program": program, "seed": input_seed, "hash": digest}
@@ -225,12 +222,15 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
                 for index in range(batch_no * BATCH, (batch_no + 1) * BATCH):
                     if index < start_index or len(rows) >= config.count:
                         continue
-                    entry = pending.pop(index, None)
-                    if entry is None:
-                        continue  # duplicate
-                    result: CheckResult = by_index[index]
+                    entry = pending.pop(index)
                     program = entry["program"]
                     stats = report.per_category[program.category]
+                    stats.candidates += 1
+                    report.candidates += 1
+                    if entry.get("duplicate"):
+                        stats.duplicates += 1
+                        continue
+                    result: CheckResult = by_index[index]
                     stats.checked += 1
                     if not result.ok:
                         stats.rejected[result.stage] = stats.rejected.get(result.stage, 0) + 1

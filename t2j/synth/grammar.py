@@ -258,3 +258,11 @@ def torch_input(spec: InputSpec) -> str:
 def uses(name: str, text: str) -> bool:
     """Whether the identifier `name` occurs in `text` as a whole word."""
     return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
+def epilogue(rng: random.Random, code: Code, low: int = 1, high: int = 2) -> Code:
+    """Apply `low`..`high` pointwise ops to a result; the first carries a random constant."""
+    out = code.apply(scalar_op(rng))
+    for _ in range(rng.randint(low, high) - 1):
+        out = out.apply(rng.choice(UNARY) if rng.random() < 0.5 else scalar_op(rng))
+    return out

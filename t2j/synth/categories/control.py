@@ -50,15 +50,16 @@ def _scan(rng: random.Random, b: PairBuilder) -> None:
         b.arg(arg, shape)
     act_t, act_j = rng.choice(ACTIVATIONS)
     ret_last = form == 1
+    g = const(rng, 0.3, 1.5, signed=False)
     b.line(
-        f"h = h0\nouts = []\nfor t in range(x.shape[1]):\n    h = {act_t}(x[:, t] @ wx + h @ wh)\n    outs.append(h)\n"
+        f"h = h0\nouts = []\nfor t in range(x.shape[1]):\n    h = {act_t}(x[:, t] @ wx + {g} * (h @ wh))\n    outs.append(h)\n"
         + ("out = h" if ret_last else "out = torch.stack(outs, dim=1)"),
-        f"def step(h, xt):\n    h = {act_j}(xt @ wx + h @ wh)\n    return h, h\n"
+        f"def step(h, xt):\n    h = {act_j}(xt @ wx + {g} * (h @ wh))\n    return h, h\n"
         f"h, hs = jax.lax.scan(step, h0, jnp.swapaxes(x, 0, 1))\n"
         + ("out = h" if ret_last else "out = jnp.swapaxes(hs, 0, 1)"),
         ("for-loop", "torch.stack", "jax.lax.scan"),
     )
-    b.ret(random_expr(rng, [Code("out", "out")], rng.randint(0, 1)))
+    b.ret(random_expr(rng, [Code("out", "out")], rng.randint(0, 2)))
 
 
 def _cond(rng: random.Random, b: PairBuilder) -> None:

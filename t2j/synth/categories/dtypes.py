@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from t2j.synth.grammar import Code, PairBuilder, const, random_expr, random_shape
+from t2j.synth.grammar import Code, PairBuilder, const, epilogue, random_expr, random_shape
 from t2j.synth.program import Program
 
 INT_BINARY = [
@@ -16,7 +16,8 @@ INT_BINARY = [
     ("torch.div({0}, {1}, rounding_mode='trunc')", "jnp.trunc({0} / {1}).astype(jnp.int32)", "torch.div"),
     ("torch.bitwise_and({0}, {1})", "jnp.bitwise_and({0}, {1})", "torch.bitwise_and"),
     ("({0} ^ {1})", "({0} ^ {1})", "Tensor.__xor__"),
-    ("({0} * {1} - 3)", "({0} * {1} - 3)", ""),
+    ("({0} * {1} - {c})", "({0} * {1} - {c})", ""),
+    ("({0} + {c} * {1})", "({0} + {c} * {1})", ""),
     ("torch.maximum({0}, {1})", "jnp.maximum({0}, {1})", "torch.maximum"),
 ]
 
@@ -38,10 +39,11 @@ def integer(rng: random.Random, name: str) -> Program:
         d = b.arg("d", shape, dtype="int32", kind="int", low=1, high=6)
         x = b.arg("x", shape)
         t, j, api = rng.choice(INT_BINARY)
-        ie = Code(t.format(a.t, d.t), j.format(a.j, d.j), (api,) if api else ())
-        if rng.random() < 0.4:
+        c = rng.randint(1, 9)
+        ie = Code(t.format(a.t, d.t, c=c), j.format(a.j, d.j, c=c), (api,) if api else ())
+        if rng.random() < 0.5:
             t2, j2, api2 = rng.choice(INT_BINARY)
-            ie = Code(t2.format(ie.t, d.t), j2.format(ie.j, d.j), ie.apis + ((api2,) if api2 else ()))
+            ie = Code(t2.format(ie.t, d.t, c=c), j2.format(ie.j, d.j, c=c), ie.apis + ((api2,) if api2 else ()))
         ft, fj, fapi = rng.choice(TO_FLOAT)
         xe = random_expr(rng, [x], rng.randint(0, 1))
         out = Code(ft.format(i=ie.t, x=xe.t), fj.format(i=ie.j, x=xe.j), ie.apis + xe.apis + (fapi,))
@@ -74,7 +76,7 @@ def integer(rng: random.Random, name: str) -> Program:
         out = Code(f"(a > {c}).sum(dim=1, keepdim=True).float() * x + torch.clamp(a, -2, 2).float()",
                    f"jnp.sum(a > {c}, axis=1, keepdims=True).astype(jnp.float32) * x + jnp.clip(a, -2, 2)"
                    ".astype(jnp.float32)", ("Tensor.sum", "torch.clamp"))
-    b.ret(out)
+    b.ret(epilogue(rng, out, 1, 2) if rng.random() < 0.8 else out)
     return b.build()
 
 
@@ -100,5 +102,5 @@ def bfloat16(rng: random.Random, name: str) -> Program:
         out = Code("(x.to(torch.bfloat16) @ w.to(torch.bfloat16)).float()",
                    "(x.astype(jnp.bfloat16) @ w.astype(jnp.bfloat16)).astype(jnp.float32)", ("Tensor.to",))
         out = random_expr(rng, [out], rng.randint(0, 1))
-    b.ret(out)
+    b.ret(epilogue(rng, out, 1, 1) if rng.random() < 0.8 else out)
     return b.build(rtol=BF16_TOL, atol=BF16_TOL)

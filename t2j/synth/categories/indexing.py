@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from t2j.synth.grammar import Code, PairBuilder, const, random_expr
+from t2j.synth.grammar import Code, PairBuilder, const, epilogue, random_expr
 from t2j.synth.program import Program
 
 
@@ -89,5 +89,5 @@ def indexing(rng: random.Random, name: str) -> Program:
             Code(f"torch.chunk(torch.cat([{x.t}, {y.t}], dim=0), 2, dim=0)[1]",
                  f"jnp.split(jnp.concatenate([{x.j}, {y.j}], axis=0), 2, axis=0)[1]", ("torch.chunk",)),
         ])
-    b.ret(random_expr(rng, [out], rng.randint(0, 1)))
+    b.ret(epilogue(rng, out, 1, 2) if rng.random() < 0.85 else out)
     return b.build()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from t2j.synth.grammar import Code, PairBuilder, const
+from t2j.synth.grammar import Code, PairBuilder, epilogue
 from t2j.synth.program import Program
 
 ACTS = [
@@ -148,8 +148,7 @@ def _embedding(rng, b: PairBuilder) -> Code:
 def layers(rng: random.Random, name: str) -> Program:
     b = PairBuilder("layers", name)
     out = rng.choice([_linear, _linear, _conv, _conv, _norm, _attention, _embedding])(rng, b)
-    if rng.random() < 0.3:
-        c = const(rng)
-        out = Code(f"({out.t}) * {c}", f"({out.j}) * {c}", out.apis)
+    if rng.random() < 0.85:
+        out = epilogue(rng, Code(f"({out.t})", f"({out.j})", out.apis), 1, 2)
     b.ret(out)
     return b.build()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 
-from t2j.synth.grammar import UNARY, Code, Op, PairBuilder, const, random_expr, random_shape, scalar_op, uses
+from t2j.synth.grammar import (UNARY, Code, Op, PairBuilder, const, epilogue, random_expr, random_shape, scalar_op,
+                               uses)
 from t2j.synth.program import Program
 
 ARG_NAMES = ["x", "y", "z", "w"]
@@ -18,7 +19,7 @@ def _args(b: PairBuilder, rng: random.Random, n: int, shape: list[int], kinds=("
 def elementwise(rng: random.Random, name: str) -> Program:
     b = PairBuilder("elementwise", name)
     leaves = _args(b, rng, rng.randint(2, 3), random_shape(rng))
-    b.ret(random_expr(rng, leaves, rng.randint(1, 3), unary_p=0.15, scalar_p=0.05))
+    b.ret(random_expr(rng, leaves, rng.randint(2, 3), unary_p=0.15, scalar_p=0.1))
     return b.build()
 
 
@@ -40,7 +41,7 @@ def unary_math(rng: random.Random, name: str) -> Program:
     out = x
     for _ in range(rng.randint(1, 3)):
         out = out.apply(rng.choice(UNARY))
-    if rng.random() < 0.4:
+    if rng.random() < 0.7:
         out = out.apply(scalar_op(rng))
     b.ret(out)
     return b.build()
@@ -216,11 +217,7 @@ def dot(rng: random.Random, name: str) -> Program:
     else:
         x, y = b.arg("x", [n]), b.arg("y", [n])
         out = Code(f"torch.vdot({x.t}, {y.t})", f"jnp.vdot({x.j}, {y.j})", ("torch.vdot",))
-    if rng.random() < 0.5:
-        out = out.apply(rng.choice(UNARY))
-    if rng.random() < 0.4:
-        out = out.apply(scalar_op(rng))
-    b.ret(out)
+    b.ret(epilogue(rng, out, 1, 2))
     return b.build()
 
 
@@ -273,11 +270,7 @@ def matmul(rng: random.Random, name: str) -> Program:
             y = b.arg("y", [dims[c] for c in rhs])
             out = Code(f"torch.einsum('{pattern}', {x.t}, {y.t})", f"jnp.einsum('{pattern}', {x.j}, {y.j})",
                        ("torch.einsum",))
-    if rng.random() < 0.5:
-        out = out.apply(rng.choice(UNARY))
-    if rng.random() < 0.3:
-        out = out.apply(scalar_op(rng))
-    b.ret(out)
+    b.ret(epilogue(rng, out, 1, 2))
     return b.build()
 
 
@@ -358,8 +351,7 @@ def compound(rng: random.Random, name: str) -> Program:
                    f"keepdim=True) + {eps})",
                    f"({x.j} - jnp.mean({x.j}, axis=-1, keepdims=True)) / jnp.sqrt(jnp.var({x.j}, axis=-1, "
                    f"keepdims=True) + {eps})", ("Tensor.var", "Tensor.mean"))
-    pre = random_expr(rng, [out], rng.randint(0, 2), use_all=False)
-    b.ret(pre)
+    b.ret(epilogue(rng, out, 1, 2) if rng.random() < 0.9 else out)
     return b.build()
 
 
