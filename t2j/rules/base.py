@@ -7,6 +7,7 @@ Rule kinds (subclass one; every concrete subclass is registered automatically by
   on any object (`attributes`, e.g. "data"), rewrite(node, ctx, qualname).
 - `StatementRule`: a simple statement line after its expressions were rewritten; returns statements or None.
 - `ClassRule` / `FunctionRule` / `WithRule`: compound statements (after their bodies were rewritten).
+- `BlockRule`: the statement list of an indented block (e.g. a training step inside a loop).
 """
 
 from __future__ import annotations
@@ -121,7 +122,16 @@ class WithRule(Rule):
         raise NotImplementedError
 
 
-KINDS = (CallRule, MethodRule, AttributeRule, StatementRule, ClassRule, FunctionRule, WithRule)
+class BlockRule(Rule):
+    """A block of statements (a loop or function body) after its statements were rewritten."""
+
+    abstract = True
+
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: "Context") -> list[cst.BaseStatement] | None:
+        raise NotImplementedError
+
+
+KINDS = (BlockRule, CallRule, MethodRule, AttributeRule, StatementRule, ClassRule, FunctionRule, WithRule)
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ class FunctionFrame:
     has_rngs: bool  # `rngs` is in scope (module __init__ or a builder)
     in_module_class: bool
     key_used: bool = False  # jax.random keys were split here
+    rngs_used: bool = False  # layers were built here without an rngs parameter
     key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
     local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
 
@@ -43,8 +44,10 @@ class Context:
     before: list[list[cst.BaseStatement]] = field(default_factory=list)  # per open statement: lines to insert
     module_key_used: bool = False
     module_key_seeded: bool = False
+    module_rngs_used: bool = False
     inplace: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(new expr) -> rebound target
     key_counter: int = 0
+    optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
 
     # ---------------------------------------------------------------------------------------------------
     def fire(self, rule_name: str) -> None:
@@ -92,7 +95,11 @@ class Context:
         fn = self.function
         if fn is not None and fn.has_rngs:
             return cst.Name("rngs")
-        return expr("nnx.Rngs(0)")
+        if fn is not None:
+            fn.rngs_used = True  # the function starts with `rngs = nnx.Rngs(0)` (FunctionKey)
+        else:
+            self.module_rngs_used = True
+        return cst.Name("rngs")
 
     def random_key(self) -> cst.BaseExpression:
         """A fresh jax.random key for one random draw here (never reused)."""

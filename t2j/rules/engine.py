@@ -41,6 +41,7 @@ class RuleIndex:
         self.classes: list[base.ClassRule] = []
         self.functions: list[base.FunctionRule] = []
         self.withs: list[base.WithRule] = []
+        self.blocks: list[base.BlockRule] = []
         for cls in rule_classes:
             rule = cls()
             if isinstance(rule, base.CallRule):
@@ -64,6 +65,8 @@ class RuleIndex:
                 self.functions.append(rule)
             elif isinstance(rule, base.WithRule):
                 self.withs.append(rule)
+            elif isinstance(rule, base.BlockRule):
+                self.blocks.append(rule)
         key = lambda r: -type(r).priority  # noqa: E731
         for table in (self.calls, self.methods, self.attr_targets, self.attr_names):
             for rules in table.values():
@@ -238,6 +241,14 @@ class Engine(cst.CSTTransformer):
                 return out
         return updated
 
+    def leave_IndentedBlock(self, original, updated):
+        for rule in self.index.blocks:
+            out = rule.rewrite(list(updated.body), self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                updated = updated.with_changes(body=out)
+        return updated
+
     def leave_FunctionDef(self, original, updated):
         for rule in self.index.functions:
             out = rule.rewrite(updated, self.ctx)
@@ -313,6 +324,9 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     if ctx.module_key_used and not ctx.module_key_seeded:
         key_line = cst.parse_statement("key = jax.random.key(0)\n")
         extra.append(key_line.with_changes(leading_lines=[cst.EmptyLine()]))
+    if ctx.module_rngs_used:
+        rngs_line = cst.parse_statement("rngs = nnx.Rngs(0)\n")
+        extra.append(rngs_line.with_changes(leading_lines=[cst.EmptyLine()]))
     if at < len(body) and extra:
         body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
             l for l in body[at].leading_lines if l.comment is not None))

@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 from jax import lax
+import optax
 
 def ntuple(value, n):
     """An int or a sequence as an n-tuple (torch's _ntuple)."""
@@ -138,7 +139,7 @@ def torch_max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     p, d = ntuple(padding, ndim), ntuple(dilation, ndim)
     pads = [(0, 0), (0, 0)] + [pool_padding(x.shape[2 + i], k[i], s[i], p[i], d[i], ceil_mode)
                                for i in range(ndim)]
-    init = jnp.array(-jnp.inf, x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
+    init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else int(jnp.iinfo(x.dtype).min)
     return lax.reduce_window(x, init, lax.max, (1, 1) + k, (1, 1) + s, pads, window_dilation=(1, 1) + d)
 
 
@@ -951,3 +952,226 @@ def load_checkpoint(path):
 
     with open(path, "rb") as f:
         return pickle.load(f)
+
+
+def load_state_dict(model, state_dict):
+    """model.load_state_dict(sd) for a pure dict (from load_checkpoint) or an nnx.State."""
+    state = nnx.state(model)
+    if isinstance(state_dict, nnx.State):
+        nnx.update(model, state_dict)
+        return
+    nnx.replace_by_pure_dict(state, state_dict)
+    nnx.update(model, state)
+
+
+def torch_sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False):
+    """optim.SGD: weight decay added to the gradient, heavy-ball momentum (first step: buffer = gradient)."""
+
+    def make(learning_rate):
+        parts = [optax.add_decayed_weights(weight_decay)] if weight_decay else []
+        parts.append(optax.sgd(learning_rate, momentum=momentum or None, nesterov=nesterov))
+        return optax.chain(*parts)
+
+    return optax.inject_hyperparams(make)(learning_rate=lr)
+
+
+def torch_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+    """optim.Adam: weight decay is L2 added to the gradient (not decoupled)."""
+
+    def make(learning_rate):
+        adam = optax.amsgrad if amsgrad else optax.adam
+        parts = [optax.add_decayed_weights(weight_decay)] if weight_decay else []
+        parts.append(adam(learning_rate, b1=betas[0], b2=betas[1], eps=eps))
+        return optax.chain(*parts)
+
+    return optax.inject_hyperparams(make)(learning_rate=lr)
+
+
+def torch_adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+    """optim.AdamW: decoupled weight decay scaled by the learning rate (torch's default 0.01)."""
+
+    def make(learning_rate):
+        return optax.adamw(learning_rate, b1=betas[0], b2=betas[1], eps=eps, weight_decay=weight_decay)
+
+    return optax.inject_hyperparams(make)(learning_rate=lr)
+
+
+def torch_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    """optim.RMSprop: eps added outside the square root, L2 weight decay on the gradient."""
+
+    def make(learning_rate):
+        parts = [optax.add_decayed_weights(weight_decay)] if weight_decay else []
+        parts.append(optax.rmsprop(learning_rate, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered,
+                                   momentum=momentum or None))
+        return optax.chain(*parts)
+
+    return optax.inject_hyperparams(make)(learning_rate=lr)
+
+
+class TorchLRScheduler:
+    """Base of torch-style LR schedulers: step() sets the optimizer's injected learning rate."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+        self.base_lr = float(optimizer.opt_state.hyperparams["learning_rate"][...])
+        self.last_epoch = 0
+        self.set_lr(self.lr_at(0))
+
+    def set_lr(self, lr):
+        self.optimizer.opt_state.hyperparams["learning_rate"][...] = lr
+
+    def get_last_lr(self):
+        return [float(self.optimizer.opt_state.hyperparams["learning_rate"][...])]
+
+    def lr_at(self, epoch):
+        return self.base_lr
+
+    def step(self, *args):
+        self.last_epoch += 1
+        self.set_lr(self.lr_at(self.last_epoch))
+
+
+class TorchStepLR(TorchLRScheduler):
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        self.step_size, self.gamma = step_size, gamma
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class TorchMultiStepLR(TorchLRScheduler):
+    def __init__(self, optimizer, milestones, gamma=0.1):
+        self.milestones, self.gamma = sorted(milestones), gamma
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma ** sum(1 for m in self.milestones if m <= epoch)
+
+
+class TorchExponentialLR(TorchLRScheduler):
+    def __init__(self, optimizer, gamma):
+        self.gamma = gamma
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma ** epoch
+
+
+class TorchCosineAnnealingLR(TorchLRScheduler):
+    def __init__(self, optimizer, T_max, eta_min=0.0):
+        self.T_max, self.eta_min = T_max, eta_min
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+
+
+class TorchLambdaLR(TorchLRScheduler):
+    def __init__(self, optimizer, lr_lambda):
+        self.lr_lambda = lr_lambda
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.lr_lambda(epoch)
+
+
+class TorchOneCycleLR(TorchLRScheduler):
+    """OneCycleLR (two phases, cosine or linear annealing), stepped once per batch like torch."""
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
+                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False):
+        self.total = total_steps if total_steps is not None else epochs * steps_per_epoch
+        self.initial = max_lr / div_factor
+        self.max_lr, self.min_lr = max_lr, self.initial / final_div_factor
+        self.up_end = float(pct_start * self.total) - 1
+        self.cos = anneal_strategy == "cos"
+        super().__init__(optimizer)
+
+    def anneal(self, start, end, pct):
+        if self.cos:
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def lr_at(self, step):
+        if step <= self.up_end:
+            return self.anneal(self.initial, self.max_lr, step / self.up_end)
+        return self.anneal(self.max_lr, self.min_lr, (step - self.up_end) / (self.total - 1 - self.up_end))
+
+
+class TorchReduceLROnPlateau(TorchLRScheduler):
+    """ReduceLROnPlateau: step(metric) lowers the rate by `factor` after `patience` bad epochs."""
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0.0, eps=1e-8):
+        self.mode, self.factor, self.patience = mode, factor, patience
+        self.threshold, self.threshold_mode, self.cooldown = threshold, threshold_mode, cooldown
+        self.min_lr, self.eps = min_lr, eps
+        self.best = math.inf if mode == "min" else -math.inf
+        self.bad, self.cooldown_left = 0, 0
+        super().__init__(optimizer)
+
+    def better(self, value):
+        if self.threshold_mode == "rel":
+            scale = 1 - self.threshold if self.mode == "min" else 1 + self.threshold
+            return value < self.best * scale if self.mode == "min" else value > self.best * scale
+        return value < self.best - self.threshold if self.mode == "min" else value > self.best + self.threshold
+
+    def step(self, metric):
+        value = float(metric)
+        self.last_epoch += 1
+        if self.better(value):
+            self.best, self.bad = value, 0
+        else:
+            self.bad += 1
+        if self.cooldown_left > 0:
+            self.cooldown_left -= 1
+            self.bad = 0
+        if self.bad > self.patience:
+            old = self.get_last_lr()[0]
+            new = max(old * self.factor, self.min_lr)
+            if old - new > self.eps:
+                self.set_lr(new)
+            self.cooldown_left, self.bad = self.cooldown, 0
+
+
+class TensorDataset:
+    """torch.utils.data.TensorDataset over arrays."""
+
+    def __init__(self, *tensors):
+        self.tensors = tensors
+
+    def __len__(self):
+        return len(self.tensors[0])
+
+    def __getitem__(self, index):
+        return tuple(t[index] for t in self.tensors)
+
+
+class NumpyLoader:
+    """DataLoader replacement: batches of a dataset (stacked with jnp), shuffled with NumPy when asked."""
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=0, **unused):
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, n, self.batch_size):
+            index = order[start:start + self.batch_size]
+            if self.drop_last and len(index) < self.batch_size:
+                break
+            if isinstance(self.dataset, TensorDataset):
+                yield tuple(t[jnp.asarray(index)] for t in self.dataset.tensors)
+                continue
+            items = [self.dataset[int(i)] for i in index]
+            if isinstance(items[0], (tuple, list)):
+                yield tuple(jnp.stack([jnp.asarray(item[k]) for item in items]) for k in range(len(items[0])))
+            else:
+                yield jnp.stack([jnp.asarray(item) for item in items])

@@ -178,7 +178,8 @@ class BuilderRngs(FunctionRule):
 
 class FunctionKey(FunctionRule):
     """A function that draws random numbers starts its own key chain (`key = jax.random.key(0)`), unless it
-    takes `key` or seeds one with torch.manual_seed."""
+    takes `key` or seeds one with torch.manual_seed; one that builds layers without an `rngs` parameter
+    starts with `rngs = nnx.Rngs(0)` (one stream for all its layers, so no two share an init key)."""
 
     examples = [Example(torch="def get_inputs():\n    return [torch.randn(2, 3)]",
                         jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
@@ -186,9 +187,14 @@ class FunctionKey(FunctionRule):
 
     def rewrite(self, node, ctx):
         fn = ctx.function
-        if fn is None or not fn.key_used or fn.key_defined or fn.name != node.name.value:
+        if fn is None or fn.name != node.name.value:
             return None
-        return _prepend(node, [stmt("key = jax.random.key(0)\n")])
+        lines = []
+        if fn.rngs_used and not fn.has_rngs:
+            lines.append(stmt("rngs = nnx.Rngs(0)\n"))
+        if fn.key_used and not fn.key_defined:
+            lines.append(stmt("key = jax.random.key(0)\n"))
+        return _prepend(node, lines) if lines else None
 
 
 class PassRngs(CallRule):
@@ -197,7 +203,7 @@ class PassRngs(CallRule):
 
     examples = [Example(torch="class B(nn.Module):\n    pass\nmodel = B()",
                         jax="class B(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "model = B(rngs=nnx.Rngs(0))", verify=False)]
+                            "model = B(rngs=rngs)", verify=False)]
 
     def rewrite(self, node, ctx, qualname):
         name = dotted(node.func)
