@@ -162,6 +162,8 @@ def test_eval_reference_config_records_execution_metrics_and_resumes(tmp_path):
     assert good["verified"] and good["forward_ok"] and good["backward_ok"] and good["codebleu"] == pytest.approx(1.0)
     assert good["speed_ratio"] > 0
     assert not bad["verified"] and not bad["forward_ok"] and bad["failed_stage"] is None
+    assert bad["failure"].startswith("forward_eval: ") and "max abs err" in bad["failure"]
+    assert good["failure"] is None
     assert bad["codebleu"] == pytest.approx(1.0)  # compared with itself: CodeBLEU cannot see the bug
 
     summary = (out / "summary.md").read_text()

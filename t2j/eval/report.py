@@ -171,7 +171,7 @@ def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench:
     if failures:
         lines += ["", "## Failures", ""]
         for r in sorted(failures, key=lambda x: (x.config, x.problem)):
-            why = r.error or r.verify_summary or "not verified"
+            why = r.error or r.failure or r.verify_summary or "not verified"
             lines.append(f"- {r.config} / {r.problem}: {why.strip().splitlines()[0][:200] if why.strip() else ''}")
     return "\n".join(lines) + "\n"
 

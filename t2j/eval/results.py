@@ -24,6 +24,7 @@ class EvalRecord(BaseModel):
     backward_ok: bool
     failed_stage: str | None = None
     verify_summary: str = ""
+    failure: str | None = None  # one line: the exception, or the first tensor out of tolerance
     speed_ratio: float | None = None  # torch eager time / jitted JAX time
     torch_eager_s: float | None = None
     jax_jit_s: float | None = None

@@ -6,6 +6,7 @@ Records are appended to DIR/results.jsonl one by one; a pair already there is no
 from __future__ import annotations
 
 import inspect
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -163,6 +164,7 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
         record.backward_ok = verification.backward_ok
         record.failed_stage = verification.failed_stage
         record.verify_summary = verification.summary()[:500]
+        record.failure = failure_reason(verification)
         record.speed_ratio = verification.speed_ratio
         record.torch_eager_s = verification.timing.torch_eager_s
         record.jax_jit_s = verification.timing.jax_jit_s
@@ -174,6 +176,28 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
 
     _judge(record, problem, config, code, out, options, judge)
     return record
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)|Killed|timed out)\b")
+
+
+def failure_reason(verification) -> str | None:
+    """Why a verification failed, in one line: the exception raised, or the first tensor out of tolerance."""
+    if verification.ok:
+        return None
+    if verification.error:
+        lines = [line.strip() for line in verification.error.strip().splitlines() if line.strip()]
+        picked = next((line for line in reversed(lines) if _EXCEPTION_LINE.match(line)), lines[-1] if lines else "")
+        return f"{verification.failed_stage or 'run'}: {picked}"[:300]
+    for check in verification.checks:
+        if check.ok or check.skipped:
+            continue
+        for tensor in check.tensors:
+            if not tensor.ok:
+                detail = tensor.problem or f"max abs err {tensor.max_abs_err:.2e} > {tensor.limit:.2e}"
+                return f"{check.name}: {tensor.name}: {detail}"[:300]
+        return f"{check.name} failed"
+    return "not verified"
 
 
 class NoFixes:
