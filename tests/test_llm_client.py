@@ -31,6 +31,12 @@ def test_reply_usage_and_cost(tmp_path):
     assert server.headers[0]["authorization"] == "Bearer test-key"
 
 
+def test_usage_counted_offline_when_the_server_reports_none(tmp_path):
+    with FakeOpenAIServer([Reply.code("y = 1", usage=False)]) as server:
+        completion = client_for(server, tmp_path).complete(MESSAGES)
+    assert completion.prompt_tokens > 0 and completion.completion_tokens > 0 and completion.cost_usd > 0
+
+
 def test_429_then_success(tmp_path):
     with FakeOpenAIServer([Reply.error(429, "slow down", retry_after=0), Reply.code("ok = True")]) as server:
         code, completion = client_for(server, tmp_path).complete_code(MESSAGES)

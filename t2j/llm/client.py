@@ -212,6 +212,11 @@ class LLMClient:
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        if usage is None:  # some local servers report no usage: count it ourselves (offline, an estimate)
+            from t2j.prompts.tokens import count_message_tokens, count_tokens
+
+            prompt_tokens = count_message_tokens(body["messages"], self.model)
+            completion_tokens = count_tokens(text, self.model)
         model = getattr(response, "model", None) or self.model
         finish = getattr(choice, "finish_reason", None)
         if self.cache is not None and text:

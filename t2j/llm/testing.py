@@ -33,6 +33,7 @@ class Reply(BaseModel):
     delay_s: float = 0.0
     prompt_tokens: int | None = None  # default: a word count of the request
     completion_tokens: int | None = None
+    usage: bool = True  # False: no "usage" in the body, as some local servers do
 
     @classmethod
     def text(cls, content: str, **kw: Any) -> "Reply":
@@ -62,7 +63,7 @@ def _completion_body(reply: Reply, request: dict) -> dict:
     words = sum(len(str(m.get("content", "")).split()) for m in request.get("messages", []))
     prompt_tokens = reply.prompt_tokens if reply.prompt_tokens is not None else words
     completion_tokens = reply.completion_tokens if reply.completion_tokens is not None else len(reply.content.split())
-    return {
+    body = {
         "id": f"chatcmpl-fake-{int(time.time() * 1000)}",
         "object": "chat.completion",
         "created": int(time.time()),
@@ -72,6 +73,9 @@ def _completion_body(reply: Reply, request: dict) -> dict:
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }
+    if not reply.usage:
+        del body["usage"]
+    return body
 
 
 class FakeOpenAIServer:
