@@ -148,6 +148,7 @@ def test_resume_after_kill_9(tmp_path):
     assert tree_hashes(src) == before
 
 
+@pytest.mark.slow
 def test_verify_with_get_inputs_and_recorded_inputs(tmp_path):
     """End to end: Scale verified with its get_inputs(); Net and Scale with inputs recorded from train.py."""
     src = make_project(tmp_path / "src")
