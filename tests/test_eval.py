@@ -317,3 +317,48 @@ def test_eval_rules_config_without_llm(tmp_path):
         "ngram_match", "weighted_ngram_match", "syntax_match", "dataflow_match"}
     assert without_ref["codebleu"] is None  # no jax_ref.py
     assert with_ref["verified"]  # nn.Linear + relu is within the rules backend
+
+
+def test_rejudge_fills_judge_metrics_of_an_offline_run(tmp_path, monkeypatch):
+    from t2j.llm.testing import FakeOpenAIServer, Reply
+
+    monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    args = ["eval", str(TINY), "--out", str(out), "--configs", "reference", "--problems", "02_softmax_scale"]
+    assert main(args) == 0
+    [offline] = read_records(out)
+    assert offline["codetrans_noref"] is None and offline["judge"]["codetrans_noref"]["status"] == "unavailable"
+
+    def responder(request):
+        user = request["messages"][-1]["content"]
+        if "lines_to_change" in user:
+            return Reply.text('{"score": 1, "lines_to_change": 2}')
+        return Reply.text('{"score": 3}')
+
+    with FakeOpenAIServer(responder=responder) as server:
+        llm = ["--base-url", server.base_url, "--model", "judge", "--api-key", "k"]
+        assert main(args + llm) == 0  # without --rejudge a finished pair is left alone
+        assert server.requests == []
+        assert main(args + llm + ["--rejudge"]) == 0
+        assert len(server.requests) == 3  # CodeTrans without and with reference, FixCost
+    lines = read_records(out)
+    assert len(lines) == 2  # the re-judged record is appended; the last line for a pair wins
+    judged = lines[-1]
+    assert judged["verified"] == offline["verified"] and judged["codebleu"] == offline["codebleu"]
+    assert judged["codetrans_noref"] == 3.0 and judged["codetrans_ref"] == 3.0 and judged["fixcost"] == 1.0
+    assert judged["judge"]["comparison"]["status"] == "unavailable"  # the reference is its own opponent
+    assert "| reference | 1 | 100% |" in (out / "summary.md").read_text()
+
+
+def test_unreachable_llm_server_records_nothing_so_the_pair_resumes(tmp_path, monkeypatch):
+    monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("T2J_LLM_MAX_RETRIES", "0")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "out"
+    assert main(["eval", str(TINY), "--out", str(out), "--configs", "llm", "--problems", "02_softmax_scale",
+                 "--no-judge", "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m"]) == 0
+    assert not (out / "results.jsonl").exists() or read_records(out) == []
+    summary = (out / "summary.md").read_text()
+    assert "llm / 02_softmax_scale not evaluated" in summary and "re-run to resume" in summary

@@ -23,6 +23,7 @@ def evaluate(
     judge_model: str | None = None,
     judge: bool = True,
     compare_to: str = "reference",
+    rejudge: bool = False,
     problems: list[str] | None = None,
     chat: Chat | None = None,
     command: str | None = None,
@@ -32,7 +33,8 @@ def evaluate(
     writing OUT/results.jsonl, OUT/summary.md and the plots. Pairs already in results.jsonl are kept.
 
     The judge talks to `chat` when given, else to the configured LLM (`judge_model` or `settings.model`);
-    without one, judge metrics are recorded as unavailable.
+    without one, judge metrics are recorded as unavailable. `rejudge` computes them again for finished pairs
+    whose judge metrics were unavailable or failed (e.g. evaluated offline first, judged later).
     """
     settings = settings or Settings()
     chosen = parse_configs(",".join(configs) if isinstance(configs, list) else configs, backend)
@@ -49,7 +51,8 @@ def evaluate(
             from t2j.eval.judge_client import judge_chat
 
             chat = judge_chat(judge_settings)
-    run = run_eval(loaded, chosen, out, settings, EvalOptions(judge=judge, compare_to=compare_to, judge_model=judge_model), chat=chat,
+    run = run_eval(loaded, chosen, out, settings, EvalOptions(judge=judge, compare_to=compare_to, judge_model=judge_model,
+                                                           rejudge=rejudge), chat=chat,
                    log=log)
     order = config_order(run.records, [c.name for c in chosen])
     write_report(run.records, order, out, bench=str(bench), notes=run.notes, command=command)

@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
         judge_model: Optional[str] = typer.Option(None, "--judge-model", help="model for the LLM judge "
                                                                              "(default: --model / T2J_MODEL)"),
         no_judge: bool = typer.Option(False, "--no-judge", help="skip the LLM-judge metrics"),
+        rejudge: bool = typer.Option(False, "--rejudge", help="judge finished pairs whose judge metrics were "
+                                                              "unavailable or failed"),
         compare_to: str = typer.Option("reference", "--compare-to", help="opponent of the pairwise judge: "
                                                                          "'reference' or a configuration"),
         base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server "
@@ -47,18 +49,19 @@ def register(app: typer.Typer) -> None:
 
         run = evaluate(
             bench, out, configs=configs, backend=backend, settings=settings, judge_model=judge_model,
-            judge=not no_judge, compare_to=compare_to,
+            judge=not no_judge, compare_to=compare_to, rejudge=rejudge,
             problems=[p.strip() for p in problems.split(",") if p.strip()] if problems else None,
             command=_command_line(bench, {
                 "--out": out, "--configs": configs, "--backend": backend, "--problems": problems,
-                "--judge-model": judge_model, "--no-judge": no_judge,
+                "--judge-model": judge_model, "--no-judge": no_judge, "--rejudge": rejudge,
                 "--compare-to": None if compare_to == "reference" else compare_to, "--base-url": base_url,
                 "--model": model, "--api-key": api_key, "--max-repairs": max_repairs, "--timeout": timeout}),
             log=log,
         )
         for note in run.notes:
             log(f"t2j: note: {note}")
-        typer.echo(f"evaluated {run.new} new pair(s), {run.resumed} already done; "
+        rejudged = f" ({run.rejudged} judged again)" if run.rejudged else ""
+        typer.echo(f"evaluated {run.new} new pair(s), {run.resumed} already done{rejudged}; "
                    f"results: {out / 'results.jsonl'}, summary: {out / 'summary.md'}")
 
 

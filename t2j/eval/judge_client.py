@@ -13,9 +13,11 @@ def judge_chat(settings: Settings) -> Chat:
 
     Replies come from the cache when the same request was made before: their tokens are counted (they are
     the reply's size) but their cost is 0 (no request was paid for)."""
-    from t2j.llm.client import LLMClient
+    from t2j.llm.client import LLMClient, client_options
 
-    client = LLMClient(settings, temperature=0.0, max_tokens=JUDGE_MAX_TOKENS)
+    options = client_options(settings)  # retries, backoff, timeout from Settings / T2J_LLM_* env
+    options["temperature"] = 0.0  # a judge should answer the same way twice
+    client = LLMClient(settings, max_tokens=JUDGE_MAX_TOKENS, **options)
 
     def chat(messages: list[dict[str, str]]) -> ChatResult:
         completion = client.complete(messages)

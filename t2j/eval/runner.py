@@ -30,6 +30,7 @@ class EvalOptions(BaseModel):
     judge: bool = True
     compare_to: str = "reference"  # opponent of the pairwise judge: "reference" or a configuration name
     judge_model: str | None = None  # the judge's model, when not the translation model
+    rejudge: bool = False  # judge again finished records whose judge metrics were unavailable or failed
 
 
 class EvalRun(BaseModel):
@@ -38,6 +39,7 @@ class EvalRun(BaseModel):
     records: list[EvalRecord] = Field(default_factory=list)  # every record in DIR/results.jsonl
     new: int = 0  # pairs evaluated by this invocation
     resumed: int = 0  # pairs found finished and skipped
+    rejudged: int = 0  # finished pairs whose judge metrics were computed again (--rejudge)
     notes: list[str] = Field(default_factory=list)  # skipped configurations, unavailable metrics
 
 
@@ -94,12 +96,25 @@ def run_eval(
             run.notes.append(f"configuration 'reference' skips {len(missing)} problem(s) without jax_ref.py: "
                              + ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""))
     total = len(pairs)
+    by_key = {r.key: r for r in existing}
     for index, (problem, config) in enumerate(pairs, start=1):
         if (problem.name, config.name) in done:
             run.resumed += 1
+            previous = by_key[(problem.name, config.name)]
+            if options.rejudge and judge is not None and _needs_judging(previous, out):
+                code = (out / previous.code_path).read_text(encoding="utf-8")
+                _judge(previous, problem, config, code, out, options, judge)
+                append_result(out, previous)  # the last line for a pair wins
+                run.rejudged += 1
+                log(f"[{index}/{total}] {config.name} {problem.name}: judged again")
             continue
         started = time.perf_counter()
-        record = evaluate_pair(problem, config, out, settings, options, judge)
+        try:
+            record = evaluate_pair(problem, config, out, settings, options, judge)
+        except PairNotRun as exc:
+            run.notes.append(f"{config.name} / {problem.name} not evaluated: {exc}; re-run to resume")
+            log(f"[{index}/{total}] {config.name} {problem.name}: not evaluated ({exc})")
+            continue
         append_result(out, record)
         existing.append(record)
         run.new += 1
@@ -109,6 +124,28 @@ def run_eval(
             f"({time.perf_counter() - started:.1f} s)")
     run.records, _ = load_results(out)
     return run
+
+
+class PairNotRun(Exception):
+    """The pair could not be evaluated for a reason outside the translation (the LLM server is unreachable):
+    nothing is recorded, so that the next run tries it again."""
+
+
+def _unavailable(exc: Exception) -> bool:
+    try:
+        from t2j.llm.errors import LLMNotConfigured, LLMUnavailable
+    except ImportError:
+        return False
+    return isinstance(exc, (LLMUnavailable, LLMNotConfigured))
+
+
+def _needs_judging(record: EvalRecord, out: Path) -> bool:
+    """A finished record whose judge metrics were unavailable or failed, with its translation on disk."""
+    if not record.code_path or not (out / record.code_path).is_file():
+        return False
+    return not record.judge or any(o.status in ("unavailable", "error") and o.reason and
+                                   not o.reason.startswith(("the problem has no", "the translation is its own"))
+                                   for o in record.judge.values())
 
 
 def _judge_absence(options: EvalOptions, settings: Settings) -> str:
@@ -131,6 +168,8 @@ def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Set
         record.error = f"translation: {exc}"
         translation = None
     except Exception as exc:  # a crash of a translator is a result to record, not a reason to stop the run
+        if _unavailable(exc):
+            raise PairNotRun(str(exc)) from None
         record.error = f"translation crashed: {type(exc).__name__}: {exc}"
         translation = None
     elapsed = time.perf_counter() - started
