@@ -13,7 +13,7 @@ Material (one folder each, all hand-written):
 - examples/mlp.py + examples/mlp_jax.py: the main-job example the README verifies.
 
 Each verification runs two sandboxed subprocesses (~2-10 s on this machine), so the default run takes the
-representative subsets DEFAULT_PAIRS (12) and DEFAULT_TRAPS (9) and every other folder is marked `slow`:
+representative subsets DEFAULT_PAIRS (12) and DEFAULT_TRAPS (10) and every other folder is marked `slow`:
     PYTHONPATH=. python -m pytest tests/test_verifier_pairs.py -q            # default subset (~1.5-2 min)
     PYTHONPATH=. python -m pytest tests/test_verifier_pairs.py -q -m ''      # all pairs and traps
 The cheap structural tests (counts, layer coverage, self-contained translations) always run on every folder.
@@ -55,6 +55,7 @@ DEFAULT_TRAPS = [
     "gelu_tanh_for_exact",
     "nhwc_flatten_before_linear",
     "bn_momentum_not_inverted",
+    "bn_train_uses_running_stats",
     "stop_gradient_branch",
     "lstm_gate_order_swapped",
     "layernorm_default_epsilon",
