@@ -1,0 +1,90 @@
+"""t2j synth end to end: the same file whatever --workers, and resumption after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CATS = "elementwise,unary_math,reduction"
+
+
+def _synth(out: Path, count: int, workers: int, extra=()) -> list[str]:
+    return [sys.executable, "-m", "t2j.cli", "synth", "--out", str(out), "--count", str(count), "--seed", "5",
+            "--workers", str(workers), "--categories", CATS, "--quiet", *extra]
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def test_same_file_whatever_workers_and_resume_after_kill_9(tmp_path):
+    count = 6
+    one, two, killed = tmp_path / "w1.jsonl", tmp_path / "w2.jsonl", tmp_path / "killed.jsonl"
+    _run(_synth(one, count, 1, ["--stats", str(tmp_path / "stats.json")]))
+    _run(_synth(two, count, 2))
+    assert one.read_bytes() == two.read_bytes()
+    rows = [json.loads(line) for line in one.read_text().splitlines()]
+    assert len(rows) == count and len({r["id"] for r in rows}) == count
+    assert len({r["program_hash"] for r in rows}) == count
+    assert all(r["verified"] and r["hlo"].startswith("HloModule") and r["grad_hlo"].startswith("HloModule")
+               for r in rows)
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["rows"] == count and set(stats["per_category"]) == set(CATS.split(","))
+
+    # kill -9 the whole run (parent and workers) once it has written some rows, then rerun the same command
+    process = subprocess.Popen(_synth(killed, count, 2), cwd=ROOT, env=_env(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    try:
+        while time.time() < deadline and process.poll() is None:
+            if killed.exists() and killed.read_bytes().count(b"\n") >= 2:
+                break
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    partial = killed.read_bytes().count(b"\n") if killed.exists() else 0
+    assert partial < count, "the run finished before it could be killed"
+    with open(killed, "ab") as handle:  # as if the kill had torn a line in the middle
+        handle.write(b'{"id": "t2j-synth-torn')
+    resumed = _run(_synth(killed, count, 2))
+    assert int(re.search(r"(\d+) resumed", resumed.stdout).group(1)) == partial
+    assert killed.read_bytes() == one.read_bytes()
+
+
+def test_bad_input_exit_code(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "t2j.cli", "synth", "--out", str(tmp_path / "x.jsonl"),
+                             "--count", "2", "--categories", "nonsense", "--quiet"],
+                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "unknown categories" in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_a_larger_run_over_every_category(tmp_path):
+    out = tmp_path / "all.jsonl"
+    result = subprocess.run([sys.executable, "-m", "t2j.cli", "synth", "--out", str(out), "--count", "170",
+                             "--seed", "11", "--workers", "2", "--quiet", "--export-chat", str(tmp_path / "chat.jsonl"),
+                             "--export-fewshot", str(tmp_path / "fewshot.json")],
+                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 170 and len({r["program_hash"] for r in rows}) == 170
+    assert len({r["category"] for r in rows}) == 17
+    assert (tmp_path / "chat.jsonl").read_text().count("\n") == 170
