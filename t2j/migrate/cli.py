@@ -40,6 +40,9 @@ class RichProgress:
             self.progress.update(task, visible=True)
         if name == "report":
             return
+        if name in self.tasks:
+            self.progress.update(self.tasks[name], total=total, completed=done, **self.counts)
+            return
         self.tasks[name] = self.progress.add_task(name, total=total, completed=done, **self.counts)
 
     def _advance(self, name: str) -> None:

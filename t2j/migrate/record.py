@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -71,12 +72,15 @@ def record_inputs(src: Path, files: list[str], command: str, out_dir: Path, time
         python_path = [str(hooks), _PACKAGE_ROOT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env.update(PYTHONPATH=os.pathsep.join(python_path), T2J_RECORD_ROOT=str(work),
                    T2J_RECORD_DIR=str(out_dir), T2J_RECORD_SAMPLES=str(per_class), PYTHONDONTWRITEBYTECODE="1")
+        proc = subprocess.Popen(command, shell=True, cwd=work, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            proc = subprocess.run(command, shell=True, cwd=work, env=env, capture_output=True, text=True,
-                                  timeout=timeout_s, start_new_session=True)
-            code, log = proc.returncode, (proc.stderr or proc.stdout)
-        except subprocess.TimeoutExpired as exc:
-            code, log = -9, f"timed out after {timeout_s:g} s\n{exc.stderr or ''}"
+            stdout, stderr = proc.communicate(timeout=timeout_s)
+            code, log = proc.returncode, (stderr or stdout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the command and everything it started
+            stdout, stderr = proc.communicate()
+            code, log = -signal.SIGKILL, f"{stderr or stdout}\ntimed out after {timeout_s:g} s (killed)"
     samples = {key: [str(out_dir / e["file"]) for e in entries] for key, entries in load_index(out_dir).items()}
     tail = "\n".join(str(log).strip().splitlines()[-20:])
     return RecordOutcome(samples, code, tail)

@@ -119,8 +119,9 @@ def migrate(options: MigrateOptions, workers: int = 1, executor: str = "local", 
             if "record" not in state.markers:
                 progress.phase("record", 1, 0)
                 outcome = record_inputs(src, files, options.record, out_dir, options.record_timeout_s)
-                record_log = outcome.log_tail if outcome.returncode != 0 else None
-                state.mark("record")
+                state.mark("record", outcome.log_tail if outcome.returncode != 0 else None)
+                progress.phase("record", 1, 1)
+            record_log = state.markers["record"]
             recorded = {k: [str(out_dir / e["file"]) for e in v] for k, v in load_index(out_dir).items()}
         else:
             recorded = {}

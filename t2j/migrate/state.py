@@ -28,7 +28,7 @@ class RunState:
         self.fingerprint = fingerprint
         self.files: dict[str, FileResult] = {}
         self.modules: dict[str, ModuleResult] = {}
-        self.markers: set[str] = set()  # phases finished as a whole, e.g. "record"
+        self.markers: dict[str, str | None] = {}  # phases finished as a whole ("record") -> a note
 
     @classmethod
     def open(cls, dst: Path, fingerprint: dict, fresh: bool) -> "RunState":
@@ -82,7 +82,7 @@ class RunState:
                 result = ModuleResult(**record["result"])
                 self.modules[result.key] = result
             elif kind == "marker":
-                self.markers.add(record["name"])
+                self.markers[record["name"]] = record.get("note")
 
     def _append(self, record: dict) -> None:
         line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
@@ -101,6 +101,6 @@ class RunState:
         self._append({"type": "module", "result": result.model_dump()})
         self.modules[result.key] = result
 
-    def mark(self, name: str) -> None:
-        self._append({"type": "marker", "name": name})
-        self.markers.add(name)
+    def mark(self, name: str, note: str | None = None) -> None:
+        self._append({"type": "marker", "name": name, "note": note})
+        self.markers[name] = note
