@@ -22,7 +22,7 @@ from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
 from t2j.verify.compare import compare_arrays, compare_trees
 from t2j.verify.port import apply_steps
-from t2j.verify.report import IR, Check, PortedTensor, Timing, Tolerances, Verification
+from t2j.verify.report import IR, Check, PortedTensor, TensorCheck, Timing, Tolerances, Verification, last_error_line
 from t2j.verify.sandbox import run_side
 
 _ENTRY_DIRECTIVE = re.compile(r"^#\s*t2j:\s*entry\s*=\s*([A-Za-z_]\w*)", re.MULTILINE)
@@ -123,8 +123,11 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
         if "train_skipped" in torch_bundle.meta:
             checks.append(Check(name="forward_train", ok=True, skipped=torch_bundle.meta["train_skipped"]))
         else:
-            checks.append(compare_trees("forward_train", torch_bundle.group("out_train"),
-                                        jax_bundle.group("out_train"), tol))
+            if "train_error" in jax_bundle.meta:
+                checks.append(_error_check("forward_train", jax_bundle.meta["train_error"]))
+            else:
+                checks.append(compare_trees("forward_train", torch_bundle.group("out_train"),
+                                            jax_bundle.group("out_train"), tol))
             checks.append(_running_stats_check(torch_bundle, jax_bundle, by_key, tol))
 
     timing = Timing(
@@ -147,7 +150,15 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
     )
 
 
+def _error_check(name: str, error: str) -> Check:
+    last = last_error_line(error)
+    return Check(name=name, ok=False, tensors=[TensorCheck(name=name, ok=False, max_abs_err=float("inf"),
+                                                           problem=f"the JAX side raised: {last}")])
+
+
 def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
+    if "backward_error" in jax_bundle.meta:
+        return _error_check("backward", jax_bundle.meta["backward_error"])
     expected = {f"d/d input[{k}]": v for k, v in torch_bundle.group("grad_input").items()}
     actual = {f"d/d input[{k}]": v for k, v in jax_bundle.group("grad_input").items()}
     check = compare_trees("backward", expected, actual, tol)
@@ -170,6 +181,8 @@ def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Toler
 
 
 def _running_stats_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
+    if "train_error" in jax_bundle.meta:
+        return _error_check("running_stats", jax_bundle.meta["train_error"])
     jax_state = jax_bundle.group("state_train")
     expected, actual = {}, {}
     for key, value in torch_bundle.group("state_train").items():

@@ -50,6 +50,47 @@ def _median_time(fn, *args, runs: int) -> float:
     return statistics.median(times)
 
 
+def _error_text(exc: BaseException) -> str:
+    import traceback
+
+    lines = traceback.format_exception(exc, limit=-6)
+    return "".join(lines)[-4000:]
+
+
+def _backward(out: Bundle, model, entry, inputs, float_index, with_arrays, cots, settings: Settings) -> None:
+    """Gradients of sum(output * c); all non-Param state is an argument, so eval-mode mutation is harmless."""
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from t2j.verify.ir import collect_ir
+
+    if model is not None:
+        graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    else:
+        graphdef, params, rest = None, {}, {}
+
+    def loss(params, float_arrays, rest):
+        args = with_arrays(float_arrays, float_index)
+        result = nnx.merge(graphdef, params, rest)(*args) if model is not None else entry(*args)
+        total = 0.0
+        for path, value in flatten(result):
+            cot = cots.get(path)
+            # an output of the wrong shape already fails forward_eval; it cannot carry this cotangent
+            if cot is not None and value is not None and tuple(value.shape) == tuple(cot.shape):
+                total = total + jnp.sum(value * cot.astype(value.dtype))
+        return total
+
+    float_arrays = [inputs[i] for i in float_index]
+    grad = jax.grad(loss, argnums=(0, 1))
+    grad_params, grad_inputs = jax.jit(grad)(params, float_arrays, rest)
+    out.put_group("grad_input", {str(i): np.asarray(g) for i, g in zip(float_index, grad_inputs)})
+    if model is not None:
+        out.put_group("grad_param", _pure_paths(grad_params))
+    if settings.collect_ir:
+        out.meta["ir_backward"] = collect_ir(grad, params, float_arrays, rest).model_dump()
+
+
 def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
     """Run the translation on the reference's inputs and weights. `entry`: nnx.Module class/instance or function."""
     import jax
@@ -81,6 +122,7 @@ def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
             module_types=meta["module_types"],
             parameter_keys=set(meta["parameter_keys"]),
             persistent_keys=set(meta["persistent_keys"]),
+            aliases=meta.get("aliases", {}),
         )
         ported = port_state(state, model, float64=f64)
         out.meta["mappings"] = [
@@ -129,44 +171,27 @@ def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
     # backward: gradients of sum(output * c) w.r.t. every float input and every nnx.Param
     cots = {p: jnp.asarray(c) for p, c in torch_bundle.group("cot").items()}
     if meta.get("differentiable") and cots:
-        if model is not None:
-            graphdef, params, rest = nnx.split(model, nnx.Param, ...)
-        else:
-            params, rest = {}, None
-
-        def loss(params, float_arrays):
-            args = with_arrays(float_arrays, float_index)
-            if model is not None:
-                result = nnx.merge(graphdef, params, rest)(*args)
-            else:
-                result = entry(*args)
-            total = 0.0
-            for path, value in flatten(result):
-                if path in cots:
-                    total = total + jnp.sum(value * cots[path].astype(value.dtype))
-            return total
-
-        float_arrays = [inputs[i] for i in float_index]
-        grad_fn = jax.jit(jax.grad(loss, argnums=(0, 1)))
-        grad_params, grad_inputs = grad_fn(params, float_arrays)
-        out.put_group("grad_input", {str(i): np.asarray(g) for i, g in zip(float_index, grad_inputs)})
-        if model is not None:
-            out.put_group("grad_param", _pure_paths(grad_params))
-        if settings.collect_ir:
-            out.meta["ir_backward"] = collect_ir(jax.grad(loss, argnums=(0, 1)), params, float_arrays).model_dump()
+        try:
+            _backward(out, model, entry, inputs, float_index, with_arrays, cots, settings)
+        except Exception as exc:  # reported as a failed backward check; the forward checks still stand
+            out.meta["backward_error"] = _error_text(exc)
 
     # one training-mode call, when the reference says it means something
     if model is not None and "out_train" in {k.split("/")[0] for k in torch_bundle.arrays}:
-        model.train()
-        graphdef, state = nnx.split(model)
+        try:
+            model.train()
+            graphdef, state = nnx.split(model)
 
-        def train_forward(state, *arrays):
-            m = nnx.merge(graphdef, state)
-            result = m(*with_arrays(arrays, array_index))
-            return result, nnx.state(m)
+            def train_forward(state, *arrays):
+                m = nnx.merge(graphdef, state)
+                result = m(*with_arrays(arrays, array_index))
+                return result, nnx.state(m)
 
-        result, new_state = jax.jit(train_forward)(state, *arrays)
-        out.put_group("out_train", {p: np.asarray(v) for p, v in flatten(result) if v is not None})
-        out.put_group("state_train", _pure_paths(new_state))
-        model.eval()
+            result, new_state = jax.jit(train_forward)(state, *arrays)
+            out.put_group("out_train", {p: np.asarray(v) for p, v in flatten(result) if v is not None})
+            out.put_group("state_train", _pure_paths(new_state))
+        except Exception as exc:
+            out.meta["train_error"] = _error_text(exc)
+        finally:
+            model.eval()
     return out

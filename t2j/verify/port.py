@@ -45,6 +45,7 @@ class TorchState:
     module_types: dict[str, str]  # "" for the root, "block.0.conv" for submodules
     parameter_keys: set[str] = field(default_factory=set)  # keys that are nn.Parameters (the rest are buffers)
     persistent_keys: set[str] | None = None  # buffers in state_dict; None means all
+    aliases: dict[str, str] = field(default_factory=dict)  # tied weights: key -> the first key of that tensor
 
 
 @dataclass
@@ -100,7 +101,7 @@ def apply_steps(array: np.ndarray, steps: list[Step]) -> np.ndarray:
             out = np.flip(out, axis=tuple(step[1]))
         else:
             raise ValueError(f"unknown layout step {step!r}")
-    return np.ascontiguousarray(out)
+    return np.array(out, order="C")  # (np.ascontiguousarray would turn a 0-d array into 1-d)
 
 
 def _shape_after(shape: tuple[int, ...], steps: list[Step]) -> tuple[int, ...]:
@@ -257,18 +258,19 @@ def port_state(state: TorchState, nnx_module, float64: bool = False) -> PortResu
                 claimed.add(m.torch_key)
 
     errors = []
+    pending_aliases: list[str] = []
     for key, array in state.arrays.items():
         if key in claimed:
             continue
         prefix, name = owner[key]
-        if name in _IGNORED_BUFFERS:
-            skipped.append(f"{key} (torch bookkeeping buffer, unused in JAX)")
-            continue
         module_type = state.module_types.get(prefix, "")
         try:
             target = _resolve(nnx_module, prefix)
         except LookupError:
-            errors.append(_unmatched_torch(key, array, prefix, jax_vars))
+            if key in state.aliases:
+                pending_aliases.append(key)
+            else:
+                errors.append(_unmatched_torch(key, array, prefix, jax_vars))
             continue
         mapping = None
         for attribute, steps in _candidates(module_type, name, array.shape, target):
@@ -289,6 +291,13 @@ def port_state(state: TorchState, nnx_module, float64: bool = False) -> PortResu
                 mappings.append(Mapping(key, (prefix + "." if prefix else "") + attribute, []))
                 mapping = "done"
                 break
+        if mapping is None and name in _IGNORED_BUFFERS:
+            skipped.append(f"{key} (torch bookkeeping buffer, unused by the translation)")
+            continue
+        if mapping is None and key in state.aliases:
+            # tied weights: one JAX parameter may serve every torch key of the tensor (checked below)
+            pending_aliases.append(key)
+            continue
         if mapping is None:
             is_buffer = key not in state.parameter_keys
             non_persistent = state.persistent_keys is not None and key not in state.persistent_keys
@@ -298,6 +307,13 @@ def port_state(state: TorchState, nnx_module, float64: bool = False) -> PortResu
             errors.append(_unmatched_torch(key, array, prefix, jax_vars))
         elif mapping != "done":
             mappings.append(mapping)
+    ported_keys = {m.torch_key for m in mappings}
+    for key in pending_aliases:
+        if state.aliases[key] in ported_keys:
+            skipped.append(f"{key} (tied to {state.aliases[key]}, which the translation shares)")
+        else:
+            errors.append(_unmatched_torch(key, state.arrays[key], owner[key][0], jax_vars))
+
     assigned = {m.jax_path for m in mappings}
     for path in (p for p in jax_vars if p not in assigned):
         shape = tuple(jax_vars[path].get_value().shape)
@@ -362,15 +378,20 @@ def _unmatched_torch(key: str, array: np.ndarray, prefix: str, jax_vars: dict[st
 def torch_state(torch_module) -> TorchState:
     """Describe a live torch module for `port_state` (all parameters and buffers, persistent or not)."""
     arrays = {}
+    first_key_of: dict[int, str] = {}
+    aliases = {}
     for name, tensor in torch_module.state_dict(keep_vars=True).items():
         arrays[name] = tensor.detach().cpu().numpy().copy()
+        owner = first_key_of.setdefault(id(tensor), name)
+        if owner != name:
+            aliases[name] = owner
     persistent = set(arrays)
     for name, tensor in torch_module.named_buffers():
         if name not in arrays:
             arrays[name] = tensor.detach().cpu().numpy().copy()
     parameter_keys = {name for name, _ in torch_module.named_parameters()}
     module_types = {name: type(mod).__name__ for name, mod in torch_module.named_modules()}
-    return TorchState(arrays, module_types, parameter_keys, persistent)
+    return TorchState(arrays, module_types, parameter_keys, persistent, aliases)
 
 
 def port_weights(torch_module, nnx_module, float64: bool = False) -> PortResult:

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
+
+
+_JAX_FILTER_NOTE = "For simplicity, JAX has removed its internal frames"
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|NotFound|Warning)\b.*")
+
+
+def last_error_line(text: str) -> str:
+    """The line that names the exception in a traceback tail (not JAX's traceback-filtering note)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(_JAX_FILTER_NOTE) and set(line) != {"-"}]
+    for line in reversed(lines):
+        if _EXCEPTION_LINE.match(line):
+            return line
+    return lines[-1] if lines else ""
 
 
 class Tolerances(BaseModel):
@@ -107,7 +123,7 @@ class Verification(BaseModel):
     def summary(self) -> str:
         """One line for people: verdict, worst errors, speed."""
         if self.error:
-            return f"NOT VERIFIED ({self.failed_stage}): {self.error.strip().splitlines()[-1] if self.error.strip() else ''}"
+            return f"NOT VERIFIED ({self.failed_stage}): {last_error_line(self.error)}"
         parts = []
         for c in self.checks:
             if c.skipped:

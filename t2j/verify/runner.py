@@ -17,7 +17,7 @@ def load_module(path: str, name: str):
     """Import a file as a fresh module (its folder on sys.path so sibling imports work)."""
     folder = str(Path(path).resolve().parent)
     if folder not in sys.path:
-        sys.path.insert(0, folder)
+        sys.path.append(folder)  # after installed packages: a sibling named torch.py must not shadow torch
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

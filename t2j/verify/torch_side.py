@@ -78,6 +78,7 @@ def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bun
         bundle.meta["module_types"] = state.module_types
         bundle.meta["parameter_keys"] = sorted(state.parameter_keys)
         bundle.meta["persistent_keys"] = sorted(state.persistent_keys or [])
+        bundle.meta["aliases"] = state.aliases
         initial_model = copy.deepcopy(model)
 
     # forward (eval) + backward of sum(output * c)
