@@ -362,3 +362,19 @@ def test_unreachable_llm_server_records_nothing_so_the_pair_resumes(tmp_path, mo
     assert not (out / "results.jsonl").exists() or read_records(out) == []
     summary = (out / "summary.md").read_text()
     assert "llm / 02_softmax_scale not evaluated" in summary and "re-run to resume" in summary
+
+
+def test_bench_loading_and_entry_detection(tmp_path):
+    from t2j.eval.bench import detect_entry, load_bench
+
+    problems = load_bench(TINY)
+    assert [p.name for p in problems] == ["01_linear_relu", "02_softmax_scale", "03_mlp_layernorm"]
+    assert problems[2].jax_ref is None and all(p.entry == "Model" for p in problems)
+    assert detect_entry("import torch.nn as nn\nclass Net(nn.Module):\n    pass\n") == "Net"
+    assert detect_entry("import torch\ndef get_inputs():\n    return []\ndef swish(x):\n    return x\n") == "swish"
+    assert detect_entry("# t2j: entry=Block\nclass Model: pass\nclass Block: pass\n") == "Block"
+    (tmp_path / "empty").mkdir()
+    from t2j.errors import BadInput
+
+    with pytest.raises(BadInput, match="no problems"):
+        load_bench(tmp_path / "empty")

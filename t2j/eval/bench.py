@@ -8,6 +8,7 @@ reference-based judge metrics and as the `reference` configuration.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from t2j.errors import BadInput
 
 TORCH_FILE = "torch.py"
 REFERENCE_FILE = "jax_ref.py"
+_ENTRY_DIRECTIVE = re.compile(r"^#\s*t2j:\s*entry\s*=\s*([A-Za-z_]\w*)", re.MULTILINE)
 
 
 class Problem(BaseModel):
@@ -29,8 +31,11 @@ class Problem(BaseModel):
 
 
 def detect_entry(source: str) -> str:
-    """The name the verifier should compare: `Model` when defined, else the first nn.Module subclass, else the
-    first top-level function that is not an input helper."""
+    """The name the verifier should compare: a `# t2j: entry=NAME` directive, else `Model` when defined, else
+    the first nn.Module subclass, else the first top-level function that is not an input helper."""
+    directive = _ENTRY_DIRECTIVE.search(source)
+    if directive:
+        return directive.group(1)
     try:
         tree = ast.parse(source)
     except SyntaxError:

@@ -45,7 +45,9 @@ class EvalRun(BaseModel):
 
 def llm_configured(settings: Settings) -> bool:
     """An LLM is configured when a model is named and there is somewhere to send it (server or key)."""
-    return bool(settings.model and (settings.base_url or settings.api_key))
+    from t2j.llm.client import llm_configured as configured
+
+    return configured(settings)
 
 
 def translation_path(out_dir: str | Path, problem: str, config: str) -> Path:
