@@ -280,11 +280,13 @@ def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
 
     out = tmp_path / "out"
     with FakeOpenAIServer(responder=responder) as server:
-        code = main(["eval", str(bench), "--out", str(out), "--configs", "llm,llm+fixes", "--compare-to", "llm",
+        code = main(["eval", str(bench), "--out", str(out), "--configs", "llm,llm+fixes,hybrid", "--compare-to", "llm",
                      "--base-url", server.base_url, "--model", "fake-model", "--api-key", "k"])
     assert code == 0
     records = {r["config"]: r for r in read_records(out)}
-    assert set(records) == {"llm", "llm+fixes"}
+    assert set(records) == {"llm", "llm+fixes", "hybrid"}
+    # hybrid: the rules backend translates this problem completely, so no LLM call is made
+    assert records["hybrid"]["verified"] and records["hybrid"]["tokens"] == 0 and records["hybrid"]["rounds"] == 0
     plain, fixed = records["llm"], records["llm+fixes"]
     assert plain["verified"] and plain["rounds"] == 1 and plain["tokens"] > 0
     assert fixed["verified"] and fixed["rounds"] >= 1
