@@ -33,6 +33,7 @@ class SourceInfo:
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
     top_level_names: set[str] = field(default_factory=set)
+    autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
     containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
@@ -66,6 +67,9 @@ def analyze(module: cst.Module) -> SourceInfo:
                     changed = True
                     break
 
+    for cls in classes:
+        if any(info.qualname(b.value) == "torch.autograd.Function" for b in cls.bases):
+            info.autograd_functions.add(cls.name.value)
     calls: dict[str, set[str]] = {}
     roots: list[str] = []
     makes_layers: set[str] = set()

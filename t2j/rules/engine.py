@@ -262,6 +262,8 @@ class Engine(cst.CSTTransformer):
             out = rule.rewrite(updated, self.ctx)
             if out is not None:
                 self.ctx.fire(rule.rule_name())
+                if isinstance(out, cst.FlattenSentinel):  # the class plus statements after it
+                    return out
                 updated = out
         return updated
 

@@ -1175,3 +1175,98 @@ class NumpyLoader:
                 yield tuple(jnp.stack([jnp.asarray(item[k]) for item in items]) for k in range(len(items[0])))
             else:
                 yield jnp.stack([jnp.asarray(item) for item in items])
+
+
+class TorchRNNCellBase(nnx.Module):
+    """nn.LSTMCell/GRUCell/RNNCell: weight_ih (gates*H, in), weight_hh (gates*H, H), torch gate order."""
+
+    gates = 1
+    mode = "RNN_TANH"
+
+    def __init__(self, input_size, hidden_size, bias=True, *, rngs: nnx.Rngs):
+        self.hidden_size = hidden_size
+        bound = 1.0 / math.sqrt(hidden_size)
+        g = self.gates * hidden_size
+        self.weight_ih = nnx.Param(torch_uniform(rngs.params(), (g, input_size), bound))
+        self.weight_hh = nnx.Param(torch_uniform(rngs.params(), (g, hidden_size), bound))
+        self.bias_ih = nnx.Param(torch_uniform(rngs.params(), (g,), bound)) if bias else None
+        self.bias_hh = nnx.Param(torch_uniform(rngs.params(), (g,), bound)) if bias else None
+
+    def __call__(self, x, hx=None):
+        zeros = jnp.zeros(x.shape[:-1] + (self.hidden_size,), x.dtype)
+        gi = x @ self.weight_ih[...].T + (self.bias_ih[...] if self.bias_ih is not None else 0.0)
+        if self.mode == "LSTM":
+            h, c = hx if hx is not None else (zeros, zeros)
+        else:
+            h, c = (hx if hx is not None else zeros), None
+        gh = h @ self.weight_hh[...].T + (self.bias_hh[...] if self.bias_hh is not None else 0.0)
+        if self.mode == "LSTM":
+            i, f, g, o = jnp.split(gi + gh, 4, axis=-1)
+            c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+            return jax.nn.sigmoid(o) * jnp.tanh(c), c
+        if self.mode == "GRU":
+            xr, xz, xn = jnp.split(gi, 3, axis=-1)
+            hr, hz, hn = jnp.split(gh, 3, axis=-1)
+            r, z = jax.nn.sigmoid(xr + hr), jax.nn.sigmoid(xz + hz)
+            n = jnp.tanh(xn + r * hn)
+            return (1 - z) * n + z * h
+        act = jnp.tanh if self.mode == "RNN_TANH" else jax.nn.relu
+        return act(gi + gh)
+
+
+class TorchLSTMCell(TorchRNNCellBase):
+    gates = 4
+    mode = "LSTM"
+
+
+class TorchGRUCell(TorchRNNCellBase):
+    gates = 3
+    mode = "GRU"
+
+
+class TorchRNNCell(TorchRNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", *, rngs: nnx.Rngs):
+        self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+        super().__init__(input_size, hidden_size, bias, rngs=rngs)
+
+
+class FunctionCtx:
+    """The `ctx` of a torch.autograd.Function, for torch_autograd_function."""
+
+    def __init__(self):
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+
+def torch_autograd_function(cls):
+    """A torch.autograd.Function-style class (static forward(ctx, ...), backward(ctx, grads)) as a
+    jax.custom_vjp function: `Cls.apply = torch_autograd_function(Cls)`."""
+
+    def attributes(ctx):
+        return {k: v for k, v in vars(ctx).items() if k != "saved_tensors"}
+
+    @jax.custom_vjp
+    def apply(*args):
+        return cls.forward(FunctionCtx(), *args)
+
+    def fwd(*args):
+        ctx = FunctionCtx()
+        out = cls.forward(ctx, *args)
+        return out, (ctx.saved_tensors, attributes(ctx), args)
+
+    def bwd(residuals, grad):
+        saved, attrs, args = residuals
+        ctx = FunctionCtx()
+        ctx.saved_tensors = saved
+        vars(ctx).update(attrs)
+        grads = cls.backward(ctx, grad)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        return tuple(jnp.zeros_like(a) if g is None else g for g, a in zip(grads, args))
+
+    apply.defvjp(fwd, bwd)
+    return apply

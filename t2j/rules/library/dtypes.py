@@ -30,7 +30,7 @@ class TorchConstants(AttributeRule):
     """torch.pi/e/inf/nan, torch.Tensor (annotations, isinstance) -> jnp / jax.Array."""
 
     targets = ("torch.pi", "torch.e", "torch.inf", "torch.nan", "torch.Tensor", "torch.nn.Parameter",
-               "torch.FloatTensor", "torch.LongTensor", "torch.Size")
+               "torch.FloatTensor", "torch.LongTensor", "torch.Size", "torch.autograd.Function")
     examples = [Example(torch="y = x * torch.pi", jax="y = x * jnp.pi", inputs={"x": [2]})]
 
     def rewrite(self, node, ctx, qualname):
@@ -40,6 +40,8 @@ class TorchConstants(AttributeRule):
             return expr("jax.Array")
         if name == "Size":
             return expr("tuple")
+        if name == "Function":
+            return expr("object")
         ctx.use("jnp")
         return expr(f"jnp.{name}")
 

@@ -314,3 +314,18 @@ class Parameter(CallRule):
         rg = b.get("requires_grad")
         wrapper = "nnx.Variable" if isinstance(rg, cst.Name) and rg.value == "False" else "nnx.Param"
         return call(wrapper, [arg(b["data"])])
+
+
+class RecurrentCells(EmittedLayer):
+    """nn.LSTMCell/GRUCell/RNNCell -> TorchLSTMCell/... (weight_ih, weight_hh, bias_ih, bias_hh as torch)."""
+
+    targets = ("torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.nn.RNNCell")
+    examples = [Example(torch="self.cell = nn.GRUCell(4, 6)\ny = self.cell(x)",
+                        jax="self.cell = TorchGRUCell(4, 6, rngs=rngs)\ny = self.cell(x)", inputs={"x": [3, 4]}),
+                Example(torch="self.cell = nn.LSTMCell(4, 6)\nh, c = self.cell(x)\ny = h + c",
+                        jax="self.cell = TorchLSTMCell(4, 6, rngs=rngs)\nh, c = self.cell(x)\ny = h + c",
+                        inputs={"x": [3, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        helper = "Torch" + qualname.rsplit(".", 1)[1]
+        return call(ctx.helper(helper), rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")])
