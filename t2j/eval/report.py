@@ -87,11 +87,12 @@ def summarize(records: Sequence[EvalRecord], configs: Sequence[str]) -> list[Con
 
 
 def correlations(records: Sequence[EvalRecord], configs: Sequence[str]) -> list[Correlation]:
-    """Each scored metric against the execution verdict (1 verified, 0 not), over all records and per config."""
+    """Each scored metric against the execution verdict (1 verified, 0 not), over all translations and per
+    config. "all" leaves out the `reference` configuration (its CodeBLEU is 1 by construction)."""
     out = []
     for metric, (label, _) in SCORED_METRICS.items():
         for scope in ["all", *configs]:
-            rs = [r for r in records if scope == "all" or r.config == scope]
+            rs = [r for r in records if (r.config != "reference" if scope == "all" else r.config == scope)]
             r, n = pearson([getattr(x, metric) for x in rs], [1.0 if x.verified else 0.0 for x in rs])
             out.append(Correlation(metric=metric, label=label, scope=scope, r=r, n=n))
     return out
@@ -138,7 +139,8 @@ def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench:
         "## Which metric tracks correctness?",
         "",
         "Point-biserial correlation (Pearson r) of each metric with the execution verdict (1 verified, 0 not); "
-        "n = results with the metric; n/a when undefined (fewer than 3 values, or a constant side). "
+        "n = results with the metric; n/a when undefined (fewer than 3 values, or a constant side); "
+        "`all` pools every configuration except `reference`. "
         "A good metric has r > 0 (FixCost: r < 0).",
         "",
         "| metric | " + " | ".join(["all", *configs]) + " |",
