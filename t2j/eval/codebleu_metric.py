@@ -6,6 +6,8 @@ nothing is downloaded.
 
 from __future__ import annotations
 
+import logging
+
 from pydantic import BaseModel
 
 
@@ -14,14 +16,19 @@ class CodeBleu(BaseModel):
     ngram_match: float
     weighted_ngram_match: float
     syntax_match: float
-    dataflow_match: float | None  # None when the reference has no data flow to match
+    dataflow_match: float | None  # 0 when the reference has no data flow (CodeBLEU then counts this part as 1)
 
 
 def codebleu_score(prediction: str, reference: str) -> CodeBleu:
     """CodeBLEU (equal weights) of `prediction` against one `reference`, both Python source."""
     from codebleu import calc_codebleu
 
-    scores = calc_codebleu([reference], [prediction], lang="python")
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)  # codebleu warns on the root logger when a side has no data flow
+    try:
+        scores = calc_codebleu([reference], [prediction], lang="python")
+    finally:
+        logging.disable(previous)
     return CodeBleu(
         codebleu=float(scores["codebleu"]),
         ngram_match=float(scores["ngram_match_score"]),
