@@ -14,6 +14,7 @@ from t2j.errors import BadInput
 from t2j.fixes.entry import FixEntry
 
 STORE_ENV = "T2J_FIX_STORE"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FixStore(BaseModel):
@@ -46,7 +47,7 @@ class StoreError(BadInput):
 
 def _read_file(path: Path) -> list[FixEntry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise StoreError(f"{path}: not valid YAML ({exc}); fix the file or remove it from the store") from None
     if data is None:
