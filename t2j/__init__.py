@@ -12,6 +12,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Settings": "t2j.settings",
     "Verification": "t2j.verify.report",
+    "FixEntry": "t2j.fixes.entry",
+    "load_store": "t2j.fixes.store",
+    "retrieve": "t2j.retrieve.retrieve",
+    "RetrievalQuery": "t2j.retrieve.query",
     "Tolerances": "t2j.verify.report",
     "verify_files": "t2j.verify.api",
     "port_weights": "t2j.verify.port",

@@ -17,6 +17,7 @@ from t2j.llm.errors import LLMError
 COMMAND_MODULES = [
     "t2j.migrate.cli",
     "t2j.verify.cli",
+    "t2j.fixes.cli",
     "t2j.rules.cli",
     "t2j.eval.cli",
     "t2j.synth.cli",
