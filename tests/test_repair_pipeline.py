@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from t2j.fixes.store import load_store
 from t2j.llm import LLMClient
 from t2j.llm.testing import FakeOpenAIServer, Reply
 from t2j.repair import NO_LLM_NOTE, run_llm_translation, total_cost
@@ -52,13 +53,17 @@ def setup(server, tmp_path, **kw):
     return settings, LLMClient(settings, backoff_s=0.01, **kw)
 
 
-def test_planted_bug_repaired_in_round_two(tmp_path):
+def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
+    monkeypatch.setenv("T2J_FIX_STORE", str(tmp_path / "store"))
     with FakeOpenAIServer([Reply.code(BUGGY), Reply.code(FIXED)]) as server:
         settings, client = setup(server, tmp_path)
-        result = run_llm_translation(TORCH, "openai", settings, client=client, record_mined=False)
+        result = run_llm_translation(TORCH, "openai", settings, client=client)
         prompts = server.user_prompts()
-        # the same run again: every answer comes from the on-disk cache, no request is made
-        again = run_llm_translation(TORCH, "openai", settings, client=LLMClient(settings), record_mined=False)
+        # the same run again (over the same store: the mined entry would change the prompts): every answer
+        # comes from the on-disk cache, no request is made
+        monkeypatch.delenv("T2J_FIX_STORE")
+        again = run_llm_translation(TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01),
+                                    record_mined=False)
         assert len(server.requests) == 2
     assert again.verification.ok and all(r.cached for r in again.rounds) and again.tokens["requests"] == 0
     assert result.verification is not None and result.verification.ok
@@ -73,6 +78,12 @@ def test_planted_bug_repaired_in_round_two(tmp_path):
     assert repair.prompt_tokens > draft.prompt_tokens > 0 and repair.augmentation_tokens > 0
     assert result.tokens["requests"] == 2 and result.tokens["total"] > 0
     assert total_cost(result) > 0
+    # the repair that worked is recorded as an unreviewed `mined` fix candidate with the real error
+    mined = load_store(tmp_path / "store" / "mined").entries
+    assert [e.id for e in mined] == [repair.mined_fix]
+    assert mined[0].provenance == "mined" and not mined[0].reviewed
+    assert mined[0].error.kind == "mismatch" and mined[0].error.check == "forward_eval"
+    assert mined[0].buggy_jax == BUGGY and mined[0].fixed_jax == FIXED and mined[0].category == "activation"
 
 
 def test_mechanical_rewrite_repairs_without_an_llm_call(tmp_path):

@@ -73,6 +73,7 @@ class _Run:
         self.verify = verify
         self.rounds: list[Round] = []
         self.full: list = []  # each round's full Verification (with IR), parallel to self.rounds
+        self.last_fixes: list = []  # the entries retrieved for the latest repair
 
     # -- helpers -------------------------------------------------------------------------------------------
     def fixes_for_source(self) -> list:
@@ -169,6 +170,7 @@ class _Run:
         started = time.monotonic()
         report: Any = current.verification if current.verification is not None else current.error
         fixes = self.fixes_for_error(current.code, report)
+        self.last_fixes = fixes
         fixed = self.rewrites(current, fixes)
         if fixed is not None:
             return fixed
@@ -179,19 +181,15 @@ class _Run:
         return self.add(r, self.check(r.code) if r.code else None, started)
 
 
-def _record_mined(source: str, before: Round, after: Round, entry: str | None) -> str | None:
-    """Save a failing -> verified repair as an unreviewed `mined` fix candidate, when the fix store can."""
+def _record_mined(source: str, before: Round, after: Round, entry: str | None, fixes: list) -> str | None:
+    """Save a failing -> verified repair as an unreviewed `mined` fix candidate; never fails the translation."""
+    from t2j.repair.mining import record_mined_fix
+
     try:
-        from t2j.fixes import record_mined  # provided by the fix store
-    except ImportError:
-        return None
-    try:
-        saved = record_mined(torch=source, buggy=before.code, fixed=after.code, verification=before.verification,
-                             entry=entry or "Model")
-    except Exception as exc:  # a failed recording must never fail the translation
+        return record_mined_fix(source, before.code, after.code, before.verification, fixes, entry=entry)
+    except Exception as exc:  # noqa: BLE001 - a failed recording must never fail the translation
         log.warning("could not record the mined fix: %s", exc)
         return None
-    return getattr(saved, "id", None) or (str(saved) if saved else None)
 
 
 def run_llm_translation(
@@ -233,8 +231,8 @@ def run_llm_translation(
             run.rounds.append(Round(index=len(run.rounds), kind="llm-repair", error=str(exc), summary=str(exc)))
             run.full.append(None)
             break
-        if new.verified and record_mined:
-            new.mined_fix = _record_mined(text, current, new, entry)
+        if new.verified and record_mined and current.code and new.kind == "llm-repair":
+            new.mined_fix = _record_mined(text, current, new, entry, run.last_fixes)
         current = new
 
     candidates = [(r, v) for r, v in zip(run.rounds, run.full) if r.code]
