@@ -47,6 +47,8 @@ class Context:
     module_rngs_used: bool = False
     inplace: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(new expr) -> rebound target
     key_counter: int = 0
+    original: cst.CSTNode | None = None  # the original node of the call being rewritten
+    backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
 
     # ---------------------------------------------------------------------------------------------------

@@ -161,6 +161,7 @@ class Engine(cst.CSTTransformer):
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         ctx = self.ctx
+        ctx.original = original
         qualname = ctx.info.qualname(original.func)
         if qualname is not None:
             for rule in self.index.calls.get(qualname, ()):

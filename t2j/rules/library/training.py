@@ -8,7 +8,8 @@ import libcst as cst
 
 from t2j.analyze.imports import dotted
 from t2j.rules.base import AttributeRule, BlockRule, CallRule, Example, MethodRule, StatementRule
-from t2j.rules.cstutil import arg, call, expr, positional
+from t2j.rules.cstutil import arg, call, code, expr, positional
+from t2j.translation import Diagnostic
 
 OPTIMIZERS = {"SGD": "torch_sgd", "Adam": "torch_adam", "AdamW": "torch_adamw", "RMSprop": "torch_rmsprop"}
 SCHEDULERS = ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR",
@@ -174,13 +175,17 @@ class TrainStep(BlockRule):
         start = zero[-1] + 1 if zero else 0
         body = statements[start:back]
         aux = [n for n in _assigned_names(body) if n != loss.value and n != model]
+        name = "loss_fn"
+        text = "".join(code(s) for s in statements)
+        while name in text:
+            name = "_" + name
         if aux:
             returned = f"{loss.value}, ({', '.join(aux)},)"
-            fn = cst.parse_statement(f"def loss_fn({model}):\n    return {returned}\n")
-            update = cst.parse_statement(f"({returned}), grads = nnx.value_and_grad(loss_fn, has_aux=True)({model})\n")
+            fn = cst.parse_statement(f"def {name}({model}):\n    return {returned}\n")
+            update = cst.parse_statement(f"({returned}), grads = nnx.value_and_grad({name}, has_aux=True)({model})\n")
         else:
-            fn = cst.parse_statement(f"def loss_fn({model}):\n    return {loss.value}\n")
-            update = cst.parse_statement(f"{loss.value}, grads = nnx.value_and_grad(loss_fn)({model})\n")
+            fn = cst.parse_statement(f"def {name}({model}):\n    return {loss.value}\n")
+            update = cst.parse_statement(f"{loss.value}, grads = nnx.value_and_grad({name})({model})\n")
         fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
         apply = cst.parse_statement(f"{dotted(optimizer)}.update({model}, grads)\n")
         kept_before = [s for i, s in enumerate(statements[:start]) if i not in zero]
@@ -204,3 +209,38 @@ class RememberOptimizer(StatementRule):
             if target and model and "." not in model:
                 ctx.optimizer_models[target] = model
         return None
+
+
+class Backward(MethodRule):
+    """Remembers where each `loss.backward()` is (for LeftoverBackward); rewrites nothing."""
+
+    methods = ("backward",)
+    examples = []
+
+    def rewrite(self, node, ctx, receiver, name):
+        if ctx.original is not None:
+            ctx.backward_lines[code(node)] = ctx.line_of(ctx.original)
+        return None
+
+
+class LeftoverBackward(BlockRule):
+    """A `.backward()` / `.zero_grad()` / `.step()` that TrainStep could not fold into a train step
+    (gradient accumulation, several optimizers...) is marked as not translated, with its line."""
+
+    priority = -10
+    examples = []
+
+    def rewrite(self, statements, ctx):
+        changed = False
+        out = []
+        for s in statements:
+            c = _expr_call(s, "backward")
+            if c is not None and not c.args and "t2j: not translated" not in code(s):
+                line = ctx.backward_lines.get(code(c), 0)
+                what = f"{code(c)} (gradient accumulation or a pattern TrainStep does not cover)"
+                ctx.diagnostics.append(Diagnostic(line=line, message=f"not translated: {what}", snippet=code(c)))
+                s = s.with_changes(trailing_whitespace=cst.TrailingWhitespace(
+                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"# t2j: not translated: {what}")))
+                changed = True
+            out.append(s)
+        return out if changed else None
