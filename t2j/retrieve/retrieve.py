@@ -63,23 +63,26 @@ class RetrievalIndex:
         self.n = len(entries)
         self.tag_full: dict[str, list[int]] = defaultdict(list)
         self.tag_short: dict[str, list[int]] = defaultdict(list)
-        self.by_exception: dict[str, list[int]] = defaultdict(list)
+        # exception name -> message regex -> entries (each distinct regex is searched once per query)
+        self.by_exception: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.by_check: dict[str, list[int]] = defaultdict(list)
-        self.with_rewrite: list[int] = []
-        self.patterns: dict[int, re.Pattern] = {}
+        self.rewrites: dict[str, list[int]] = defaultdict(list)  # rewrite pattern -> entries
+        self.compiled: dict[str, re.Pattern] = {}
         for i, e in enumerate(entries):
             for tag in e.tags:
                 self.tag_full[_norm_tag(tag)].append(i)
                 self.tag_short[_short(tag)].append(i)
             if isinstance(e.error, ExceptionError):
                 for name in e.error.type.split("|"):
-                    self.by_exception[name.strip()].append(i)
-                if e.error.message:
-                    self.patterns[i] = re.compile(e.error.message)
+                    self.by_exception[name.strip()][e.error.message].append(i)
+                if e.error.message not in self.compiled:
+                    self.compiled[e.error.message] = re.compile(e.error.message)
             elif isinstance(e.error, MismatchError):
                 self.by_check[e.error.check].append(i)
             if e.rewrite is not None:
-                self.with_rewrite.append(i)
+                self.rewrites[e.rewrite.pattern].append(i)
+                if e.rewrite.pattern not in self.compiled:
+                    self.compiled[e.rewrite.pattern] = re.compile(e.rewrite.pattern, flags=re.MULTILINE)
         self.bm25 = bm25s.BM25()
         corpus = [tokenize(_entry_text(e)) or ["_empty_"] for e in entries]
         if corpus:
@@ -130,19 +133,15 @@ def score_entries(query: RetrievalQuery, index: RetrievalIndex) -> np.ndarray:
     if query.error:
         names = set(_EXC_NAME.findall(query.error))
         for name in names:
-            for i in index.by_exception.get(name, ()):
-                pattern = index.patterns.get(i)
-                if pattern is not None and pattern.search(query.error):
-                    scores[i] += W_ERROR_MATCH
-                else:
-                    scores[i] += W_ERROR_TYPE
+            for message, ids in index.by_exception.get(name, {}).items():
+                hit = bool(message) and index.compiled[message].search(query.error) is not None
+                _add(scores, ids, W_ERROR_MATCH if hit else W_ERROR_TYPE)
     for check in query.failed_checks:
         _add(scores, index.by_check.get(check, []), W_CHECK)
     if query.draft:
-        for i in index.with_rewrite:
-            rw = index.entries[i].rewrite
-            if rw is not None and re.search(rw.pattern, query.draft, flags=re.MULTILINE):
-                scores[i] += W_REWRITE
+        for pattern, ids in index.rewrites.items():
+            if index.compiled[pattern].search(query.draft):
+                _add(scores, ids, W_REWRITE)
     # 2. the torch APIs and idioms the source uses, against entry tags
     features = _feature_terms(query)
     terms: list[str] = []
