@@ -69,6 +69,10 @@ def test_extract_json_accepts_fences_and_surrounding_text():
     assert extract_json('{"score": 3}') == {"score": 3}
     assert extract_json('Sure.\n```json\n{"score": 2, "reason": "x"}\n```\n') == {"score": 2, "reason": "x"}
     assert extract_json('My verdict: {"better": "A"} done') == {"better": "A"}
+    thinking = 'Hmm, {x} is used as a set {1, 2}. Final answer: {"score": 1, "reason": "wrong axis"}'
+    assert extract_json(thinking) == {"score": 1, "reason": "wrong axis"}
+    nested = 'Consider {a}. Answer: {"better": "B", "detail": {"axis": 0}}'
+    assert extract_json(nested) == {"better": "B", "detail": {"axis": 0}}
     with pytest.raises(ValueError):
         extract_json("no json here")
 

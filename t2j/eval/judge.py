@@ -33,9 +33,9 @@ Chat = Callable[[list[dict[str, str]]], ChatResult]
 
 
 def extract_json(text: str) -> object:
-    """The JSON object in a reply: the whole text, a ```json fence, or the outermost {...} span."""
-    stripped = text.strip()
-    candidates = [stripped]
+    """The JSON object in a reply: the whole text, a ```json fence, the outermost {...} span, or else the last
+    complete object in the text (replies that think aloud before answering)."""
+    candidates = [text.strip()]
     candidates += [m.group(1) for m in _FENCED_JSON.finditer(text)]
     start, end = text.find("{"), text.rfind("}")
     if start != -1 and end > start:
@@ -46,6 +46,19 @@ def extract_json(text: str) -> object:
             return json.loads(candidate)
         except json.JSONDecodeError as exc:
             last_error = exc
+    decoder = json.JSONDecoder()
+    found, position = None, text.find("{")
+    while position != -1:
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            position = text.find("{", position + 1)
+            continue
+        if isinstance(value, dict):
+            found = value  # a later top-level object wins; objects nested in it are skipped
+        position = text.find("{", end)
+    if found is not None:
+        return found
     raise ValueError(f"no JSON object in the reply ({last_error})")
 
 

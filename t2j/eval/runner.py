@@ -145,15 +145,21 @@ def _needs_judging(record: EvalRecord, out: Path) -> bool:
     """A finished record whose judge metrics were unavailable or failed, with its translation on disk."""
     if not record.code_path or not (out / record.code_path).is_file():
         return False
-    return not record.judge or any(o.status in ("unavailable", "error") and o.reason and
-                                   not o.reason.startswith(("the problem has no", "the translation is its own"))
-                                   for o in record.judge.values())
+    return not record.judge or any(
+        o.status == "error" or (o.status == "unavailable" and o.reason in (NO_JUDGE, JUDGE_DISABLED, NO_OPPONENT))
+        for o in record.judge.values()
+    )
+
+
+NO_JUDGE = "no LLM configured for the judge"
+JUDGE_DISABLED = "disabled with --no-judge"
+NO_OPPONENT = "the opponent configuration produced no translation of this problem"
 
 
 def _judge_absence(options: EvalOptions, settings: Settings) -> str:
     if not options.judge:
-        return "disabled with --no-judge"
-    return "no LLM configured for the judge (set --judge-model with --base-url/--api-key, or T2J_MODEL)"
+        return JUDGE_DISABLED
+    return NO_JUDGE + " (set --judge-model with --base-url/--api-key, or T2J_MODEL)"
 
 
 def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Settings, options: EvalOptions,
@@ -301,7 +307,7 @@ METRICS = ("codetrans_noref", "codetrans_ref", "fixcost", "comparison")
 def _judge(record: EvalRecord, problem: Problem, config: EvalConfig, code: str | None, out: Path,
            options: EvalOptions, judge: Judge | None) -> None:
     if judge is None:
-        reason = "disabled with --no-judge" if not options.judge else "no LLM configured for the judge"
+        reason = JUDGE_DISABLED if not options.judge else NO_JUDGE
         record.judge = {m: unavailable(reason) for m in METRICS}
         return
     if code is None:
@@ -342,5 +348,5 @@ def _opponent(problem: Problem, config: EvalConfig, out: Path, options: EvalOpti
         return problem.jax_ref, "reference"
     path = translation_path(out, problem.name, target)
     if not path.is_file():
-        return None, f"configuration '{target}' produced no translation of this problem"
+        return None, NO_OPPONENT
     return path.read_text(encoding="utf-8"), target
