@@ -74,7 +74,7 @@ def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
     assert len(prompts) == 2 and "return jax.nn.gelu(self.fc(x))" in prompts[1]
     assert "forward_eval: FAILED" in prompts[1] and "output (4x8): max abs error" in prompts[1]
     assert "d/d fc.weight" in prompts[1]  # the gradient that is off
-    assert repair.fix_ids[0] == "activation-gelu-exact" and "approximate=False" in prompts[1]
+    assert "activation-gelu-exact" in repair.fix_ids and "approximate=False" in prompts[1]
     assert repair.prompt_tokens > draft.prompt_tokens > 0 and repair.augmentation_tokens > 0
     assert result.tokens["requests"] == 2 and result.tokens["total"] > 0
     assert total_cost(result) > 0

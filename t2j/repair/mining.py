@@ -39,6 +39,31 @@ def error_spec(verification: Any) -> dict | None:
     return {"kind": "mismatch", "check": check.name, "note": note[:200]}
 
 
+_WORD = re.compile(r"[A-Za-z_]\w*|\d+(?:\.\d+)?")
+
+
+def _diff_words(buggy: str, fixed: str) -> set[str]:
+    from t2j.prompts.fixes_text import changed_region
+
+    before, after = changed_region(buggy, fixed, context=0)
+    return set(_WORD.findall(before)) ^ set(_WORD.findall(after)) or set(_WORD.findall(before + after))
+
+
+def closest_category(buggy: str, fixed: str, fixes: list[Any]) -> str | None:
+    """The category of the retrieved entry whose own buggy->fixed change looks most like this repair's."""
+    ours = _diff_words(buggy, fixed)
+    best, best_score = None, -1.0
+    for entry in fixes:
+        category = getattr(entry, "category", None)
+        if not category:
+            continue
+        theirs = _diff_words(getattr(entry, "buggy_jax", ""), getattr(entry, "fixed_jax", ""))
+        score = len(ours & theirs) / max(len(ours | theirs), 1)
+        if score > best_score:
+            best, best_score = category, score
+    return best
+
+
 def record_mined_fix(source: str, buggy: str, fixed: str, verification: Any, fixes: list[Any],
                      entry: str | None = None, store: str | Path | None = None) -> str | None:
     """Save the repair as a `mined` candidate; return its id (None when it cannot be expressed as an entry)."""
@@ -55,7 +80,7 @@ def record_mined_fix(source: str, buggy: str, fixed: str, verification: Any, fix
     from t2j.fixes.store import save_entry, user_store_dir
 
     spec = error_spec(verification)
-    category = next((getattr(f, "category", None) for f in fixes if getattr(f, "category", None)), None)
+    category = closest_category(buggy, fixed, fixes)
     if spec is None or category is None:
         log.info("repair not recorded as a fix: %s", "no error to record" if spec is None else "no category")
         return None
