@@ -75,6 +75,10 @@ class RuleIndex:
             rules.sort(key=key)
 
 
+STATEMENT_TYPES = frozenset({cst.SimpleStatementLine, cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar,
+                             cst.FunctionDef, cst.ClassDef, cst.Match})
+
+
 class Engine(cst.CSTTransformer):
     def __init__(self, ctx: Context, index: RuleIndex):
         super().__init__()
@@ -86,14 +90,22 @@ class Engine(cst.CSTTransformer):
     # ------------------------------------------------------------------ generic statement bookkeeping
     def on_visit(self, node: cst.CSTNode) -> bool:
         ctx = self.ctx
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        kind = type(node)
+        if kind is cst.Attribute:
+            self.inner.add(id(node.value))
+            return super().on_visit(node)
+        if kind is cst.Call:
+            self.funcs.add(id(node.func))
+            return super().on_visit(node)
+        if kind not in STATEMENT_TYPES and kind is not cst.Import and kind is not cst.ImportFrom:
+            return super().on_visit(node)
+        if kind in STATEMENT_TYPES:
             ctx.notes.append([])
             ctx.before.append([])
-        if isinstance(node, cst.ClassDef):
+        if kind is cst.ClassDef:
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
-        elif isinstance(node, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             parent = ctx.function
-            direct = bool(ctx.classes) and (parent is None or parent.in_module_class is False and False)
             cls = ctx.classes[-1] if ctx.classes and parent is None else None
             key = f"{cls.name}.{node.name.value}" if cls else node.name.value
             has_rngs = (cls is not None and cls.is_module and node.name.value == "__init__") or \
@@ -103,24 +115,22 @@ class Engine(cst.CSTTransformer):
                 key=key, name=node.name.value, has_rngs=has_rngs,
                 in_module_class=(cls is not None and cls.is_module) or (parent is not None and parent.in_module_class),
                 key_defined="key" in params, local_containers=ctx.info.containers.get(key, set())))
-            del direct
-        elif isinstance(node, cst.Attribute):
-            self.inner.add(id(node.value))
-        elif isinstance(node, cst.Call):
-            self.funcs.add(id(node.func))
-        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+        elif kind is cst.Import or kind is cst.ImportFrom:
             return False
         return super().on_visit(node)
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
         result = super().on_leave(original, updated)
+        kind = type(original)
+        if kind not in STATEMENT_TYPES:
+            return result
         ctx = self.ctx
-        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            notes, before = ctx.notes.pop(), ctx.before.pop()
+        notes, before = ctx.notes.pop(), ctx.before.pop()
+        if notes or before or type(result) is not kind:
             result = self._finish_statement(result, notes, before)
-        if isinstance(original, cst.ClassDef):
+        if kind is cst.ClassDef:
             ctx.classes.pop()
-        elif isinstance(original, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             ctx.functions.pop()
         return result
 
@@ -319,11 +329,10 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     imports, helper_text = _header(ctx, new, bare)
     at = _insertion_index(body)
     extra: list[cst.BaseStatement] = []
+    placeholder = "__t2j_emitted_helpers__"
     if helper_text:
-        helper_module = cst.parse_module(helper_text + "\n")
-        extra = list(helper_module.body)
-        extra[0] = extra[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), cst.EmptyLine(
-            comment=cst.Comment("# --- torch-semantics helpers emitted by t2j (rules backend) ---"))])
+        # helpers are spliced in as text (parsing them with libcst would cost more than the translation)
+        extra.append(cst.parse_statement(placeholder + "\n"))
     if ctx.module_key_used and not ctx.module_key_seeded:
         key_line = cst.parse_statement("key = jax.random.key(0)\n")
         extra.append(key_line.with_changes(leading_lines=[cst.EmptyLine()]))
@@ -335,6 +344,9 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
             l for l in body[at].leading_lines if l.comment is not None))
     body = body[:at] + imports + extra + body[at:]
     code = new.with_changes(body=body).code
+    if helper_text:
+        banner = "\n\n# --- torch-semantics helpers emitted by t2j (rules backend) ---\n"
+        code = code.replace(placeholder + "\n", banner + helper_text + "\n", 1)
     helpers = [h.name for h in resolve_helpers(ctx.helpers)]
     return RulesResult(code=code, diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
                        rules_fired=ctx.fired, helpers=helpers)
