@@ -1270,3 +1270,20 @@ def torch_autograd_function(cls):
 
     apply.defvjp(fwd, bwd)
     return apply
+
+
+class TorchLossModule(nnx.Module):
+    """A torch loss module with tensor options: `weight`/`pos_weight` are buffers, as in torch."""
+
+    def __init__(self, fn, weight=None, pos_weight=None):
+        self.fn = fn
+        self.weight = nnx.Variable(jnp.asarray(weight)) if weight is not None else None
+        self.pos_weight = nnx.Variable(jnp.asarray(pos_weight)) if pos_weight is not None else None
+
+    def __call__(self, input, target):
+        extra = {}
+        if self.weight is not None:
+            extra["weight"] = self.weight[...]
+        if self.pos_weight is not None:
+            extra["pos_weight"] = self.pos_weight[...]
+        return self.fn(input, target, **extra)

@@ -57,7 +57,8 @@ class LossFunctions(CallRule):
 
 
 class LossModules(CallRule):
-    """nn.CrossEntropyLoss(...) -> functools.partial(torch_cross_entropy, ...), and every loss module."""
+    """nn.CrossEntropyLoss(...) -> functools.partial(torch_cross_entropy, ...), and every loss module; with
+    `weight`/`pos_weight` tensors -> TorchLossModule (they are buffers in torch, ported by name)."""
 
     targets = tuple(f"torch.nn.{m}" for m in MODULES)
     examples = [Example(torch="self.loss = nn.BCEWithLogitsLoss()\ny = self.loss(x, z)",
@@ -65,6 +66,9 @@ class LossModules(CallRule):
                         inputs={"x": [4, 3], "z": Tensor(shape=[4, 3], positive=True)}),
                 Example(torch="self.loss = nn.CrossEntropyLoss(reduction='sum')\ny = self.loss(x, t)",
                         jax="self.loss = functools.partial(torch_cross_entropy, reduction='sum')\ny = self.loss(x, t)",
+                        inputs={"x": [6, 5], "t": Tensor(shape=[6], dtype="int64", high=5)}),
+                Example(torch="self.loss = nn.CrossEntropyLoss(weight=torch.linspace(0.5, 1.5, 5))\ny = self.loss(x, t)",
+                        jax="self.loss = TorchLossModule(torch_cross_entropy, weight=jnp.linspace(0.5, 1.5, 5))\ny = self.loss(x, t)",
                         inputs={"x": [6, 5], "t": Tensor(shape=[6], dtype="int64", high=5)})]
 
     def rewrite(self, node, ctx, qualname):
@@ -76,6 +80,12 @@ class LossModules(CallRule):
         b.pop("size_average", None)
         b.pop("reduce", None)
         fn = ctx.helper(helper)
+        tensors = {k: b.pop(k) for k in ("weight", "pos_weight") if k in b}
+        if tensors:
+            if b:
+                ctx.use("functools")
+                fn = call("functools.partial", [arg(fn)] + [arg(v, k) for k, v in b.items()])
+            return call(ctx.helper("TorchLossModule"), [arg(fn)] + [arg(v, k) for k, v in tensors.items()])
         if not b:
             return fn
         ctx.use("functools")
