@@ -169,3 +169,52 @@ def test_verify_with_get_inputs_and_recorded_inputs(tmp_path):
     assert not (src / "train.log").exists()
     html = (tmp_path / "dst" / "t2j-report.html").read_text()
     assert "Net <small>(inputs: recorded)</small> <span class=\"ok\">VERIFIED" in html
+
+
+def test_cli_bad_input_writes_nothing(tmp_path, capsys):
+    from t2j.cli import main
+
+    assert main(["migrate", str(tmp_path / "missing"), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "t2j: error: SRC" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    src = make_project(tmp_path / "src")
+    assert main(["migrate", str(src), "--out", str(src / "inside"), "--quiet"]) == 2
+    assert not (src / "inside").exists()
+
+
+def test_failed_record_command_is_reported(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "net.py").write_text("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n"
+                                "        return x.relu()\n")
+    (src / "run.py").write_text("import net\nraise SystemExit('training crashed: no data')\n")
+    report = migrate(_options(src, tmp_path / "dst", record=f"{sys.executable} run.py"))
+    assert "training crashed: no data" in report.summary.record_log
+    assert report.summary.modules == 0 and {e.path: e.status for e in report.files}["net.py"] == "translated"
+    assert "--record command failed" in (tmp_path / "dst" / "t2j-report.html").read_text()
+
+
+@pytest.mark.slow
+def test_resume_after_kill_9_during_verification(tmp_path):
+    src = make_project(tmp_path / "src")
+    args = [str(src), "--quiet", "--max-bytes", "100000", "--out", str(tmp_path / "dst"),
+            "--record", f"{sys.executable} train.py"]
+    state = tmp_path / "dst" / WORK_DIR / STATE_FILE
+    proc = _run_cli(args)
+    deadline = time.time() + 400
+    while time.time() < deadline and proc.poll() is None:
+        if state.exists() and '"type": "module"' in state.read_text():
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    first = state.read_text()
+    assert first.count('"type": "module"') == 1 and first.count('"name": "record"') == 1
+    resumed = _run_cli(args)
+    out, err = resumed.communicate(timeout=600)
+    records = [json.loads(line) for line in state.read_text().splitlines()[1:]]
+    keys = [(r["result"]["path"], r["result"]["entry"], r["result"]["inputs"]) for r in records if r["type"] == "module"]
+    assert len(keys) == len(set(keys)) == 3, "a verified module was redone"
+    assert sum(1 for r in records if r["type"] == "marker") == 1, "the recording was redone"
+    report = json.loads((tmp_path / "dst" / "t2j-report.json").read_text())
+    assert report["summary"]["modules_verified"] == 3
