@@ -160,4 +160,6 @@ def migrate(options: MigrateOptions, workers: int = 1, executor: str = "local", 
     return report
 
 
-__all__ = ["migrate", "MigrateOptions", "REPORT_HTML", "REPORT_JSON", "check_paths", "module_jobs"]
+migrate_codebase = migrate  # the public name (`t2j.migrate` is this package)
+
+__all__ = ["migrate", "migrate_codebase", "MigrateOptions", "REPORT_HTML", "REPORT_JSON", "check_paths", "module_jobs"]
