@@ -79,7 +79,9 @@ def speed_chart(ratios: list[tuple[str, float]]) -> str:
     if not ratios:
         return '<p class="skip">no verified module with a timing</p>'
     ratios = sorted(ratios, key=lambda r: r[1])
-    bar_w, gap, height, pad = 14, 3, 180, 24
+    height, pad = 180, 24
+    bar_w = max(1.0, min(14.0, 860 / len(ratios) - 1))  # large codebases: thinner bars, same chart width
+    gap = 3 if bar_w >= 6 else 1
     logs = [math.log10(r) for _, r in ratios]
     lo, hi = min(min(logs), -0.5), max(max(logs), 0.5)
     scale = (height - 2 * pad) / (hi - lo)
@@ -87,7 +89,7 @@ def speed_chart(ratios: list[tuple[str, float]]) -> str:
     def y(v: float) -> float:
         return pad + (hi - v) * scale
 
-    width = 50 + len(ratios) * (bar_w + gap)
+    width = int(50 + len(ratios) * (bar_w + gap))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              'aria-label="speed ratio per verified module">']
     for tick in range(math.floor(lo), math.ceil(hi) + 1):
@@ -99,7 +101,7 @@ def speed_chart(ratios: list[tuple[str, float]]) -> str:
         x = 45 + i * (bar_w + gap)
         top, bottom = min(base, y(value)), max(base, y(value))
         color = COLORS[VERIFIED] if ratio >= 1 else "#e07b39"
-        parts.append(f'<rect x="{x}" y="{top:.1f}" width="{bar_w}" height="{max(bottom - top, 1):.1f}" fill="{color}">'
+        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{max(bottom - top, 1):.1f}" fill="{color}">'
                      f'<title>{escape(name)}: {ratio:.2f}x</title></rect>')
     parts.append(f'<line x1="40" x2="{width}" y1="{base:.1f}" y2="{base:.1f}" stroke="#1d2430"/>')
     parts.append("</svg>")
