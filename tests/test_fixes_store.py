@@ -184,3 +184,11 @@ def test_cli_add_records_a_human_repair(store, tmp_path, capsys):
     assert main(args[:-4] + ["--id", "bad-one", "--fixed", str(tmp_path / "draft.py")]) == 2
     assert "does not verify" in capsys.readouterr().err
     assert not (user / "user" / "bad-one.yaml").exists()
+
+
+def test_env_store_is_read_alongside_the_shipped_one(store, tmp_path, monkeypatch):
+    e = store.get("shape-permute")
+    save_entry(e.model_copy(update={"id": "env-extra", "provenance": "user", "reviewed": False}), tmp_path)
+    monkeypatch.setenv("T2J_FIX_STORE", str(tmp_path))
+    merged = load_store()
+    assert merged.get("env-extra") is not None and len(merged) == len(store) + 1
