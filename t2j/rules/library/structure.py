@@ -281,3 +281,66 @@ class AutogradFunction(ClassRule):
             return None
         line = cst.parse_statement(f"{name}.apply = {ctx.helper('torch_autograd_function').value}({name})\n")
         return cst.FlattenSentinel([node, line])
+
+
+def _has_call(node: cst.CSTNode) -> bool:
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, n):
+            found.append(n)
+            return False
+
+    node.visit(Visitor())
+    return bool(found)
+
+
+class ModuleContainers(StatementRule):
+    """`self.layers = []` / `{}` / a list or dict that may hold layers, in a module class -> nnx.List /
+    nnx.Dict (Flax 0.12 rejects submodules in plain lists and dicts)."""
+
+    examples = [Example(
+        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = []\n"
+              "        for i in range(2):\n            self.layers.append(nn.Linear(4, 4))",
+        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.layers = nnx.List([])\n"
+            "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, rngs=rngs))", verify=False)]
+
+    def rewrite(self, node, ctx):
+        if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Assign):
+            return None
+        small = node.body[0]
+        if len(small.targets) != 1 or not (dotted(small.targets[0].target) or "").startswith("self."):
+            return None
+        value = small.value
+        if isinstance(value, (cst.List, cst.ListComp)):
+            wrapper = "nnx.List"
+        elif isinstance(value, (cst.Dict, cst.DictComp)):
+            wrapper = "nnx.Dict"
+        else:
+            return None
+        empty = isinstance(value, (cst.List, cst.Dict)) and not value.elements
+        if not empty and not _has_call(value):
+            return None
+        return [node.with_changes(body=[small.with_changes(value=call(wrapper, [arg(value)]))])]
+
+
+class ModuleApplyInit(StatementRule):
+    """`self.apply(init_fn)` (weight initialisation) in a module: removed and listed, since weights are
+    ported from torch (Flax modules have no `apply`)."""
+
+    examples = [Example(
+        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.apply(self._init)",
+        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+            "        pass  # t2j: not translated: self.apply (weight initialisation; weights are ported from torch)",
+        verify=False)]
+
+    def rewrite(self, node, ctx):
+        if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
+            return None
+        c = node.body[0].value
+        if not (isinstance(c, cst.Call) and dotted(c.func) == "self.apply"):
+            return None
+        ctx.untranslated(c, "self.apply (weight initialisation; weights are ported from torch)",
+                         line=ctx.line_of(ctx.original) if ctx.original is not None and
+                         dotted(ctx.original.func) == "self.apply" else 0)
+        return [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=node.leading_lines)]
