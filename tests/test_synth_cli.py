@@ -88,3 +88,27 @@ def test_a_larger_run_over_every_category(tmp_path):
     assert len(rows) == 170 and len({r["program_hash"] for r in rows}) == 170
     assert len({r["category"] for r in rows}) == 17
     assert (tmp_path / "chat.jsonl").read_text().count("\n") == 170
+
+
+@pytest.mark.slow
+def test_a_candidate_that_kills_its_worker_is_rejected_not_fatal():
+    import multiprocessing
+
+    from t2j.synth.engine import _Pool
+    from t2j.synth.program import InputSpec, Program
+    from t2j.synth.worker import init_worker, run_batch
+
+    def pair(body: str) -> Program:
+        return Program(category="planted", name="f", torch_code=f"import os\nimport torch\n\n\ndef f(x):\n    {body}\n",
+                       jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
+                       inputs=[InputSpec(name="x", shape=[3])])
+
+    crash = pair("os.kill(os.getpid(), 9)")
+    good = pair("return torch.tanh(x)")
+    pool = _Pool(1, multiprocessing.get_context("spawn"), init_worker)
+    try:
+        items = [(0, crash, 0), (1, good, 0)]
+        results = dict(pool.result(pool.submit(run_batch, 0, items, 2e-5, 1e-5, ()), 0, items, 2e-5, 1e-5, ()))
+        assert results[0].stage == "crash" and results[1].ok
+    finally:
+        pool.shutdown()

@@ -31,7 +31,7 @@ def _export(rows: Path, chat: Optional[Path], fewshot: Optional[Path], per_api: 
 def register(app: typer.Typer) -> None:
     @app.command("synth")
     def synth_command(
-        out: Path = typer.Option(..., "--out", "-o", help="JSONL file to fill (resumed if it exists)"),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="JSONL file to fill (resumed if it exists)"),
         count: int = typer.Option(100, "--count", "-n", help="number of verified, distinct rows wanted"),
         seed: int = typer.Option(0, "--seed", help="seed of the candidate stream"),
         workers: int = typer.Option(2, "--workers", "-w", help="worker processes"),
@@ -54,6 +54,8 @@ def register(app: typer.Typer) -> None:
         if list_categories:
             typer.echo("\n".join(CATEGORIES))
             return
+        if out is None:
+            raise BadInput("give the output file: t2j synth --out corpus.jsonl --count N")
         from t2j.synth.engine import SynthConfig, synthesize
 
         config = SynthConfig(count=count, seed=seed, workers=workers,

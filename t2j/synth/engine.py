@@ -14,6 +14,8 @@ import multiprocessing
 import random
 import time
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
@@ -181,7 +183,7 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     from t2j.synth.worker import init_worker, pin_threads, run_batch
 
     pin_threads()  # inherited by the spawned workers
-    pool = context.Pool(config.workers, initializer=init_worker)
+    pool = _Pool(config.workers, context, init_worker)
     pending: dict[int, dict] = {}  # index -> candidate awaiting its verdict (or marked as a duplicate)
     inflight: deque = deque()
     next_batch = start_index // BATCH
@@ -209,15 +211,15 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
             first[digest] = index
             pending[index] = {"program": program, "seed": input_seed, "hash": digest}
             items.append((index, program, input_seed))
-        inflight.append((batch_no, pool.apply_async(run_batch, (batch_no, items, config.rtol, config.atol, kinds))))
+        inflight.append((batch_no, items, pool.submit(run_batch, batch_no, items, config.rtol, config.atol, kinds)))
 
     try:
         with RowWriter(out) as writer:
             while len(rows) < config.count:
                 while len(inflight) < window:
                     submit()
-                batch_no, handle = inflight.popleft()
-                _, results = handle.get()
+                batch_no, items, future = inflight.popleft()
+                results = pool.result(future, batch_no, items, config.rtol, config.atol, kinds)
                 by_index = dict(results)
                 for index in range(batch_no * BATCH, (batch_no + 1) * BATCH):
                     if index < start_index or len(rows) >= config.count:
@@ -247,8 +249,7 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
                     if progress:
                         progress(len(rows), config.count)
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown()
     report.rows = len(rows)
     report.elapsed_s = time.perf_counter() - started
     report.samples_per_s = report.written / report.elapsed_s if report.elapsed_s else 0.0
@@ -257,3 +258,51 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     report.distinct_ratio = report.distinct / report.candidates if report.candidates else 1.0
     return report
 
+
+
+class _Pool:
+    """Worker processes that survive a crashing candidate: when a worker dies (segfault, OOM kill), the pool is
+    rebuilt and each candidate of an affected batch is re-run alone; one that kills its worker again is rejected
+    with stage "crash". Either way the verdicts depend only on the candidates, so runs stay reproducible."""
+
+    def __init__(self, workers: int, context, initializer):
+        self.workers, self.context, self.initializer = workers, context, initializer
+        self.executor = self._new(workers)
+
+    def _new(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=self.context, initializer=self.initializer)
+
+    def submit(self, fn, *args) -> Future:
+        try:
+            return self.executor.submit(fn, *args)
+        except BrokenProcessPool:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new(self.workers)
+            return self.executor.submit(fn, *args)
+
+    def result(self, future: Future, batch_no: int, items: list, rtol: float, atol: float, kinds) -> list:
+        from t2j.synth.worker import run_batch
+
+        try:
+            return future.result()[1]
+        except BrokenProcessPool:
+            pass
+        if getattr(self.executor, "_broken", False):  # rebuild once; later batches may already use a new pool
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new(self.workers)
+        results = []
+        for item in items:  # one at a time, each in a fresh single-worker pool
+            single = self._new(1)
+            try:
+                results.extend(single.submit(run_batch, batch_no, [item], rtol, atol, kinds).result()[1])
+            except BrokenProcessPool:
+                results.append((item[0], CheckResult(ok=False, stage="crash",
+                                                     error="the worker process died while checking this candidate")))
+            finally:
+                single.shutdown(wait=False, cancel_futures=True)
+        return results
+
+    def shutdown(self) -> None:
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.terminate()  # outstanding batches are not needed any more
+        self.executor.shutdown(wait=True, cancel_futures=True)
