@@ -151,7 +151,7 @@ def test_repair_prompt_carries_draft_report_and_fixes():
     prompt = build_repair_prompt(TORCH, draft, verification, [_gelu_entry()], budget=2000, attempt=2)
     user = prompt.messages[-1].content
     assert draft.strip() in user and "attempt 2" in user
-    assert "forward_eval: FAILED" in user and "output (4x8): max abs error 0.00019" in user
+    assert "forward_eval: FAILED" in user and "output (4x8): max abs error 0.00019, max rel error 0.001, allowed 2.3e-05" in user
     assert "backward: ok" in user and prompt.fix_ids == ["gelu-exact"]
     crashed = Verification(ok=False, failed_stage="jax", error="Traceback ...\nAttributeError: module 'jax.numpy' "
                                                                 "has no attribute 'random'")

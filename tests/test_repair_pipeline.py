@@ -64,9 +64,9 @@ def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
         monkeypatch.delenv("T2J_FIX_STORE")
         again = run_llm_translation(TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01),
                                     record_mined=False)
-        assert len(server.requests) == 2
+        assert len(server.requests) == 2, [(r.kind, r.cached, r.summary) for r in again.rounds]
     assert again.verification.ok and all(r.cached for r in again.rounds) and again.tokens["requests"] == 0
-    assert result.verification is not None and result.verification.ok
+    assert result.verification is not None and result.verification.ok, [r.summary for r in result.rounds]
     assert result.code == FIXED and result.backend == "openai"
     draft, repair = result.rounds
     assert (draft.kind, draft.verified, repair.kind, repair.verified) == ("llm-draft", False, "llm-repair", True)

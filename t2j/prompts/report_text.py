@@ -50,8 +50,10 @@ def format_report(verification: Any, model: str | None = None, max_tokens: int =
                 lines.append(f"    {t.name} ({shape}): {t.problem}")
             else:
                 lines.append(
-                    f"    {t.name} ({shape}): max abs error {t.max_abs_err:.3g}, max rel error {t.max_rel_err:.3g},"
-                    f" allowed {t.limit:.3g}"
+                    # two significant digits: enough to judge how far off, and stable from run to run (so that
+                    # the same failure gives the same prompt, and a cache hit)
+                    f"    {t.name} ({shape}): max abs error {t.max_abs_err:.2g}, max rel error {t.max_rel_err:.2g},"
+                    f" allowed {t.limit:.2g}"
                 )
         if len(bad) > 12:
             lines.append(f"    ... and {len(bad) - 12} more tensors off")
