@@ -37,6 +37,14 @@ def test_usage_counted_offline_when_the_server_reports_none(tmp_path):
     assert completion.prompt_tokens > 0 and completion.completion_tokens > 0 and completion.cost_usd > 0
 
 
+def test_reasoning_models_get_max_completion_tokens(tmp_path):
+    with FakeOpenAIServer([Reply.code("y = 1")]) as server:
+        settings = Settings(base_url=server.base_url, model="o4-mini", api_key="k")
+        LLMClient(settings, cache_dir=tmp_path, max_tokens=2048).complete(MESSAGES)
+    request = server.requests[0]
+    assert request["max_completion_tokens"] == 2048 and "max_tokens" not in request and "temperature" not in request
+
+
 def test_429_then_success(tmp_path):
     with FakeOpenAIServer([Reply.error(429, "slow down", retry_after=0), Reply.code("ok = True")]) as server:
         code, completion = client_for(server, tmp_path).complete_code(MESSAGES)

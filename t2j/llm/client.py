@@ -45,6 +45,11 @@ class Completion(BaseModel):
         return self.prompt_tokens + self.completion_tokens
 
 
+def _reasoning_model(model: str) -> bool:
+    name = model.rsplit("/", 1)[-1].lower()
+    return name.startswith(("o1", "o3", "o4", "gpt-5"))
+
+
 def llm_configured(settings: Any) -> bool:
     """True when a model is named and there is somewhere to send it (a base URL, or an OpenAI API key)."""
     return bool(getattr(settings, "model", None)) and bool(
@@ -175,7 +180,13 @@ class LLMClient:
 
     def request(self, messages: list[dict]) -> dict:
         """The request body (also what the cache key hashes)."""
-        body: dict = {"model": self.model, "messages": messages, "temperature": self.temperature}
+        body: dict = {"model": self.model, "messages": messages}
+        if _reasoning_model(self.model):
+            # OpenAI's reasoning models reject `temperature` and `max_tokens` (they take max_completion_tokens)
+            if self.max_tokens:
+                body["max_completion_tokens"] = self.max_tokens
+            return body
+        body["temperature"] = self.temperature
         if self.max_tokens:
             body["max_tokens"] = self.max_tokens
         return body
