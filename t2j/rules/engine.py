@@ -190,7 +190,9 @@ class Engine(cst.CSTTransformer):
         if qualname is None and isinstance(updated.func, cst.Attribute):
             receiver = updated.func.value
             bare_self = isinstance(receiver, cst.Name) and receiver.value == "self"
-            if not bare_self and ctx.info.qualname(original.func.value) is None:
+            container = isinstance(receiver, cst.Name) and ctx.function is not None and \
+                receiver.value in ctx.function.local_containers  # a list/dict: list.sort(), dict.items()...
+            if not bare_self and not container and ctx.info.qualname(original.func.value) is None:
                 name = updated.func.attr.value
                 for rule in self.index.methods.get(name, ()):
                     out = rule.rewrite(updated, ctx, receiver, name)

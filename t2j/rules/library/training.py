@@ -145,6 +145,32 @@ def _target_names(target) -> list[str]:
     return []
 
 
+def _names(node) -> set[str]:
+    found: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Name(self, n):
+            found.add(n.value)
+
+    node.visit(Visitor())
+    return found
+
+
+def _with_recomputed(before: list, body: list, model: str) -> list:
+    """Earlier statements of the block that compute, from the model, values the loss uses (torch's autograd
+    graph reaches back to them) are repeated inside the loss function so that JAX differentiates them too."""
+    needed = set().union(*(_names(s) for s in body)) if body else set()
+    copied = []
+    for s in reversed(before):
+        assigned = set(_assigned_names([s]))
+        if assigned & needed:
+            names = _names(s)
+            if model in names or names & {n for c in copied for n in _assigned_names([c])}:
+                copied.insert(0, s)
+                needed |= names
+    return copied + body
+
+
 class TrainStep(BlockRule):
     """`opt.zero_grad(); <loss statements>; loss.backward(); opt.step()` ->
     a loss function of the model, `nnx.value_and_grad(..., has_aux=True)` and `opt.update(model, grads)`."""
@@ -156,7 +182,7 @@ class TrainStep(BlockRule):
             "        return loss, (out,)\n    (loss, (out,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
             "    optimizer.update(model, grads)", verify=False)]
 
-    def rewrite(self, statements, ctx):
+    def rewrite(self, statements, ctx, earlier=()):
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
         if back is None:
             return None
@@ -173,7 +199,7 @@ class TrainStep(BlockRule):
             return None
         zero = [i for i in range(back) if _expr_call(statements[i], "zero_grad") is not None]
         start = zero[-1] + 1 if zero else 0
-        body = statements[start:back]
+        body = _with_recomputed(list(earlier) + list(statements[:start]), list(statements[start:back]), model)
         aux = [n for n in _assigned_names(body) if n != loss.value and n != model]
         name = "loss_fn"
         text = "".join(code(s) for s in statements)
@@ -191,6 +217,8 @@ class TrainStep(BlockRule):
         kept_before = [s for i, s in enumerate(statements[:start]) if i not in zero]
         between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
         after = [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
+        # a second optimizer's step in the same block (GANs)
+        after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
         return kept_before + [fn, update] + between + [apply] + after
 
