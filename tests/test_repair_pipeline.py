@@ -123,6 +123,16 @@ def test_hybrid_asks_only_for_what_rules_left(tmp_path):
     assert result.backend == "hybrid" and result.verification.ok and result.code == answer
 
 
+def test_hybrid_spends_nothing_when_rules_verify(tmp_path):
+    torch_src = TORCH.replace("F.gelu(self.fc(x))", "torch.tanh(self.fc(x))")
+    with FakeOpenAIServer([]) as server:
+        settings, client = setup(server, tmp_path)
+        result = run_llm_translation(torch_src, "hybrid", settings, client=client, record_mined=False)
+        assert server.requests == []
+    assert result.verification.ok and [r.kind for r in result.rounds] == ["rules"]
+    assert result.tokens["total"] == 0
+
+
 def test_no_llm_configured_falls_back_to_rules(tmp_path, caplog):
     settings = Settings(base_url=None, api_key=None, model=None)
     result = run_llm_translation(TORCH, "openai", settings, verify=False)
