@@ -74,6 +74,7 @@ class _Run:
         self.rounds: list[Round] = []
         self.full: list = []  # each round's full Verification (with IR), parallel to self.rounds
         self.last_fixes: list = []  # the entries retrieved for the latest repair
+        self.repaired_from: Round | None = None  # the candidate the latest LLM repair started from
 
     # -- helpers -------------------------------------------------------------------------------------------
     def fixes_for_source(self) -> list:
@@ -148,8 +149,9 @@ class _Run:
         r = self.ask(prompt, "llm-draft")
         return self.add(r, self.check(r.code) if r.code else None, started)
 
-    def rewrites(self, current: Round, fixes: list) -> Round | None:
-        """Apply the mechanical rewrites of `fixes` (in rank order) to the failing code; verify each change."""
+    def rewrites(self, current: Round, fixes: list) -> tuple[Round | None, Round]:
+        """Apply the mechanical rewrites of `fixes` (in rank order) to the failing code, verifying each change.
+        Returns the round that verified (or None) and the least wrong candidate so far (rewrites chain on it)."""
         for entry in fixes:
             rewrite = getattr(entry, "rewrite", None)
             if rewrite is None or not current.code:
@@ -161,19 +163,23 @@ class _Run:
             r = Round(index=len(self.rounds), kind="rewrite", code=new, fix_ids=[entry.id])
             self.add(r, self.check(new), started)
             if r.verified:
-                return r
+                return r, r
             if wrongness(r.verification) < wrongness(current.verification):
                 current = r
-        return None
+        return None, current
 
     def repair(self, current: Round, attempt: int) -> Round:
         started = time.monotonic()
         report: Any = current.verification if current.verification is not None else current.error
         fixes = self.fixes_for_error(current.code, report)
         self.last_fixes = fixes
-        fixed = self.rewrites(current, fixes)
+        fixed, improved = self.rewrites(current, fixes)
         if fixed is not None:
             return fixed
+        if improved is not current:  # a rewrite helped without verifying: repair from there
+            current = improved
+            report = current.verification
+        self.repaired_from = current
         draft = current.code or "# (the previous reply had no fenced code block)"
         prompt = build_repair_prompt(self.source, draft, report, fixes, self.settings.augmentation_tokens,
                                      attempt=attempt, entry=self.entry, model=self.client.model)
@@ -231,8 +237,9 @@ def run_llm_translation(
             run.rounds.append(Round(index=len(run.rounds), kind="llm-repair", error=str(exc), summary=str(exc)))
             run.full.append(None)
             break
-        if new.verified and record_mined and current.code and new.kind == "llm-repair":
-            new.mined_fix = _record_mined(text, current, new, entry, run.last_fixes)
+        before = run.repaired_from
+        if new.verified and record_mined and new.kind == "llm-repair" and before is not None and before.code:
+            new.mined_fix = _record_mined(text, before, new, entry, run.last_fixes)
         current = new
 
     candidates = [(r, v) for r, v in zip(run.rounds, run.full) if r.code]
