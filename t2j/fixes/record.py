@@ -38,18 +38,20 @@ def error_spec_from(verification) -> ExceptionError | MismatchError:
     return MismatchError(check=check, note=note)
 
 
-def _guess_category(torch_code: str, spec) -> str:
-    feats = analyze_source(torch_code)
-    names = " ".join(feats.tokens()).lower()
-    for needle, category in (("batchnorm", "normalization"), ("layernorm", "normalization"), ("conv", "conv"),
-                             ("optim", "optimizer"), ("lr_scheduler", "schedule"), ("loss", "loss"),
-                             ("lstm", "rnn"), ("gru", "rnn"), ("embedding", "embedding"), ("dropout", "dropout"),
-                             ("attention", "attention"), ("pool", "pooling"), ("rng", "prng")):
-        if needle in names:
-            return category
-    if isinstance(spec, ExceptionError) and "Tracer" in spec.type or "Concretization" in getattr(spec, "type", ""):
-        return "tracing"
-    return "shape" if isinstance(spec, ExceptionError) else "math"
+def _guess_category(torch_code: str, buggy_code: str, verification) -> str:
+    """The category of the shipped entry that retrieval ranks first for this failure (a cheap, good guess)."""
+    try:
+        from t2j.fixes.store import load_store
+        from t2j.retrieve.query import RetrievalQuery
+        from t2j.retrieve.retrieve import retrieve
+
+        query = RetrievalQuery.from_verification(torch_code, buggy_code, verification)
+        top = retrieve(query, load_store(), k=1)
+        if top:
+            return top[0].category
+    except Exception:  # noqa: BLE001 - a store that cannot be read must not stop recording
+        pass
+    return "math"
 
 
 def _new_id(prefix: str, *parts: str) -> str:
@@ -62,7 +64,7 @@ def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verific
                 why: str | None = None, entry: str = "Model") -> FixEntry:
     spec = error_spec_from(buggy_verification)
     feats = analyze_source(torch_code)
-    category = category or _guess_category(torch_code, spec)
+    category = category or _guess_category(torch_code, buggy_code, buggy_verification)
     if category not in CATEGORIES:
         raise BadInput(f"unknown category {category!r}; use one of {', '.join(CATEGORIES)}")
     return FixEntry(
@@ -75,15 +77,24 @@ def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verific
     )
 
 
-def record_mined(torch_code: str, buggy_code: str, fixed_code: str, verification_error, store: str | Path | None = None,
-                 entry: str = "Model") -> FixEntry:
+def record_mined(torch_code: str | None = None, buggy_code: str | None = None, fixed_code: str | None = None,
+                 verification_error=None, store: str | Path | None = None, entry: str = "Model",
+                 category: str | None = None, *, torch: str | None = None, buggy: str | None = None,
+                 fixed: str | None = None, verification=None) -> FixEntry:
     """Save a repair the loop proved (buggy draft failed, fixed draft verified) as an unreviewed `mined` entry.
 
-    `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase). The entry is
-    written under `<store>/mined/` (store: argument, else $T2J_FIX_STORE, else the shipped fixes/ folder); an
-    identical repair already recorded is returned as is.
+    `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase); the keyword
+    spellings `torch=`, `buggy=`, `fixed=`, `verification=` are accepted too. The entry is written under
+    `<store>/mined/` (store: argument, else $T2J_FIX_STORE, else the shipped fixes/ folder); an identical repair
+    already recorded is returned as is.
     """
-    fix = build_entry(torch_code, buggy_code, fixed_code, verification_error, "mined", entry=entry)
+    torch_code = torch_code if torch_code is not None else torch
+    buggy_code = buggy_code if buggy_code is not None else buggy
+    fixed_code = fixed_code if fixed_code is not None else fixed
+    verification_error = verification_error if verification_error is not None else verification
+    if not (torch_code and buggy_code and fixed_code) or verification_error is None:
+        raise BadInput("record_mined needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification")
+    fix = build_entry(torch_code, buggy_code, fixed_code, verification_error, "mined", category=category, entry=entry)
     folder = user_store_dir(store)
     existing = folder / "mined" / f"{fix.id}.yaml"
     if not existing.exists():
