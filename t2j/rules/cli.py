@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     def translate_command(
         source: Path = typer.Argument(..., help="PyTorch .py file to translate (never modified)"),
         out: Path = typer.Option(..., "-o", "--out", help="where to write the JAX translation"),
-        backend: str = typer.Option("rules", "--backend", help="rules (offline); other backends when installed"),
+        backend: str = typer.Option("rules", "--backend", help="rules (offline), openai (LLM) or hybrid (rules + LLM)"),
         no_verify: bool = typer.Option(False, "--no-verify", help="do not run the verifier"),
         as_json: bool = typer.Option(False, "--json", help="print the Translation as JSON"),
         force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
