@@ -1287,3 +1287,14 @@ class TorchLossModule(nnx.Module):
         if self.pos_weight is not None:
             extra["pos_weight"] = self.pos_weight[...]
         return self.fn(input, target, **extra)
+
+
+def torch_clip_grad_norm(grads, max_norm, norm_type=2.0):
+    """nn.utils.clip_grad_norm_ on a gradient pytree: scale by max_norm / (total norm + 1e-6), at most 1."""
+    leaves = jax.tree.leaves(grads)
+    if norm_type == float("inf"):
+        total = jnp.max(jnp.stack([jnp.max(jnp.abs(g)) for g in leaves]))
+    else:
+        total = sum(jnp.sum(jnp.abs(g) ** norm_type) for g in leaves) ** (1.0 / norm_type)
+    coef = jnp.minimum(max_norm / (total + 1e-6), 1.0)
+    return jax.tree.map(lambda g: g * coef, grads)

@@ -284,8 +284,8 @@ class Bilinear(EmittedLayer):
 
     targets = ("torch.nn.Bilinear",)
     helper = "TorchBilinear"
-    examples = [Example(torch="self.bil = nn.Bilinear(3, 4, 5)\ny = self.bil(x, x[:, :4])",
-                        jax="self.bil = TorchBilinear(3, 4, 5, rngs=rngs)\ny = self.bil(x, x[:, :4])", inputs={"x": [2, 4]})]
+    examples = [Example(torch="self.bil = nn.Bilinear(4, 3, 5)\ny = self.bil(x, x[:, :3])",
+                        jax="self.bil = TorchBilinear(4, 3, 5, rngs=rngs)\ny = self.bil(x, x[:, :3])", inputs={"x": [2, 4]})]
 
     def rewrite(self, node, ctx, qualname):
         return super().rewrite(node, ctx, qualname)

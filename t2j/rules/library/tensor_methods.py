@@ -93,8 +93,8 @@ class SizeMethods(MethodRule):
     """x.size() -> x.shape, x.size(d) -> x.shape[d], x.dim()/ndimension() -> x.ndim, x.nelement() -> x.size."""
 
     methods = ("size", "dim", "ndimension", "nelement")
-    examples = [Example(torch="y = x.reshape(x.size(0), x.size()[1] * x.dim())",
-                        jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim)", inputs={"x": [2, 3]})]
+    examples = [Example(torch="y = x.reshape(x.size(0), x.size()[1] * x.dim() // 2)",
+                        jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim // 2)", inputs={"x": [2, 3]})]
 
     def rewrite(self, node, ctx, receiver, name):
         r = _paren(receiver)

@@ -272,3 +272,27 @@ class LeftoverBackward(BlockRule):
                 changed = True
             out.append(s)
         return out if changed else None
+
+
+class ClipGradNorm(CallRule):
+    """`nn.utils.clip_grad_norm_(model.parameters(), max_norm)` between backward() and step() ->
+    `grads = torch_clip_grad_norm(grads, max_norm)` (torch's scaling, on the gradient pytree)."""
+
+    targets = ("torch.nn.utils.clip_grad_norm_", "torch.nn.utils.clip_grad.clip_grad_norm_")
+    examples = [Example(
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
+              "    loss = model(x).mean()\n    loss.backward()\n"
+              "    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n    optimizer.step()",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor i in range(3):\n"
+            "    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n"
+            "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    grads = torch_clip_grad_norm(grads, 1.0)\n"
+            "    optimizer.update(model, grads)", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        pos = positional(node)
+        if not pos:
+            return None
+        rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
+        out = call(ctx.helper("torch_clip_grad_norm"), [arg("grads")] + rest)
+        ctx.inplace[id(out)] = cst.Name("grads")  # as a statement: grads = torch_clip_grad_norm(grads, ...)
+        return out
