@@ -7,6 +7,7 @@ are operands (already rendered for the matching side). Ops are domain-safe (log/
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from dataclasses import dataclass, field
@@ -32,8 +33,32 @@ class Code:
 
     def apply(self, op: Op, *others: "Code") -> "Code":
         operands = (self, *others)
-        return Code(op.t.format(*(o.t for o in operands)), op.j.format(*(o.j for o in operands)),
+        return Code(op.t.format(*(atom(o.t) for o in operands)), op.j.format(*(atom(o.j) for o in operands)),
                     tuple(a for o in operands for a in o.apis) + ((op.api,) if op.api else ()))
+
+
+_ATOMIC = (ast.Name, ast.Call, ast.Attribute, ast.Subscript)
+
+
+def atom(text: str) -> str:
+    """`text` as an operand: parenthesized unless it is a name, call, attribute, subscript or a parenthesized
+    expression, so that templates such as `{0}.tanh()` or `(c - {0})` keep their meaning for any operand."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, _ATOMIC) or (text.startswith("(") and text.endswith(")") and _balanced(text[1:-1])):
+        return text
+    if isinstance(node, ast.Constant) and not text.startswith("-"):
+        return text
+    return f"({text})"
+
+
+def _balanced(inner: str) -> bool:
+    depth = 0
+    for ch in inner:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def const(rng: random.Random, low: float = 0.1, high: float = 2.0, signed: bool = True) -> str:
