@@ -16,6 +16,7 @@ _CANONICAL_PREFIXES = (
     ("torch.nn.functional.", "F."),
     ("torch.nn.", "nn."),
 )
+HARNESS_FUNCTIONS = ("get_inputs", "get_init_inputs")
 _RANDOM = {"randn", "rand", "randint", "randperm", "randn_like", "rand_like", "randint_like", "normal", "bernoulli",
            "multinomial", "manual_seed"}
 _LOOP_METHODS = {"backward", "zero_grad", "step"}
@@ -94,7 +95,12 @@ def analyze_source(source: str) -> Features:
         full = aliases.get(head, head)
         return f"{full}.{rest}" if rest else full
 
+    # the problem-file harness (get_inputs / get_init_inputs builds random test tensors) is not model code
+    harness = {id(n) for f in tree.body if isinstance(f, ast.FunctionDef) and f.name in HARNESS_FUNCTIONS
+               for n in ast.walk(f)}
     for node in ast.walk(tree):
+        if id(node) in harness:
+            continue
         if isinstance(node, ast.Call):
             name = _dotted(node.func)
             qual = resolve(name) if name else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from pathlib import Path
@@ -38,20 +39,41 @@ def error_spec_from(verification) -> ExceptionError | MismatchError:
     return MismatchError(check=check, note=note)
 
 
-def _guess_category(torch_code: str, buggy_code: str, verification) -> str:
-    """The category of the shipped entry that retrieval ranks first for this failure (a cheap, good guess)."""
+_WORDS = re.compile(r"[A-Za-z_]\w*|\d+(?:\.\d+)?")
+
+
+def changed_words(before: str, after: str) -> set[str]:
+    """The words on the lines a repair changed (both sides)."""
+    a, b = before.splitlines(), after.splitlines()
+    words: set[str] = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+        if tag != "equal":
+            words |= set(_WORDS.findall("\n".join(a[i1:i2] + b[j1:j2])))
+    return words
+
+
+def _guess_category(torch_code: str, buggy_code: str, fixed_code: str, verification) -> str:
+    """Among the shipped entries retrieval ranks for this failure, the category of the one whose own
+    buggy->fixed change looks most like this repair (first-ranked on ties)."""
     try:
         from t2j.fixes.store import load_store
         from t2j.retrieve.query import RetrievalQuery
         from t2j.retrieve.retrieve import retrieve
 
         query = RetrievalQuery.from_verification(torch_code, buggy_code, verification)
-        top = retrieve(query, load_store(), k=1)
-        if top:
-            return top[0].category
+        candidates = retrieve(query, load_store(), k=8)
     except Exception:  # noqa: BLE001 - a store that cannot be read must not stop recording
-        pass
-    return "math"
+        return "math"
+    if not candidates:
+        return "math"
+    ours = changed_words(buggy_code, fixed_code)
+
+    def similarity(entry) -> float:
+        theirs = changed_words(entry.buggy_jax, entry.fixed_jax)
+        return len(ours & theirs) / max(len(ours | theirs), 1)
+
+    best = max(candidates, key=similarity)  # max keeps the first (best-ranked) among equals
+    return best.category
 
 
 def _new_id(prefix: str, *parts: str) -> str:
@@ -64,7 +86,7 @@ def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verific
                 why: str | None = None, entry: str = "Model") -> FixEntry:
     spec = error_spec_from(buggy_verification)
     feats = analyze_source(torch_code)
-    category = category or _guess_category(torch_code, buggy_code, buggy_verification)
+    category = category or _guess_category(torch_code, buggy_code, fixed_code, buggy_verification)
     if category not in CATEGORIES:
         raise BadInput(f"unknown category {category!r}; use one of {', '.join(CATEGORIES)}")
     return FixEntry(
