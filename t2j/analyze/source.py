@@ -33,6 +33,7 @@ class SourceInfo:
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
     top_level_names: set[str] = field(default_factory=set)
+    layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
     containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
 
@@ -112,6 +113,11 @@ def analyze(module: cst.Module) -> SourceInfo:
                     for t in node.targets:
                         if isinstance(t.target, cst.Name):
                             containers.add(t.target.value)
+                if isinstance(value, cst.Call) and len(node.targets) == 1:
+                    q = info.qualname(value.func)
+                    target = dotted(node.targets[0].target)
+                    if q in ("torch.nn.Linear", "torch.nn.Embedding") and target:
+                        info.layer_names[target] = q
 
         fn.body.visit(Visitor())
         calls[key] = called

@@ -202,11 +202,13 @@ class Engine(cst.CSTTransformer):
         return updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
-        if id(original) in self.inner or id(original) in self.funcs:
+        if id(original) in self.funcs:
             return updated
         ctx = self.ctx
         qualname = ctx.info.qualname(original)
         if qualname is not None:
+            if id(original) in self.inner:  # a prefix of a longer dotted name (`torch.nn` in `torch.nn.X`)
+                return updated
             for rule in self.index.attr_targets.get(qualname, ()):
                 out = rule.rewrite(updated, ctx, qualname)
                 if out is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, Tensor
+from t2j.analyze.imports import dotted
+from t2j.rules.base import AttributeRule, CallRule, Example, Tensor
 from t2j.rules.cstutil import arg, bind, call, expr, keyword, rename_keywords
 
 DROP = {"device": None, "dtype": None}
@@ -329,3 +330,20 @@ class RecurrentCells(EmittedLayer):
     def rewrite(self, node, ctx, qualname):
         helper = "Torch" + qualname.rsplit(".", 1)[1]
         return call(ctx.helper(helper), rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")])
+
+
+class LayerWeights(AttributeRule):
+    """`fc.weight` of an nn.Linear -> `fc.kernel.T` (nnx keeps the transpose); of an nn.Embedding without
+    padding_idx -> `emb.embedding`."""
+
+    attributes = ("weight",)
+    examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
+                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel.T.T",
+                        inputs={"x": [2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        owner = dotted(node.value)
+        kind = ctx.info.layer_names.get(owner or "")
+        if kind == "torch.nn.Linear":
+            return cst.Attribute(value=cst.Attribute(value=node.value, attr=cst.Name("kernel")), attr=cst.Name("T"))
+        return None
