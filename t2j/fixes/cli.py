@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         category: Optional[str] = typer.Option(None, "--category", help="taxonomy category (fixes/TAXONOMY.md)"),
         why: Optional[str] = typer.Option(None, "--why", help="one paragraph: why the buggy code is wrong"),
         store: Optional[Path] = typer.Option(None, "--store",
-                                             help="store folder to write to (default $T2J_FIX_STORE or fixes/)"),
+                                             help="store folder to write to (default $T2J_FIX_STORE, else ~/.local/share/t2j/fixes)"),
     ):
         """Record a human repair: the error comes from running the buggy file; the fixed file must verify."""
         from pydantic import ValidationError

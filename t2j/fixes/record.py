@@ -107,7 +107,7 @@ def record_mined(torch_code: str | None = None, buggy_code: str | None = None, f
 
     `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase); the keyword
     spellings `torch=`, `buggy=`, `fixed=`, `verification=` are accepted too. The entry is written under
-    `<store>/mined/` (store: argument, else $T2J_FIX_STORE, else the shipped fixes/ folder); an identical repair
+    `<store>/mined/` (store: argument, else $T2J_FIX_STORE, else ~/.local/share/t2j/fixes); an identical repair
     already recorded is returned as is.
     """
     torch_code = torch_code if torch_code is not None else torch

@@ -69,13 +69,14 @@ def _read_file(path: Path) -> list[FixEntry]:
 
 
 def store_dirs(path: str | Path | None = None) -> list[Path]:
-    """The folders to read: `path` alone when given; else the shipped fixes/ plus $T2J_FIX_STORE when set."""
+    """The folders to read: `path` alone when given; else the shipped fixes/ plus the user store (see
+    `user_store_dir`) when it exists."""
     if path is not None:
         return [Path(path)]
     dirs = [data_dir("fixes")]
-    extra = os.environ.get(STORE_ENV)
-    if extra and Path(extra).resolve() != dirs[0].resolve() and Path(extra).is_dir():
-        dirs.append(Path(extra))
+    user = user_store_dir()
+    if user.is_dir() and user.resolve() != dirs[0].resolve():
+        dirs.append(user)
     return dirs
 
 
@@ -119,13 +120,16 @@ def entry_yaml(entry: FixEntry) -> str:
 
 
 def user_store_dir(store: str | Path | None = None) -> Path:
-    """Where recorded (user / mined) entries go: `store`, else $T2J_FIX_STORE, else the shipped fixes/ folder."""
+    """Where recorded (user / mined) entries go: `store`, else $T2J_FIX_STORE, else
+    `$XDG_DATA_HOME/t2j/fixes` (~/.local/share/t2j/fixes). Never the shipped folder, which may sit in a read-only
+    site-packages; curate an entry into the repository's fixes/ with `--store fixes`."""
     if store is not None:
         return Path(store)
     extra = os.environ.get(STORE_ENV)
     if extra:
         return Path(extra)
-    return data_dir("fixes")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "t2j" / "fixes"
 
 
 def save_entry(entry: FixEntry, folder: str | Path) -> Path:
