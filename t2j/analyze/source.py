@@ -116,7 +116,9 @@ def analyze(module: cst.Module) -> SourceInfo:
                 if isinstance(value, cst.Call) and len(node.targets) == 1:
                     q = info.qualname(value.func)
                     target = dotted(node.targets[0].target)
-                    if q in ("torch.nn.Linear", "torch.nn.Embedding") and target:
+                    padded = any(a.keyword is not None and a.keyword.value == "padding_idx" for a in value.args) or \
+                        len([a for a in value.args if a.keyword is None]) > 2
+                    if target and (q == "torch.nn.Linear" or (q == "torch.nn.Embedding" and not padded)):
                         info.layer_names[target] = q
 
         fn.body.visit(Visitor())

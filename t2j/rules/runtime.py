@@ -90,8 +90,9 @@ class TorchConv(nnx.Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
         k = ntuple(kernel_size, ndim)
-        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
-        self.padding_mode = padding_mode
+        self.kernel_size, self.stride, self.dilation = k, ntuple(stride, ndim), ntuple(dilation, ndim)
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, ndim)
+        self.groups, self.padding_mode = groups, padding_mode
         bound = 1.0 / math.sqrt(in_channels // groups * math.prod(k))
         self.weight = nnx.Param(torch_uniform(rngs.params(), (out_channels, in_channels // groups) + k, bound))
         self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None
@@ -108,8 +109,8 @@ class TorchConvTranspose(nnx.Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
         k = ntuple(kernel_size, ndim)
-        self.stride, self.padding, self.output_padding = stride, padding, output_padding
-        self.groups, self.dilation = groups, dilation
+        self.kernel_size, self.stride, self.padding = k, ntuple(stride, ndim), ntuple(padding, ndim)
+        self.output_padding, self.groups, self.dilation = ntuple(output_padding, ndim), groups, ntuple(dilation, ndim)
         bound = 1.0 / math.sqrt(out_channels // groups * math.prod(k))
         self.weight = nnx.Param(torch_uniform(rngs.params(), (in_channels, out_channels // groups) + k, bound))
         self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None

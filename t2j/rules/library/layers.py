@@ -339,11 +339,16 @@ class LayerWeights(AttributeRule):
     attributes = ("weight",)
     examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
                         jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel.T.T",
-                        inputs={"x": [2, 4]})]
+                        inputs={"x": [2, 4]}),
+                Example(torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
+                        jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
+                        inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)})]
 
     def rewrite(self, node, ctx, qualname):
         owner = dotted(node.value)
         kind = ctx.info.layer_names.get(owner or "")
         if kind == "torch.nn.Linear":
             return cst.Attribute(value=cst.Attribute(value=node.value, attr=cst.Name("kernel")), attr=cst.Name("T"))
+        if kind == "torch.nn.Embedding":
+            return cst.Attribute(value=node.value, attr=cst.Name("embedding"))
         return None
