@@ -192,7 +192,7 @@ class FunctionalMisc(CallRule):
         "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
         "layer_norm", "group_norm", "normalize", "one_hot", "embedding", "pixel_shuffle", "pixel_unshuffle",
         "scaled_dot_product_attention", "cosine_similarity", "pairwise_distance", "dropout", "dropout1d",
-        "dropout2d", "alpha_dropout", "instance_norm", "rms_norm", "unfold"))
+        "dropout2d", "alpha_dropout"))
     examples = [
         Example(torch="y = F.linear(x, x[:3], x[0, :3])", jax="y = jnp.matmul(x, (x[:3]).T) + x[0, :3]",
                 inputs={"x": [4, 4]}),
@@ -259,12 +259,4 @@ class FunctionalMisc(CallRule):
                 return b["input"]
             p = b.get("p", expr("0.5"))
             return call(ctx.helper("torch_dropout"), [arg(b["input"]), arg(p), arg(training), arg(ctx.random_key())])
-        if name == "rms_norm":
-            b = bind(node, ["input", "normalized_shape", "weight", "eps"])
-            if b is None:
-                return None
-            x = b["input"]
-            eps = b.get("eps", expr("1.1920928955078125e-07"))
-            n = b["normalized_shape"]
-            return None
         return None

@@ -243,12 +243,6 @@ class TransformerEncoderLayer(EmittedLayer):
                         jax="self.layer = TorchTransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, rngs=rngs)\ny = self.layer(x)",
                         inputs={"x": [2, 5, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
-        act = keyword(node, "activation")
-        if act is not None and isinstance(act.value, cst.SimpleString) and act.value.evaluated_value == "gelu":
-            pass
-        return super().rewrite(node, ctx, qualname)
-
 
 class TransformerEncoder(CallRule):
     """nn.TransformerEncoder(layer, n) -> TorchTransformerEncoder(lambda rngs: <layer>, n): torch clones
@@ -287,9 +281,6 @@ class Bilinear(EmittedLayer):
     helper = "TorchBilinear"
     examples = [Example(torch="self.bil = nn.Bilinear(4, 3, 5)\ny = self.bil(x, x[:, :3])",
                         jax="self.bil = TorchBilinear(4, 3, 5, rngs=rngs)\ny = self.bil(x, x[:, :3])", inputs={"x": [2, 4]})]
-
-    def rewrite(self, node, ctx, qualname):
-        return super().rewrite(node, ctx, qualname)
 
 
 class PReLU(EmittedLayer):

@@ -171,8 +171,6 @@ class NoGradDecorator(StatementRule):
             func = small.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in ("to", "cuda", "cpu") and q is None:
                 return []
-        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Attribute):
-            pass
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             q = ctx.info.qualname(small.targets[0].target)
             if q and q.startswith("torch.backends."):

@@ -73,8 +73,6 @@ class Elementwise(MapFunction):
         ctx.use("jnp")
         if name == "equal":
             return call("jnp.array_equal", rename_keywords(_first_input(node), AXIS))
-        if name == "round" and keyword(node, "decimals") is None:
-            pass
         if name == "flip":
             args = rename_keywords(_first_input(node), {"dims": "axis", **AXIS})
             return call("jnp.flip", args)

@@ -198,8 +198,6 @@ class ElementwiseMethods(MethodRule):
         callee = self.NAMES[name]
         ctx.use(callee.split(".")[0])
         args = rename_keywords(node.args, {"dims": "axis", **AXIS, "diagonal": "k", "descending": "descending"})
-        if name == "round" and any(a.keyword and a.keyword.value == "decimals" for a in args):
-            pass
         return call(callee, [arg(receiver)] + args)
 
 
