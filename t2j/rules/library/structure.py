@@ -252,6 +252,26 @@ class SelfTraining(AttributeRule):
         return None
 
 
+class AutogradFunction(ClassRule):
+    """`class F(torch.autograd.Function)` with static forward/backward -> a plain class plus
+    `F.apply = torch_autograd_function(F)` (a jax.custom_vjp using the class's own backward)."""
+
+    priority = 10
+    examples = [Example(
+        torch="class Clip(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n        return x.clamp(-1, 1)\n"
+              "    @staticmethod\n    def backward(ctx, g):\n        return g",
+        jax="class Clip(object):\n    @staticmethod\n    def forward(ctx, x):\n        return jnp.clip(x, min=-1, max=1)\n"
+            "    @staticmethod\n    def backward(ctx, g):\n        return g\nClip.apply = torch_autograd_function(Clip)",
+        verify=False)]
+
+    def rewrite(self, node, ctx):
+        name = node.name.value
+        if name not in ctx.info.autograd_functions:
+            return None
+        line = cst.parse_statement(f"{name}.apply = {ctx.helper('torch_autograd_function').value}({name})\n")
+        return cst.FlattenSentinel([node, line])
+
+
 def _has_call(node: cst.CSTNode) -> bool:
     found = []
 
