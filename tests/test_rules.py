@@ -3,10 +3,9 @@ translate, the API and the CLI."""
 
 from __future__ import annotations
 
-import statistics
+import ast
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -185,17 +184,19 @@ def test_cli_translate_and_verify(tmp_path):
 
 
 @pytest.mark.slow
-def test_translation_time_per_corpus_file():
+def test_every_corpus_file_translates_to_self_contained_python():
+    """Every corpus file (modules and training scripts) translates to valid Python that imports no torch or t2j.
+    (Translation time is measured by benchmarks/rules_bench.py, not asserted here.)"""
     from t2j.rules import translate_rules
 
-    files = sorted((ROOT / "benchmarks/corpus").glob("*.py"))
+    files = sorted((ROOT / "benchmarks/corpus").glob("*.py")) + sorted((ROOT / "benchmarks/corpus/train").glob("*.py"))
     if not files:
         pytest.skip("corpus not present")
-    translate_rules(files[0].read_text())
-    times = []
     for f in files:
-        text = f.read_text()
-        start = time.perf_counter()
-        translate_rules(text)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.2  # target 50 ms on an idle machine; generous for a loaded CI box
+        code = translate_rules(f.read_text()).code
+        tree = ast.parse(code)
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        assert not imported & {"torch", "t2j"}, (f.name, imported)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.rules.base import CallRule, Example, Tensor
-from t2j.rules.cstutil import arg, bind, call, expr, keyword, rename_keywords
+from t2j.rules.cstutil import arg, bind, call, expr, rename_keywords
 
 POOL_MODULE = {  # nn module -> (helper, ndim, torch parameter order)
     "MaxPool1d": ("torch_max_pool", 1), "MaxPool2d": ("torch_max_pool", 2), "MaxPool3d": ("torch_max_pool", 3),

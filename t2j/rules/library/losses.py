@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import libcst as cst
 
 from t2j.rules.base import CallRule, Example, Tensor
 from t2j.rules.cstutil import arg, bind, call, rename_keywords

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.rules.base import CallRule, Example
-from t2j.rules.cstutil import arg, call, expr, keyword, positional, rename_keywords, shape_args
+from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 
 
 class RandomDraws(CallRule):

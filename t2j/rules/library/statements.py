@@ -7,8 +7,8 @@ import libcst as cst
 
 from t2j.analyze.imports import dotted
 from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule
-from t2j.rules.cstutil import arg, call, code, expr, keyword, positional
-from t2j.rules.library.tensor_functions import _paren, tensor_op
+from t2j.rules.cstutil import arg, call, keyword, positional
+from t2j.rules.library.tensor_functions import tensor_op
 
 INPLACE_BINARY = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "pow_": "pow",
                   "clamp_": "clamp", "clip_": "clamp", "masked_fill_": "masked_fill", "scatter_": "scatter",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import Example, MethodRule, Tensor
+from t2j.rules.base import Example, MethodRule
 from t2j.rules.cstutil import arg, call, expr, is_string, keyword, rename_keywords
 from t2j.rules.library.tensor_functions import AXIS, _paren, max_min, std_var, tensor_op
 
