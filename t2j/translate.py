@@ -20,18 +20,9 @@ BACKENDS = ("rules", "openai", "hybrid")  # openai/hybrid: t2j.repair.pipeline (
 def load_source(source) -> str:
     """Source text from a path, a string of code, or a live class/function/module (inspect.getsource)."""
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and source.endswith(".py")):
-        path = Path(source)
-        if not path.exists():
-            raise BadInput(f"input '{path}' does not exist")
-        if not path.is_file():
-            raise BadInput(f"input '{path}' is not a file")
-        data = path.read_bytes()
-        if b"\x00" in data[:8192]:
-            raise BadInput(f"input '{path}' is a binary file, not Python source")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadInput(f"input '{path}' is not UTF-8 text") from None
+        from t2j.verify.api import read_source
+
+        text = read_source(source, "input")
     elif isinstance(source, str):
         text = source
     else:
