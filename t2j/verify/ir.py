@@ -38,8 +38,10 @@ def stablehlo_op_counts(text: str) -> dict[str, int]:
     return dict(Counter(_STABLEHLO_OP.findall(text)))
 
 
-def collect_ir(fn, *args, static_argnums=(), keep_unused: bool = True, kinds=("jaxpr", "hlo", "stablehlo")) -> IR:
-    """IR of `jax.jit(fn)(*args)`. `hlo` is real HLO text (starts with 'HloModule'); `stablehlo` is MLIR."""
+def collect_ir(fn, *args, static_argnums=(), keep_unused: bool = True, kinds=("jaxpr", "hlo", "stablehlo"),
+               lowered=None) -> IR:
+    """IR of `jax.jit(fn)(*args)`. `hlo` is real HLO text (starts with 'HloModule'); `stablehlo` is MLIR.
+    Pass `lowered` (the caller's own `jax.jit(fn).lower(*args)`) to avoid lowering twice."""
     import jax
 
     ir = IR()
@@ -48,7 +50,8 @@ def collect_ir(fn, *args, static_argnums=(), keep_unused: bool = True, kinds=("j
         ir.jaxpr = str(closed)
         ir.op_counts["jaxpr"] = jaxpr_op_counts(closed)
     if "hlo" in kinds or "stablehlo" in kinds:
-        lowered = jax.jit(fn, static_argnums=static_argnums, keep_unused=keep_unused).lower(*args)
+        if lowered is None:
+            lowered = jax.jit(fn, static_argnums=static_argnums, keep_unused=keep_unused).lower(*args)
         if "hlo" in kinds:
             ir.hlo = lowered.as_text(dialect="hlo")
             ir.op_counts["hlo"] = hlo_op_counts(ir.hlo)

@@ -160,13 +160,14 @@ def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
 
     jitted = jax.jit(forward)
     start = time.perf_counter()
-    compiled = jitted.lower(*fwd_args).compile()
+    lowered = jitted.lower(*fwd_args)
+    compiled = lowered.compile()
     out.meta["compile_s"] = time.perf_counter() - start
     result = compiled(*fwd_args)
     out.put_group("out_eval", {p: np.asarray(v) for p, v in flatten(result) if v is not None})
     out.meta["jax_jit_s"] = _median_time(compiled, *fwd_args, runs=settings.timing_runs)
     if settings.collect_ir:
-        out.meta["ir_forward"] = collect_ir(forward, *fwd_args).model_dump()
+        out.meta["ir_forward"] = collect_ir(forward, *fwd_args, lowered=lowered).model_dump()
 
     # backward: gradients of sum(output * c) w.r.t. every float input and every nnx.Param
     cots = {p: jnp.asarray(c) for p, c in torch_bundle.group("cot").items()}
