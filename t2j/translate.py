@@ -73,7 +73,8 @@ def translate(source, backend: str = "rules", settings: Settings | None = None, 
     """Translate `source` (a path, source text, or a live class/function) to Flax NNX + optax.
 
     The result carries the code, diagnostics for anything not translated (with source lines), the rules
-    that fired, and the verifier's report when the source defines get_inputs() (and `verify` is True).
+    that fired, and the verifier's report when the source defines get_inputs() or is a training script
+    (make_models/make_data/train; see t2j.verify.training) and `verify` is True.
     """
     settings = settings or Settings()
     if backend not in BACKENDS:
@@ -97,8 +98,12 @@ def translate(source, backend: str = "rules", settings: Settings | None = None, 
 
 
 def _has_inputs(text: str) -> bool:
+    """Whether the verifier can run `text`: it defines get_inputs(), or it is a training script."""
+    from t2j.verify.training import is_training_script
+
     tree = ast.parse(text)
-    return any(isinstance(n, ast.FunctionDef) and n.name == "get_inputs" for n in tree.body)
+    return any(isinstance(n, ast.FunctionDef) and n.name == "get_inputs" for n in tree.body) or \
+        is_training_script(text)
 
 
 def run_verification(torch_code: str, jax_code: str, entry: str | None, settings: Settings):

@@ -52,7 +52,10 @@ def _rules_translate(text: str):
 def _verifiable(source: str, entry: str | None) -> tuple[bool, str]:
     """Whether the verifier can run this source (it needs get_inputs() and an entry); why not otherwise."""
     from t2j.verify.api import check_reference
+    from t2j.verify.training import is_training_script
 
+    if entry is None and is_training_script(source):
+        return True, ""
     try:
         check_reference(source, entry)
     except BadInput as exc:

@@ -50,6 +50,7 @@ class Context:
     original: cst.CSTNode | None = None  # the original node of the call being rewritten
     backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
+    train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
 
     # ---------------------------------------------------------------------------------------------------
     def fire(self, rule_name: str) -> None:

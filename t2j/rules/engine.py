@@ -264,6 +264,15 @@ class Engine(cst.CSTTransformer):
                 updated = updated.with_changes(body=out)
         return updated
 
+    def leave_Module(self, original, updated):
+        # a script's top level is a block too (a training loop written at module level)
+        for rule in self.index.blocks:
+            out = rule.rewrite(list(updated.body), self.ctx)
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                updated = updated.with_changes(body=out)
+        return updated
+
     def leave_FunctionDef(self, original, updated):
         for rule in self.index.functions:
             out = rule.rewrite(updated, self.ctx)

@@ -212,6 +212,10 @@ def verify_files(ref_path: str | Path, jax_path: str | Path, entry: str | None =
     """
     settings = settings or Settings()
     ref_source = read_source(ref_path, "reference")
+    if entry is None and _is_training(ref_source):
+        from t2j.verify.training import verify_training_files
+
+        return verify_training_files(ref_path, jax_path, settings)
     entry = check_reference(ref_source, entry, label=f"reference '{ref_path}'")
     jax_source = read_source(jax_path, "translation")
     return _verify_in_sandbox(Path(ref_path).resolve(), Path(jax_path).resolve(), jax_source, entry, settings)
@@ -221,23 +225,40 @@ def verify_sources(torch_code: str, jax_code: str, entry: str | None = None,
                    settings: Settings | None = None) -> Verification:
     """Verify code held in strings (written to a temporary folder, then as `verify_files`)."""
     settings = settings or Settings()
-    entry = check_reference(torch_code, entry)
+    training = entry is None and _is_training(torch_code)
+    if not training:
+        entry = check_reference(torch_code, entry)
     with tempfile.TemporaryDirectory(prefix="t2j-src-") as folder:
         ref = Path(folder) / "reference_torch.py"
         out = Path(folder) / "translation_jax.py"
         ref.write_text(torch_code)
         out.write_text(jax_code)
+        if training:
+            from t2j.verify.training import verify_training_files
+
+            return verify_training_files(ref, out, settings)
         return _verify_in_sandbox(ref, out, jax_code, entry, settings)
 
 
-def _verify_in_sandbox(ref: Path, out: Path, jax_source: str, entry: str, settings: Settings) -> Verification:
+def _is_training(source: str) -> bool:
+    """A training script (make_models/make_data/train, no get_inputs) is verified by training it."""
+    from t2j.verify.training import is_training_script
+
+    return is_training_script(source) and not re.search(r"^def get_inputs\(", source, re.MULTILINE)
+
+
+def _verify_in_sandbox(ref: Path, out: Path, jax_source: str, entry: str, settings: Settings,
+                       mode: str = "module", assembler=None) -> Verification:
+    """Run the torch side then the JAX side of a `mode` job ("module" or "training") in sandboxed children and
+    assemble the verdict (`assembler(torch_bundle, jax_bundle, settings, entry)`, by default `assemble`)."""
+    assembler = assembler or assemble
     try:
         ast.parse(jax_source)
     except SyntaxError as exc:
         return _failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", entry, settings)
     workdir = Path(tempfile.mkdtemp(prefix="t2j-verify-"))
     try:
-        job = {"ref": str(ref), "jax": str(out), "entry": entry, "settings": settings.model_dump(
+        job = {"ref": str(ref), "jax": str(out), "entry": entry, "mode": mode, "settings": settings.model_dump(
             include={"rtol", "atol", "float64", "timing_runs", "collect_ir", "seed"})}
         (workdir / "job.json").write_text(json.dumps(job))
         for side in ("torch", "jax"):
@@ -253,7 +274,7 @@ def _verify_in_sandbox(ref: Path, out: Path, jax_source: str, entry: str, settin
                 elif "MemoryError" in reason or "std::bad_alloc" in reason:
                     reason += f"\n(memory limit {settings.memory_limit_mb} MB)"
                 return _failed(side, reason, entry, settings)
-        return assemble(Bundle.load(workdir / "torch"), Bundle.load(workdir / "jax"), settings, entry)
+        return assembler(Bundle.load(workdir / "torch"), Bundle.load(workdir / "jax"), settings, entry)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

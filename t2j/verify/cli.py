@@ -19,10 +19,12 @@ def render(verification) -> str:
     for check in verification.checks:
         if check.skipped:
             continue
-        for tensor in check.tensors:
-            if not tensor.ok:
-                detail = tensor.problem or f"max abs err {tensor.max_abs_err:.3e} > limit {tensor.limit:.3e}"
-                lines.append(f"  {check.name}: {tensor.name}: {detail}")
+        failing = [t for t in check.tensors if not t.ok]
+        for tensor in failing[:5]:
+            detail = tensor.problem or f"max abs err {tensor.max_abs_err:.3e} > limit {tensor.limit:.3e}"
+            lines.append(f"  {check.name}: {tensor.name}: {detail}")
+        if len(failing) > 5:
+            lines.append(f"  {check.name}: ... and {len(failing) - 5} more (--json lists them all)")
     t = verification.timing
     if t.torch_eager_s and t.jax_jit_s:
         lines.append(f"  time: torch eager {t.torch_eager_s * 1e3:.3f} ms, jax jit {t.jax_jit_s * 1e3:.3f} ms, "
@@ -40,18 +42,23 @@ def render(verification) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("verify")
     def verify_command(
-        ref: Path = typer.Argument(..., help="PyTorch reference file (defines the entry, get_inputs(), get_init_inputs())"),
+        ref: Path = typer.Argument(..., help="PyTorch reference file (defines the entry, get_inputs(), get_init_inputs()), "
+                                             "or a training script (make_models(), make_data(), train())"),
         out: Path = typer.Argument(..., help="JAX translation file"),
         entry: Optional[str] = typer.Option(None, "--entry", help="name of the module class or function (default Model)"),
         rtol: Optional[float] = typer.Option(None, "--rtol", help="relative tolerance (norm-wise)"),
         atol: Optional[float] = typer.Option(None, "--atol", help="absolute tolerance"),
         float64: bool = typer.Option(False, "--float64", help="compare in double precision (jax_enable_x64)"),
         timeout: float = typer.Option(300.0, "--timeout", help="seconds allowed for each side"),
+        train_rtol: Optional[float] = typer.Option(None, "--train-rtol",
+                                                   help="training scripts: relative tolerance of losses and final weights"),
+        train_atol: Optional[float] = typer.Option(None, "--train-atol", help="training scripts: absolute tolerance"),
         as_json: bool = typer.Option(False, "--json", help="print the full report as JSON"),
         save_weights: Optional[Path] = typer.Option(None, "--save-weights",
                                                    help="also write the ported JAX weights to this .safetensors file"),
     ):
-        """Verify OUT against REF: outputs and gradients under jax.jit. Exit 0 equivalent, 1 not, 2 bad input."""
+        """Verify OUT against REF: outputs and gradients under jax.jit (a training script: per-step losses and final
+        weights of the same training run). Exit 0 equivalent, 1 not, 2 bad input."""
         from t2j.settings import Settings
         from t2j.verify.api import parse_source, read_source, verify_files
 
@@ -60,6 +67,10 @@ def register(app: typer.Typer) -> None:
             settings.rtol = rtol
         if atol is not None:
             settings.atol = atol
+        if train_rtol is not None:
+            settings.train_rtol = train_rtol
+        if train_atol is not None:
+            settings.train_atol = train_atol
         parse_source(read_source(out, "translation"), f"translation '{out}'")
         if save_weights is not None and save_weights.suffix != ".safetensors":
             raise BadInput(f"--save-weights needs a .safetensors path, got '{save_weights}'")

@@ -92,6 +92,7 @@ class Verification(BaseModel):
 
     ok: bool
     entry: str = "Model"
+    kind: str = "module"  # "module": one forward/backward; "training": a whole training run (t2j.verify.training)
     error: str | None = None  # why the run failed before comparison (with the tail of stderr)
     failed_stage: str | None = None  # "input", "torch", "jax", "compare"
     checks: list[Check] = Field(default_factory=list)

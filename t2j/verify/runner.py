@@ -31,6 +31,8 @@ def main(side: str, workdir: str) -> int:
     job = json.loads((Path(workdir) / "job.json").read_text())
     settings = Settings(**job["settings"])
     entry_name = job["entry"]
+    if job.get("mode") == "training":
+        return _training(side, job, settings, Path(workdir))
     if side == "torch":
         import torch
 
@@ -61,6 +63,23 @@ def main(side: str, workdir: str) -> int:
         return 0
     print(f"unknown side {side!r}", file=sys.stderr)
     return 2
+
+
+def _training(side: str, job: dict, settings, workdir: Path) -> int:
+    from t2j.verify.bundle import Bundle
+    from t2j.verify.training_side import run_jax_training, run_torch_training
+
+    if side == "torch":
+        import torch
+
+        torch.manual_seed(settings.seed)
+        bundle = run_torch_training(load_module(job["ref"], "t2j_reference"), settings)
+        bundle.save(workdir / "torch")
+        return 0
+    torch_bundle = Bundle.load(workdir / "torch")
+    bundle = run_jax_training(load_module(job["jax"], "t2j_translation"), torch_bundle, settings)
+    bundle.save(workdir / "jax")
+    return 0
 
 
 if __name__ == "__main__":

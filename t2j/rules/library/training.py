@@ -172,15 +172,30 @@ def _with_recomputed(before: list, body: list, model: str) -> list:
 
 
 class TrainStep(BlockRule):
-    """`opt.zero_grad(); <loss statements>; loss.backward(); opt.step()` ->
-    a loss function of the model, `nnx.value_and_grad(..., has_aux=True)` and `opt.update(model, grads)`."""
+    """`opt.zero_grad(); <loss statements>; loss.backward(); opt.step()` -> a jitted train step: `@nnx.jit
+    def train_step(model, optimizer, ...)` holding the loss function, `nnx.value_and_grad(..., has_aux=True)` and
+    `optimizer.update(model, grads)`, called where the torch step was. HoistTrainStep moves the definition out of
+    the loops (one trace, not one per iteration), turning the values the loops change into arguments."""
 
     examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n    out = model(x)\n    loss = ((out - y) ** 2).mean()\n"
-              "    loss.backward()\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor i in range(3):\n    def loss_fn(model):\n        out = model(x)\n        loss = ((out - y) ** 2).mean()\n"
-            "        return loss, (out,)\n    (loss, (out,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
-            "    optimizer.update(model, grads)", verify=False)]
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
+              "    out = model(x)\n    loss = ((out - y) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+            "def train_step(model, optimizer):\n    def loss_fn(model):\n        out = model(x)\n"
+            "        loss = ((out - y) ** 2).mean()\n        return loss, (out,)\n"
+            "    (loss, (out,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
+            "    optimizer.update(model, grads)\n    return loss, out\nfor i in range(3):\n"
+            "    loss, out = train_step(model, optimizer)", verify=False),
+        Example(
+        torch="optimizer = torch.optim.Adam(model.parameters())\nfor epoch in range(2):\n    for xb, yb in loader:\n"
+              "        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n"
+              "        optimizer.step()",
+        jax="optimizer = nnx.Optimizer(model, torch_adam(), wrt=nnx.Param)\n@nnx.jit\n"
+            "def train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n"
+            "        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n"
+            "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n"
+            "    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n"
+            "        loss = train_step(model, optimizer, xb, yb)", verify=False)]
 
     def rewrite(self, statements, ctx, earlier=()):
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
@@ -194,33 +209,171 @@ class TrainStep(BlockRule):
         loss = loss_call.func.value
         if loss_call.args or not isinstance(loss, cst.Name):
             return None
-        model = ctx.optimizer_models.get(dotted(optimizer) or "")
-        if model is None:
+        opt_name = dotted(optimizer) or ""
+        model = ctx.optimizer_models.get(opt_name)
+        if model is None or "." in opt_name:
             return None
         zero = [i for i in range(back) if _expr_call(statements[i], "zero_grad") is not None]
         start = zero[-1] + 1 if zero else 0
         body = _with_recomputed(list(earlier) + list(statements[:start]), list(statements[start:back]), model)
         aux = [n for n in _assigned_names(body) if n != loss.value and n != model]
-        name = "loss_fn"
         text = "".join(code(s) for s in statements)
-        while name in text:
-            name = "_" + name
+        loss_fn = _fresh("loss_fn", text)
+        step_fn = "train_step"
+        if step_fn in text or step_fn in ctx.train_steps:
+            step_fn = _fresh(f"train_step_{opt_name}", text + " ".join(ctx.train_steps))
+        between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
+        on_grads = [s for s in between if "grads" in _names(s)]
+        between = [s for s in between if s not in on_grads]
+        # other trained models the loss reads (a GAN's discriminator) are arguments too: nnx.jit must see
+        # every module whose state it may change
+        used = set().union(*(_names(s) for s in body)) if body else set()
+        others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
+        params = [model, opt_name] + list(dict.fromkeys(others))
         if aux:
             returned = f"{loss.value}, ({', '.join(aux)},)"
-            fn = cst.parse_statement(f"def {name}({model}):\n    return {returned}\n")
-            update = cst.parse_statement(f"({returned}), grads = nnx.value_and_grad({name}, has_aux=True)({model})\n")
+            grad_line = f"({returned}), grads = nnx.value_and_grad({loss_fn}, has_aux=True)({model})"
+            results = ", ".join([loss.value] + aux)
         else:
-            fn = cst.parse_statement(f"def {name}({model}):\n    return {loss.value}\n")
-            update = cst.parse_statement(f"{loss.value}, grads = nnx.value_and_grad({name})({model})\n")
+            returned = loss.value
+            grad_line = f"{loss.value}, grads = nnx.value_and_grad({loss_fn})({model})"
+            results = loss.value
+        fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
         fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
-        apply = cst.parse_statement(f"{dotted(optimizer)}.update({model}, grads)\n")
+        jitted = cst.parse_statement(
+            f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n"
+            f"    {opt_name}.update({model}, grads)\n    return {results}\n")
+        inner = list(jitted.body.body)
+        jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + on_grads + inner[1:]))
+        call_line = cst.parse_statement(f"{results} = {step_fn}({', '.join(params)})\n")
+        ctx.train_steps.add(step_fn)
         kept_before = [s for i, s in enumerate(statements[:start]) if i not in zero]
-        between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
         after = [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
         # a second optimizer's step in the same block (GANs)
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
-        return kept_before + [fn, update] + between + [apply] + after
+        return kept_before + [jitted, call_line] + between + after
+
+
+def _fresh(name: str, taken: str) -> str:
+    while name in taken:
+        name = "_" + name
+    return name
+
+
+class HoistTrainStep(BlockRule):
+    """Moves each jitted train step (TrainStep) out of the loops around it, so that it is traced once rather
+    than redefined (and retraced) on every iteration. Names a loop assigns that the step reads (the batch, the
+    epoch) become parameters of the step and arguments of its calls; values fixed before the loops stay
+    closed over."""
+
+    priority = -5
+    examples = []
+
+    def rewrite(self, statements, ctx):
+        if not ctx.train_steps:
+            return None
+        out, changed = [], False
+        for statement in statements:
+            if isinstance(statement, (cst.For, cst.While)):
+                found = _find_steps(statement.body, ctx.train_steps)
+                if found:
+                    statement, hoisted = _hoist(statement, found)
+                    out += hoisted
+                    changed = True
+            out.append(statement)
+        return out if changed else None
+
+
+def _find_steps(node, names: set[str]) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_FunctionDef(self, n):
+            if n.name.value in names and n.decorators:
+                found.append(n)
+            return False
+
+        def visit_ClassDef(self, n):
+            return False
+
+    node.visit(Finder())
+    return found
+
+
+def _read_names(node) -> list[str]:
+    """Names read in `node`, in order of first appearance (attribute and keyword names excluded)."""
+    seen: list[str] = []
+
+    class Reader(cst.CSTVisitor):
+        def visit_Name(self, n):
+            if n.value not in seen:
+                seen.append(n.value)
+
+        def visit_Attribute(self, n):
+            n.value.visit(self)
+            return False
+
+        def visit_Arg(self, n):
+            n.value.visit(self)
+            return False
+
+    node.visit(Reader())
+    return seen
+
+
+def _loop_assigned(loop, skip: list[cst.FunctionDef]) -> set[str]:
+    names: set[str] = set()
+
+    class Assigned(cst.CSTVisitor):
+        def visit_FunctionDef(self, n):
+            return False
+
+        def visit_For(self, n):
+            names.update(_target_names(n.target))
+
+        def visit_AssignTarget(self, n):
+            names.update(_target_names(n.target))
+
+        def visit_AugAssign(self, n):
+            names.update(_target_names(n.target))
+
+        def visit_AnnAssign(self, n):
+            names.update(_target_names(n.target))
+
+        def visit_AsName(self, n):
+            names.update(_target_names(n.name))
+
+    loop.visit(Assigned())
+    return names
+
+
+def _hoist(loop, steps: list[cst.FunctionDef]):
+    """(the loop without the step definitions, the definitions with the loop's names as extra parameters)."""
+    assigned = _loop_assigned(loop, steps)
+    extra: dict[str, list[str]] = {}
+    hoisted = []
+    for fn in steps:
+        params = [p.name.value for p in fn.params.params]
+        local = set(_assigned_names(list(fn.body.body)))
+        add = [n for n in _read_names(fn.body) if n in assigned and n not in params and n not in local]
+        extra[fn.name.value] = add
+        new_params = list(fn.params.params) + [cst.Param(cst.Name(n)) for n in add]
+        hoisted.append(fn.with_changes(params=fn.params.with_changes(params=new_params),
+                                       leading_lines=[]))
+
+    class Rewriter(cst.CSTTransformer):
+        def leave_FunctionDef(self, original, updated):
+            if any(original is fn for fn in steps):
+                return cst.RemoveFromParent()
+            return updated
+
+        def leave_Call(self, original, updated):
+            if isinstance(updated.func, cst.Name) and extra.get(updated.func.value):
+                return updated.with_changes(args=list(updated.args) + [arg(n) for n in extra[updated.func.value]])
+            return updated
+
+    return loop.visit(Rewriter()), hoisted
 
 
 class RememberOptimizer(StatementRule):
@@ -283,10 +436,11 @@ class ClipGradNorm(CallRule):
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
               "    loss = model(x).mean()\n    loss.backward()\n"
               "    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor i in range(3):\n"
-            "    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n"
-            "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    grads = torch_clip_grad_norm(grads, 1.0)\n"
-            "    optimizer.update(model, grads)", verify=False)]
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+            "def train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n"
+            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
+            "    grads = torch_clip_grad_norm(grads, 1.0)\n    optimizer.update(model, grads)\n    return loss\n"
+            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)]
 
     def rewrite(self, node, ctx, qualname):
         pos = positional(node)

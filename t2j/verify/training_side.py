@@ -1,0 +1,137 @@
+"""The two sides of a training verification, run inside the sandboxed subprocesses (see t2j.verify.training).
+
+A training script defines `make_models()` (the freshly initialized module or modules), `make_data()` (a tuple
+of tensors) and `train(*models, *data)` returning the loss of every optimizer step. The torch side builds the
+models and data after seeding, records the initial weights, trains and records the losses and final weights;
+the JAX side builds its models, ports the torch initial weights into them, trains on the very same data and
+records its losses, its final weights, and the torch final weights ported into a copy of its models (so the
+two are compared in the JAX layout). Dropout is switched off on both sides: masks drawn by two different
+random generators cannot match.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from t2j.settings import Settings
+from t2j.verify.bundle import Bundle
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _losses(values) -> np.ndarray:
+    """train()'s return value as a float64 vector (Python floats, 0-d tensors or arrays)."""
+    if values is None:
+        raise TypeError("train() returned None: it must return the loss of every optimizer step (a list of floats)")
+    out = []
+    for v in _as_tuple(values):
+        if hasattr(v, "detach"):
+            v = v.detach().cpu().numpy()
+        out.append(float(np.asarray(v, dtype=np.float64).reshape(())))
+    return np.asarray(out, dtype=np.float64)
+
+
+def run_torch_training(module, settings: Settings) -> Bundle:
+    import torch
+
+    from t2j.verify.port import torch_state
+
+    bundle = Bundle()
+    torch.manual_seed(settings.seed)
+    models = _as_tuple(module.make_models())
+    for index, model in enumerate(models):
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}; "
+                            "return the nn.Module (or a tuple of them) that train() trains")
+        _put_state(bundle, f"init{index}", torch_state(model))
+    torch.manual_seed(settings.seed + 1)
+    data = _as_tuple(module.make_data())
+    for index, value in enumerate(data):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"make_data() returned a {type(value).__name__} at position {index}; return a tuple of "
+                            "tensors (numbers that train() needs can stay in train())")
+        bundle.arrays[f"data/{index}"] = value.detach().cpu().numpy().copy()
+    dropouts = 0
+    for model in models:
+        for sub in model.modules():
+            if isinstance(sub, torch.nn.modules.dropout._DropoutNd) and sub.p > 0:
+                sub.p = 0.0
+                dropouts += 1
+    started = time.perf_counter()
+    losses = _losses(module.train(*models, *data))
+    bundle.meta["torch_train_s"] = time.perf_counter() - started
+    bundle.arrays["losses"] = losses
+    for index, model in enumerate(models):
+        _put_state(bundle, f"final{index}", torch_state(model))
+    bundle.meta.update(models=len(models), data=len(data), dropout_disabled=dropouts)
+    return bundle
+
+
+def _put_state(bundle: Bundle, prefix: str, state) -> None:
+    bundle.put_group(prefix, state.arrays)
+    bundle.meta[prefix] = {"module_types": state.module_types, "parameter_keys": sorted(state.parameter_keys),
+                           "persistent_keys": sorted(state.persistent_keys or []), "aliases": state.aliases}
+
+
+def _get_state(bundle: Bundle, prefix: str):
+    from t2j.verify.port import TorchState
+
+    meta = bundle.meta[prefix]
+    return TorchState(arrays=bundle.group(prefix), module_types=meta["module_types"],
+                      parameter_keys=set(meta["parameter_keys"]), persistent_keys=set(meta["persistent_keys"]),
+                      aliases=meta.get("aliases", {}))
+
+
+def _weights(model) -> dict[str, np.ndarray]:
+    """Every parameter and batch statistic of an nnx module, by dotted path."""
+    from flax import nnx
+
+    from t2j.verify.jax_side import _pure_paths
+
+    out = {}
+    for kind in (nnx.Param, nnx.BatchStat):
+        out.update(_pure_paths(nnx.state(model, kind)))
+    return out
+
+
+def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle:
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from t2j.verify.port import port_state
+
+    meta = torch_bundle.meta
+    models = _as_tuple(module.make_models())
+    if len(models) != meta["models"]:
+        raise TypeError(f"make_models() returns {len(models)} model(s) in the translation, {meta['models']} in "
+                        "the reference")
+    out = Bundle()
+    for index, model in enumerate(models):
+        if not isinstance(model, nnx.Module):
+            raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}, expected an "
+                            "nnx.Module")
+        port_state(_get_state(torch_bundle, f"init{index}"), model)
+    expected = [nnx.clone(m) for m in models]
+    data: list[Any] = [jnp.asarray(torch_bundle.arrays[f"data/{i}"]) for i in range(meta["data"])]
+    dropouts = 0
+    for model in models:
+        for _, node in nnx.iter_graph(model):
+            if isinstance(node, nnx.Dropout) and node.rate > 0:
+                node.rate = 0.0
+                dropouts += 1
+    started = time.perf_counter()
+    losses = _losses(jax.block_until_ready(module.train(*models, *data)))
+    out.meta["jax_train_s"] = time.perf_counter() - started
+    out.meta["dropout_disabled"] = dropouts
+    out.arrays["losses"] = losses
+    for index, (model, reference) in enumerate(zip(models, expected)):
+        port_state(_get_state(torch_bundle, f"final{index}"), reference)
+        out.put_group(f"final{index}", _weights(model))
+        out.put_group(f"expected{index}", _weights(reference))
+    return out
