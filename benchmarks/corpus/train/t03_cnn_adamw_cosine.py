@@ -1,4 +1,5 @@
-"""Train a small CNN with AdamW (decoupled weight decay) and a cosine LR schedule; save the state dict."""
+"""Train a small CNN (Conv2d + BatchNorm2d, train mode) with AdamW (decoupled weight decay) and a cosine LR
+schedule; save the state dict with torch.save and load it back with torch.load."""
 
 import os
 import tempfile
@@ -23,27 +24,43 @@ class SmallCNN(nn.Module):
         return self.fc(x)
 
 
-def main():
-    torch.manual_seed(0)
+def make_models():
+    """The freshly initialized CNN that train() trains."""
+    return SmallCNN()
+
+
+def make_data():
+    """Random images and class labels, drawn from torch's RNG."""
     images = torch.randn(64, 3, 16, 16)
     labels = torch.randint(0, 10, (64,))
-    model = SmallCNN()
+    return images, labels
+
+
+def train(model, images, labels):
+    """20 full-batch AdamW steps under a cosine schedule, then a save/load round trip of the state dict;
+    return the loss of every optimizer step."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.05)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=20)
     model.train()
+    losses = []
     for step in range(20):
         optimizer.zero_grad()
         loss = F.cross_entropy(model(images), labels)
         loss.backward()
         optimizer.step()
         scheduler.step()
-        if step % 5 == 0:
-            print(f"step {step} lr {scheduler.get_last_lr()[0]:.5f} loss {loss.item():.4f}")
+        losses.append(loss.item())
     path = os.path.join(tempfile.mkdtemp(), "cnn.pt")
     torch.save(model.state_dict(), path)
-    restored = SmallCNN()
-    restored.load_state_dict(torch.load(path))
-    print(f"final loss {loss.item():.4f}, saved to {path}")
+    model.load_state_dict(torch.load(path))
+    return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    print(f"first loss {losses[0]:.4f} final loss {losses[-1]:.4f}")
 
 
 if __name__ == "__main__":

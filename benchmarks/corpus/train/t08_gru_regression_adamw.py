@@ -1,4 +1,4 @@
-"""GRU regression of a running sum with AdamW and an ExponentialLR schedule."""
+"""GRU regression of a running sum (GRU, batch_first) with AdamW and an ExponentialLR schedule."""
 
 import torch
 import torch.nn as nn
@@ -15,22 +15,38 @@ class GRURegressor(nn.Module):
         return self.out(h)
 
 
-def main():
-    torch.manual_seed(0)
+def make_models():
+    """The freshly initialized regressor that train() trains."""
+    return GRURegressor()
+
+
+def make_data():
+    """Random sequences and their scaled running sums, drawn from torch's RNG."""
     x = torch.randn(64, 15, 1)
     y = torch.cumsum(x, dim=1) * 0.3
-    model = GRURegressor()
+    return x, y
+
+
+def train(model, x, y):
+    """25 full-batch AdamW steps under an exponential decay; return the loss of every optimizer step."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.95)
+    losses = []
     for step in range(25):
         optimizer.zero_grad()
         loss = nn.functional.mse_loss(model(x), y)
         loss.backward()
         optimizer.step()
         scheduler.step()
-        if step % 5 == 0:
-            print(f"step {step} loss {loss.item():.4f}")
-    print(f"final loss {loss.item():.4f}")
+        losses.append(loss.item())
+    return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    print(f"first loss {losses[0]:.4f} final loss {losses[-1]:.4f}")
 
 
 if __name__ == "__main__":

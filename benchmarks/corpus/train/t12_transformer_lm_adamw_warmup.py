@@ -1,4 +1,5 @@
-"""Tiny causal transformer language model with AdamW and a LambdaLR linear warmup."""
+"""Tiny causal transformer language model (Embedding, TransformerEncoder with a registered causal mask)
+with AdamW and a LambdaLR linear warmup."""
 
 import torch
 import torch.nn as nn
@@ -21,23 +22,41 @@ class TinyLM(nn.Module):
         return self.head(self.blocks(h, mask=self.mask[:t, :t]))
 
 
-def main():
-    torch.manual_seed(0)
+def make_models():
+    """The freshly initialized language model that train() trains."""
+    return TinyLM()
+
+
+def make_data():
+    """Random token sequences of length 17 (16 inputs + the shifted targets), drawn from torch's RNG."""
     data = torch.randint(0, 64, (64, 17))
-    model = TinyLM()
+    return (data,)
+
+
+def train(model, data):
+    """15 AdamW steps over four mini-batches of 16 sequences in turn, the learning rate warmed up linearly
+    over five steps; return the loss of every optimizer step."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, betas=(0.9, 0.95), weight_decay=0.1)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 5))
+    losses = []
     for step in range(15):
-        x, y = data[:, :-1], data[:, 1:]
+        batch = data[(step % 4) * 16 : (step % 4 + 1) * 16]
+        x, y = batch[:, :-1], batch[:, 1:]
         optimizer.zero_grad()
         logits = model(x)
         loss = F.cross_entropy(logits.reshape(-1, 64), y.reshape(-1))
         loss.backward()
         optimizer.step()
         scheduler.step()
-        if step % 5 == 0:
-            print(f"step {step} loss {loss.item():.4f}")
-    print(f"final loss {loss.item():.4f}")
+        losses.append(loss.item())
+    return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    print(f"first loss {losses[0]:.4f} final loss {losses[-1]:.4f}")
 
 
 if __name__ == "__main__":

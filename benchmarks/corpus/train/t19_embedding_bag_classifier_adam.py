@@ -1,4 +1,6 @@
-"""Bag-of-embeddings text classifier (mean over tokens) with Adam and label smoothing."""
+"""Bag-of-embeddings text classifier (Embedding with padding_idx, masked mean over tokens) with Adam and
+label smoothing; each epoch's shuffled order is drawn up front (torch.randperm) and the permuted tensors
+are batched by a TensorDataset/DataLoader."""
 
 import torch
 import torch.nn as nn
@@ -17,21 +19,42 @@ class BagClassifier(nn.Module):
         return self.fc(pooled)
 
 
-def main():
-    torch.manual_seed(0)
+def make_models():
+    """The freshly initialized classifier that train() trains."""
+    return BagClassifier()
+
+
+def make_data():
+    """Token sequences, their labels (first token mod 4) and one row order per epoch, from torch's RNG."""
     tokens = torch.randint(0, 300, (256, 16))
     labels = tokens[:, 0] % 4
-    loader = DataLoader(TensorDataset(tokens, labels), batch_size=32, shuffle=True)
-    model = BagClassifier()
+    orders = torch.stack([torch.randperm(256) for _ in range(3)])
+    return tokens, labels, orders
+
+
+def train(model, tokens, labels, orders):
+    """One epoch per row of `orders`, each of eight Adam steps over the data in that order;
+    return the loss of every optimizer step."""
     optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
     criterion = nn.CrossEntropyLoss(label_smoothing=0.1)
-    for epoch in range(3):
+    losses = []
+    for epoch in range(orders.shape[0]):
+        order = orders[epoch]
+        loader = DataLoader(TensorDataset(tokens[order], labels[order]), batch_size=32, shuffle=False)
         for xb, yb in loader:
             optimizer.zero_grad()
             loss = criterion(model(xb), yb)
             loss.backward()
             optimizer.step()
-        print(f"epoch {epoch} loss {loss.item():.4f}")
+            losses.append(loss.item())
+    return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    print(f"first loss {losses[0]:.4f} final loss {losses[-1]:.4f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""One-level U-Net for binary segmentation, trained with AdamW and BCEWithLogits + dice loss."""
+"""One-level U-Net (Conv2d, BatchNorm2d, ConvTranspose2d, skip concat) for binary segmentation, trained with
+AdamW and BCEWithLogits + soft dice loss."""
 
 import torch
 import torch.nn as nn
@@ -19,12 +20,22 @@ class TinyUNet(nn.Module):
         return self.dec(torch.cat([h, skip], dim=1))
 
 
-def main():
-    torch.manual_seed(0)
+def make_models():
+    """The freshly initialized U-Net that train() trains."""
+    return TinyUNet()
+
+
+def make_data():
+    """Random single-channel images and their thresholded masks, drawn from torch's RNG."""
     images = torch.randn(16, 1, 32, 32)
     masks = (images > 0.5).float()
-    model = TinyUNet()
+    return images, masks
+
+
+def train(model, images, masks):
+    """15 full-batch AdamW steps on BCE-with-logits plus soft dice; return the loss of every optimizer step."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    losses = []
     for step in range(15):
         optimizer.zero_grad()
         logits = model(images)
@@ -33,9 +44,15 @@ def main():
         loss = F.binary_cross_entropy_with_logits(logits, masks) + dice
         loss.backward()
         optimizer.step()
-        if step % 5 == 0:
-            print(f"step {step} loss {loss.item():.4f}")
-    print(f"final loss {loss.item():.4f}")
+        losses.append(loss.item())
+    return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    print(f"first loss {losses[0]:.4f} final loss {losses[-1]:.4f}")
 
 
 if __name__ == "__main__":
