@@ -968,33 +968,34 @@ def load_state_dict(model, state_dict):
 def torch_sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False):
     """optim.SGD: weight decay added to the gradient, heavy-ball momentum (first step: buffer = gradient)."""
 
-    def make(learning_rate):
+    def make(learning_rate, momentum):
         parts = [optax.add_decayed_weights(weight_decay)] if weight_decay else []
-        parts.append(optax.sgd(learning_rate, momentum=momentum or None, nesterov=nesterov))
+        parts.append(optax.sgd(learning_rate, momentum=momentum, nesterov=nesterov))
         return optax.chain(*parts)
 
-    return optax.inject_hyperparams(make)(learning_rate=lr)
+    # momentum is injected (a momentum of 0 is plain SGD) so that OneCycleLR can cycle it as torch does
+    return optax.inject_hyperparams(make)(learning_rate=lr, momentum=momentum)
 
 
 def torch_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
     """optim.Adam: weight decay is L2 added to the gradient (not decoupled)."""
 
-    def make(learning_rate):
+    def make(learning_rate, b1):
         adam = optax.amsgrad if amsgrad else optax.adam
         parts = [optax.add_decayed_weights(weight_decay)] if weight_decay else []
-        parts.append(adam(learning_rate, b1=betas[0], b2=betas[1], eps=eps))
+        parts.append(adam(learning_rate, b1=b1, b2=betas[1], eps=eps))
         return optax.chain(*parts)
 
-    return optax.inject_hyperparams(make)(learning_rate=lr)
+    return optax.inject_hyperparams(make)(learning_rate=lr, b1=betas[0])  # b1: cycled by OneCycleLR
 
 
 def torch_adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
     """optim.AdamW: decoupled weight decay scaled by the learning rate (torch's default 0.01)."""
 
-    def make(learning_rate):
-        return optax.adamw(learning_rate, b1=betas[0], b2=betas[1], eps=eps, weight_decay=weight_decay)
+    def make(learning_rate, b1):
+        return optax.adamw(learning_rate, b1=b1, b2=betas[1], eps=eps, weight_decay=weight_decay)
 
-    return optax.inject_hyperparams(make)(learning_rate=lr)
+    return optax.inject_hyperparams(make)(learning_rate=lr, b1=betas[0])  # b1: cycled by OneCycleLR
 
 
 def torch_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
@@ -1030,6 +1031,14 @@ class TorchLRScheduler:
     def step(self, *args):
         self.last_epoch += 1
         self.set_lr(self.lr_at(self.last_epoch))
+
+    def set_momentum(self, momentum):
+        """SGD's momentum or Adam's beta1, whichever the optimizer has (schedulers that cycle momentum)."""
+        hyper = self.optimizer.opt_state.hyperparams
+        name = "momentum" if "momentum" in hyper else "b1"
+        if name not in hyper:
+            raise ValueError("this optimizer has no momentum or beta1 to cycle; pass cycle_momentum=False")
+        hyper[name][...] = momentum
 
 
 class TorchStepLR(TorchLRScheduler):
@@ -1088,7 +1097,22 @@ class TorchOneCycleLR(TorchLRScheduler):
         self.max_lr, self.min_lr = max_lr, self.initial / final_div_factor
         self.up_end = float(pct_start * self.total) - 1
         self.cos = anneal_strategy == "cos"
+        self.cycle_momentum = cycle_momentum
+        self.base_momentum, self.max_momentum = base_momentum, max_momentum
         super().__init__(optimizer)
+        if cycle_momentum:
+            self.set_momentum(self.momentum_at(0))
+
+    def step(self, *args):
+        super().step()
+        if self.cycle_momentum:
+            self.set_momentum(self.momentum_at(self.last_epoch))
+
+    def momentum_at(self, step):
+        """torch cycles momentum against the learning rate: max -> base while it rises, base -> max after."""
+        if step <= self.up_end:
+            return self.anneal(self.max_momentum, self.base_momentum, step / self.up_end)
+        return self.anneal(self.base_momentum, self.max_momentum, (step - self.up_end) / (self.total - 1 - self.up_end))
 
     def anneal(self, start, end, pct):
         if self.cos:

@@ -230,6 +230,9 @@ class TrainStep(BlockRule):
         used = set().union(*(_names(s) for s in body)) if body else set()
         others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
         params = [model, opt_name] + list(dict.fromkeys(others))
+        body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
+        params += [name for name, _ in batches]
+        batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
         if aux:
             returned = f"{loss.value}, ({', '.join(aux)},)"
             grad_line = f"({returned}), grads = nnx.value_and_grad({loss_fn}, has_aux=True)({model})"
@@ -252,7 +255,40 @@ class TrainStep(BlockRule):
         # a second optimizer's step in the same block (GANs)
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
-        return kept_before + [jitted, call_line] + between + after
+        return kept_before + [jitted] + batch_lines + [call_line] + between + after
+
+
+def _extract_batches(body: list, inside: set[str], taken: str) -> tuple[list, list[tuple[str, cst.BaseExpression]]]:
+    """Indexing that selects a batch (`x[i:i + 32]`, `tokens[batch]`) depends on Python values a jitted step must
+    not trace (slice bounds must be static); it does not depend on the model, so it is computed before the step
+    and the batch is passed in as an array."""
+    found: dict[str, str] = {}  # code of the indexing -> its name
+    batches: list[tuple[str, cst.BaseExpression]] = []
+
+    class Extract(cst.CSTTransformer):
+        def leave_Subscript(self, original, updated):
+            index_names = set()
+            for element in updated.slice:
+                index = element.slice
+                parts = [index.value] if isinstance(index, cst.Index) else [index.lower, index.upper, index.step]
+                for part in parts:
+                    if part is not None:
+                        index_names.update(_read_names(part))
+            if not index_names or not isinstance(updated.value, (cst.Name, cst.Attribute)):
+                return updated
+            if set(_read_names(updated)) & inside:
+                return updated
+            text = code(updated)
+            if text not in found:
+                base = updated.value.attr.value if isinstance(updated.value, cst.Attribute) else updated.value.value
+                name = f"{base}_batch"
+                while name in taken or name in found.values():
+                    name += "_"
+                found[text] = name
+                batches.append((name, updated))
+            return cst.Name(found[text])
+
+    return [s.visit(Extract()) for s in body], batches
 
 
 def _fresh(name: str, taken: str) -> str:
