@@ -216,46 +216,115 @@ class TrainStep(BlockRule):
         zero = [i for i in range(back) if _expr_call(statements[i], "zero_grad") is not None]
         start = zero[-1] + 1 if zero else 0
         body = _with_recomputed(list(earlier) + list(statements[:start]), list(statements[start:back]), model)
-        aux = [n for n in _assigned_names(body) if n != loss.value and n != model]
         text = "".join(code(s) for s in statements)
-        loss_fn = _fresh("loss_fn", text)
-        step_fn = "train_step"
-        if step_fn in text or step_fn in ctx.train_steps:
-            step_fn = _fresh(f"train_step_{opt_name}", text + " ".join(ctx.train_steps))
         between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
         on_grads = [s for s in between if "grads" in _names(s)]
         between = [s for s in between if s not in on_grads]
-        # other trained models the loss reads (a GAN's discriminator) are arguments too: nnx.jit must see
-        # every module whose state it may change
-        used = set().union(*(_names(s) for s in body)) if body else set()
-        others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
-        params = [model, opt_name] + list(dict.fromkeys(others))
-        body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
-        params += [name for name, _ in batches]
-        batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
-        if aux:
-            returned = f"{loss.value}, ({', '.join(aux)},)"
-            grad_line = f"({returned}), grads = nnx.value_and_grad({loss_fn}, has_aux=True)({model})"
-            results = ", ".join([loss.value] + aux)
-        else:
-            returned = loss.value
-            grad_line = f"{loss.value}, grads = nnx.value_and_grad({loss_fn})({model})"
-            results = loss.value
-        fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
-        fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
-        jitted = cst.parse_statement(
-            f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n"
-            f"    {opt_name}.update({model}, grads)\n    return {results}\n")
-        inner = list(jitted.body.body)
-        jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + on_grads + inner[1:]))
-        call_line = cst.parse_statement(f"{results} = {step_fn}({', '.join(params)})\n")
-        ctx.train_steps.add(step_fn)
+        jitted, batch_lines, call_line = _jitted_step(ctx, model, opt_name, body, loss.value, text, on_grads)
         kept_before = [s for i, s in enumerate(statements[:start]) if i not in zero]
         after = [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
         # a second optimizer's step in the same block (GANs)
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
         return kept_before + [jitted] + batch_lines + [call_line] + between + after
+
+
+def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: str, on_grads: list,
+                 update: bool = True):
+    """(the `@nnx.jit` step function, the batch lines before its call, the call). With `update`, the step
+    applies the optimizer and returns the loss and the loss function's other values; without (gradient
+    accumulation), it returns the gradients first."""
+    aux = [n for n in _assigned_names(body) if n != loss and n != model]
+    loss_fn = _fresh("loss_fn", text)
+    step_fn = "train_step" if update else "grad_step"
+    if step_fn in text or step_fn in ctx.train_steps:
+        step_fn = _fresh(f"{step_fn}_{opt_name}", text + " ".join(ctx.train_steps))
+    # other trained models the loss reads (a GAN's discriminator) are arguments too: nnx.jit must see
+    # every module whose state it may change
+    used = set().union(*(_names(s) for s in body)) if body else set()
+    others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
+    params = [model] + ([opt_name] if update else []) + list(dict.fromkeys(others))
+    body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
+    params += [name for name, _ in batches]
+    batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
+    if aux:
+        returned = f"{loss}, ({', '.join(aux)},)"
+        grad_line = f"({returned}), grads = nnx.value_and_grad({loss_fn}, has_aux=True)({model})"
+    else:
+        returned = loss
+        grad_line = f"{loss}, grads = nnx.value_and_grad({loss_fn})({model})"
+    results = ", ".join(([] if update else ["grads"]) + [loss] + aux)
+    fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
+    fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
+    apply = f"    {opt_name}.update({model}, grads)\n" if update else ""
+    jitted = cst.parse_statement(f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n{apply}"
+                                 f"    return {results}\n")
+    inner = list(jitted.body.body)
+    jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + list(on_grads) + inner[1:]))
+    targets = results if update else results.replace("grads", "micro_grads", 1)
+    call_line = cst.parse_statement(f"{targets} = {step_fn}({', '.join(params)})\n")
+    ctx.train_steps.add(step_fn)
+    ctx.use("nnx")
+    return jitted, batch_lines, call_line
+
+
+class GradientAccumulation(BlockRule):
+    """`opt.zero_grad(); for ...: <loss>; loss.backward(); ...; opt.step()` (gradients summed over several
+    backward passes) -> a jitted `grad_step` returning each micro-batch's gradients, summed with `jax.tree.map`
+    into `grads`, then `opt.update(model, grads)`."""
+
+    examples = [Example(
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
+              "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+            "def grad_step(model, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean() / 4\n"
+            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
+            "grads = None\nfor xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
+            "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
+            "optimizer.update(model, grads)", verify=False)]
+
+    def rewrite(self, statements, ctx):
+        for zero, statement in enumerate(statements):
+            call = _expr_call(statement, "zero_grad")
+            opt_name = dotted(call.func.value) if call is not None else None
+            if opt_name is None or opt_name not in ctx.optimizer_models:
+                continue
+            step = next((i for i in range(zero + 1, len(statements))
+                         if (c := _expr_call(statements[i], "step")) is not None and dotted(c.func.value) == opt_name),
+                        None)
+            loop = next((i for i in range(zero + 1, step or 0) if isinstance(statements[i], (cst.For, cst.While))
+                         and any(_expr_call(s, "backward") is not None for s in statements[i].body.body)), None)
+            if step is None or loop is None:
+                continue
+            new_loop = self._loop(statements[loop], ctx, opt_name)
+            if new_loop is None:
+                continue
+            reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=statement.leading_lines)
+            model = ctx.optimizer_models[opt_name]
+            apply = cst.parse_statement(f"{opt_name}.update({model}, grads)\n").with_changes(
+                leading_lines=statements[step].leading_lines)
+            ctx.use("jnp")
+            return statements[:zero] + [reset] + statements[zero + 1:loop] + new_loop + \
+                statements[loop + 1:step] + [apply] + statements[step + 1:]
+        return None
+
+    def _loop(self, loop, ctx, opt_name: str):
+        body = list(loop.body.body)
+        back = next(i for i, s in enumerate(body) if _expr_call(s, "backward") is not None)
+        loss_call = _expr_call(body[back], "backward")
+        loss = loss_call.func.value
+        if loss_call.args or not isinstance(loss, cst.Name) or \
+                any(_expr_call(s, m) is not None for s in body for m in ("step", "zero_grad")):
+            return None
+        text = code(loop)
+        jitted, batch_lines, call_line = _jitted_step(ctx, ctx.optimizer_models[opt_name], opt_name, body[:back],
+                                                      loss.value, text, [], update=False)
+        add = cst.parse_statement("grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n")
+        # LeftoverBackward already marked this backward() inside the loop: it is translated now
+        snippet = code(loss_call)
+        ctx.diagnostics[:] = [d for d in ctx.diagnostics if d.snippet != snippet]
+        new_body = batch_lines + [call_line, add] + body[back + 1:]
+        return [jitted, loop.with_changes(body=loop.body.with_changes(body=new_body))]
 
 
 def _extract_batches(body: list, inside: set[str], taken: str) -> tuple[list, list[tuple[str, cst.BaseExpression]]]:
