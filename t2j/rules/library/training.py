@@ -276,10 +276,11 @@ class GradientAccumulation(BlockRule):
     examples = [Example(
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
               "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+            "grads = None\n@nnx.jit\n"
             "def grad_step(model, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean() / 4\n"
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
-            "grads = None\nfor xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
+            "for xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
             "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
             "optimizer.update(model, grads)", verify=False)]
 
@@ -323,8 +324,8 @@ class GradientAccumulation(BlockRule):
         # LeftoverBackward already marked this backward() inside the loop: it is translated now
         snippet = code(loss_call)
         ctx.diagnostics[:] = [d for d in ctx.diagnostics if d.snippet != snippet]
-        new_body = batch_lines + [call_line, add] + body[back + 1:]
-        return [jitted, loop.with_changes(body=loop.body.with_changes(body=new_body))]
+        new_body = [jitted] + batch_lines + [call_line, add] + body[back + 1:]  # HoistTrainStep moves the def out
+        return [loop.with_changes(body=loop.body.with_changes(body=new_body))]
 
 
 def _extract_batches(body: list, inside: set[str], taken: str) -> tuple[list, list[tuple[str, cst.BaseExpression]]]:
