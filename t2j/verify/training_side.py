@@ -11,6 +11,7 @@ random generators cannot match.
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -18,6 +19,9 @@ import numpy as np
 
 from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
+
+
+NUDGE = 2.0 ** -23  # relative size of the initial-weight nudge of the noise-floor run (one float32 ulp)
 
 
 def _as_tuple(value) -> tuple:
@@ -62,12 +66,38 @@ def run_torch_training(module, settings: Settings) -> Bundle:
             if isinstance(sub, torch.nn.modules.dropout._DropoutNd) and sub.p > 0:
                 sub.p = 0.0
                 dropouts += 1
+    initial = copy.deepcopy(models)
     started = time.perf_counter()
     losses = _losses(module.train(*models, *data))
     bundle.meta["torch_train_s"] = time.perf_counter() - started
     bundle.arrays["losses"] = losses
     for index, model in enumerate(models):
         _put_state(bundle, f"final{index}", torch_state(model))
+    # The noise floor: how far float32 rounding alone moves this training. First choice: the same torch training
+    # in float64 (torch float32 vs exact arithmetic; a faithful JAX float32 run is as far from it). Scripts that
+    # hard-code float32 tensors cannot run in float64: then the run from initial weights nudged by about one
+    # float32 ulp. Rounding matters most where Adam turns the rounding noise of a gradient that is exactly zero
+    # in exact arithmetic (a bias before BatchNorm, attention's key bias) into steps of size lr.
+    try:
+        doubled = [m.double() for m in copy.deepcopy(initial)]
+        data64 = [d.double() if d.is_floating_point() else d.clone() for d in data]
+        bundle.arrays["losses_nudged"] = _losses(module.train(*doubled, *data64))
+        bundle.meta["floor"] = "float64"
+        for model in doubled:
+            model.float()
+        initial = doubled
+    except Exception:  # noqa: BLE001 -- a script that cannot run in float64: use the nudged float32 run
+        generator = torch.Generator().manual_seed(settings.seed + 2)
+        with torch.no_grad():
+            for model in initial:
+                for tensor in list(model.parameters()):
+                    if tensor.is_floating_point():
+                        noise = torch.randn(tensor.shape, generator=generator, dtype=tensor.dtype)
+                        tensor.mul_(1 + NUDGE * noise)
+        bundle.arrays["losses_nudged"] = _losses(module.train(*initial, *copy.deepcopy(data)))
+        bundle.meta["floor"] = "nudged"
+    for index, model in enumerate(initial):
+        _put_state(bundle, f"nudged{index}", torch_state(model))
     bundle.meta.update(models=len(models), data=len(data), dropout_disabled=dropouts)
     return bundle
 
@@ -118,6 +148,7 @@ def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle
                             "nnx.Module")
         port_state(_get_state(torch_bundle, f"init{index}"), model)
     expected = [nnx.clone(m) for m in models]
+    nudged = [nnx.clone(m) for m in models]
     data: list[Any] = [jnp.asarray(torch_bundle.arrays[f"data/{i}"]) for i in range(meta["data"])]
     dropouts = 0
     for model in models:
@@ -130,8 +161,10 @@ def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle
     out.meta["jax_train_s"] = time.perf_counter() - started
     out.meta["dropout_disabled"] = dropouts
     out.arrays["losses"] = losses
-    for index, (model, reference) in enumerate(zip(models, expected)):
+    for index, (model, reference, floor) in enumerate(zip(models, expected, nudged)):
         port_state(_get_state(torch_bundle, f"final{index}"), reference)
+        port_state(_get_state(torch_bundle, f"nudged{index}"), floor)
         out.put_group(f"final{index}", _weights(model))
         out.put_group(f"expected{index}", _weights(reference))
+        out.put_group(f"nudged{index}", _weights(floor))
     return out

@@ -1,0 +1,158 @@
+"""Training verification (t2j.verify.training) and the jitted train steps of the rules backend: a correct
+translated training run is verified, wrong ones are rejected by the check that should catch them, broken
+ones fail cleanly, and the train step is traced once however many steps run."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from t2j.errors import BadInput
+from t2j.settings import Settings
+from t2j.translate import translate
+from t2j.verify.api import verify_files
+from t2j.verify.training import is_training_script, verify_training_files
+
+DATA = Path(__file__).parent / "data" / "training"
+MLP = DATA / "mlp_adam_dropout.py"
+BN = DATA / "bn_sgd_momentum.py"
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory):
+    """The rules translations of the two training scripts (not verified here)."""
+    folder = tmp_path_factory.mktemp("training")
+    out = {}
+    for path in (MLP, BN):
+        result = translate(path, verify=False)
+        assert not result.diagnostics, result.diagnostics
+        target = folder / f"{path.stem}_jax.py"
+        target.write_text(result.code)
+        out[path.stem] = target
+    return out
+
+
+def _mutated(source: Path, tmp_path: Path, old: str, new: str) -> Path:
+    text = source.read_text()
+    assert old in text, f"the translation no longer contains {old!r}"
+    target = tmp_path / f"wrong_{source.name}"
+    target.write_text(text.replace(old, new, 1))
+    return target
+
+
+def test_translated_train_step_is_jitted_hoisted_and_traced_once(translated):
+    code = translated["mlp_adam_dropout"].read_text()
+    train = code[code.index("def train("):]
+    assert "@nnx.jit\n    def train_step(model, optimizer):" in train
+    assert train.index("def train_step") < train.index("for step in range(30):"), "the step is not hoisted"
+    assert "loss = train_step(model, optimizer)" in train
+
+    import jax
+
+    spec = importlib.util.spec_from_file_location("mlp_train_jax", translated["mlp_adam_dropout"])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler, logger = Collect(), logging.getLogger("jax")
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    jax.config.update("jax_log_compiles", True)
+    try:
+        losses = module.train(module.make_models(), *module.make_data())
+    finally:
+        jax.config.update("jax_log_compiles", False)
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+    assert len(losses) == 30
+    traces = [m for m in messages if m.startswith("Finished tracing") and "train_step" in m]
+    assert len(traces) == 1, f"train_step traced {len(traces)} times for 30 steps"
+
+
+def test_correct_translations_are_verified(translated):
+    for path in (MLP, BN):
+        result = verify_training_files(path, translated[path.stem])
+        assert result.ok, result.summary()
+        if path is MLP:
+            assert any("dropout disabled" in n for n in result.notes)
+        assert result.kind == "training"
+        assert [c.name for c in result.checks] == ["losses", "final_weights"]
+        losses = result.check("losses")
+        assert len(losses.tensors) == (30 if path is MLP else 12)
+        weights = {t.name for t in result.check("final_weights").tensors}
+        assert ("bn.running_mean" in weights) if path is BN else ("fc1.kernel" in weights)
+
+
+@pytest.mark.parametrize("case", ["adamw_instead_of_l2", "batchnorm_momentum", "scheduler_dropped", "extra_epoch"])
+def test_wrong_training_translations_are_rejected(case, translated, tmp_path):
+    if case == "adamw_instead_of_l2":  # decoupled decay where torch's Adam adds L2 to the gradient
+        wrong = _mutated(translated["mlp_adam_dropout"], tmp_path, "torch_adam(lr=1e-2, weight_decay=1e-3)",
+                         "optax.adamw(1e-2, weight_decay=1e-3)")
+        expect = "final_weights"
+    elif case == "batchnorm_momentum":  # Flax's meaning of momentum (1 - torch's)
+        wrong = _mutated(translated["bn_sgd_momentum"], tmp_path, "TorchBatchNorm(32, momentum=0.2",
+                         "TorchBatchNorm(32, momentum=0.8")
+        expect = "final_weights"
+    elif case == "scheduler_dropped":
+        wrong = _mutated(translated["bn_sgd_momentum"], tmp_path, "        scheduler.step()\n", "")
+        expect = "losses"
+    else:
+        wrong = _mutated(translated["bn_sgd_momentum"], tmp_path, "for epoch in range(3):", "for epoch in range(4):")
+        expect = "losses"
+    result = verify_training_files(MLP if case == "adamw_instead_of_l2" else BN, wrong)
+    assert not result.ok
+    failed = {c.name for c in result.checks if not c.ok}
+    assert expect in failed, result.summary()
+    if case == "extra_epoch":
+        assert "optimizer steps" in result.check("losses").tensors[0].problem
+
+
+def test_crash_and_hang_are_failed_verifications(translated, tmp_path):
+    crash = _mutated(translated["mlp_adam_dropout"], tmp_path, "    losses = []\n",
+                     "    losses = []\n    raise RuntimeError('planted')\n")
+    result = verify_training_files(MLP, crash)
+    assert not result.ok and result.failed_stage == "jax" and "planted" in result.error
+    hang = _mutated(translated["mlp_adam_dropout"], tmp_path, "    losses = []\n",
+                    "    losses = []\n    while True:\n        pass\n")
+    result = verify_training_files(MLP, hang, Settings(timeout_s=20))
+    assert not result.ok and "timed out" in result.error
+
+
+def test_bad_reference_is_bad_input(tmp_path):
+    ref = tmp_path / "not_training.py"
+    ref.write_text("import torch\n\ndef make_models():\n    return torch.nn.Linear(2, 2)\n\ndef train(m):\n    return []\n")
+    with pytest.raises(BadInput, match="make_data"):
+        verify_training_files(ref, ref)
+    assert not is_training_script(ref.read_text())
+    assert is_training_script(MLP.read_text())
+    proc = subprocess.run([sys.executable, "-m", "t2j.cli", "verify", str(MLP), str(tmp_path / "missing.py")],
+                          capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_translate_verifies_training_scripts_by_training_them():
+    result = translate(BN)
+    assert result.verification is not None and result.verification.kind == "training"
+    assert result.verification.ok, result.verification.summary()
+    via_files = verify_files(BN, BN)  # the torch script is not a JAX translation: a failed run, not a crash
+    assert not via_files.ok and via_files.kind == "training"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py")),
+                         ids=lambda p: p.stem)
+def test_corpus_training_script_translates_and_trains_like_torch(path):
+    result = translate(path)
+    assert not [d for d in result.diagnostics if "not translated" in d.message], result.diagnostics
+    assert result.verification is not None and result.verification.kind == "training"
+    assert result.verification.ok, result.verification.summary()
