@@ -5,9 +5,17 @@ jit, compared with the verifier's `compare_trees`; IR of the forward and backwar
 The pairs are produced by t2j's own grammars, so they are executed in-process (inside the synth worker
 processes) rather than in the verifier's sandbox: the sandbox's per-call subprocesses would cost ~100x the time.
 
-Several candidates are run in one jitted call (one XLA compilation for a batch); a batch that fails as a whole is
-retried one candidate at a time. The batch is fixed by candidate indices, never by the number of workers, so
-results do not depend on `--workers`.
+Each function is traced once (`jax.jit(f, keep_unused=True).trace`): the trace gives the output shapes, the jaxpr
+and the lowering for the HLO/StableHLO text. Several candidates are run in one jitted call (one XLA compilation
+for a batch); a batch that fails as a whole is retried one candidate at a time. The batch is fixed by candidate
+indices, never by the number of workers, so results do not depend on `--workers`.
+
+Compilation: XLA's CPU compile time, not the arithmetic, bounds throughput (these programs run in
+microseconds), and nearly all of it is LLVM optimizing and generating code for each fused kernel. So the checked
+program is compiled with `COMPILER_OPTIONS`: LLVM at optimization level 0 and XLA's classic elemental kernel
+emitter, which cut the compile time ~4x. XLA's HLO-level passes (fusion, algebraic simplification) are
+unchanged and the arithmetic is the same IEEE float32 (XLA CPU never enables fast-math here); the recorded IR
+is the unoptimized lowering and does not depend on these options.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from t2j.verify.report import Check, Tolerances
 from t2j.verify.torch_side import cotangent
 
 ALL_IR = ("jaxpr", "hlo", "stablehlo")
+# XLA compile options for the checked programs (see the module docstring); both names are DebugOptions fields
+COMPILER_OPTIONS = {"xla_backend_optimization_level": 0, "xla_cpu_use_fusion_emitters": False}
 
 
 class CheckResult(BaseModel):
@@ -121,31 +131,40 @@ def _same_dtype(torch_dtype: str, jax_dtype: str) -> bool:
 class _Prepared:
     """One candidate after its torch run and JAX tracing, waiting for the jitted JAX run."""
 
-    def __init__(self, program: Program, fn, args, diff_pos, ct_tree, torch_out, torch_grads, tol):
-        self.program, self.fn, self.args, self.diff_pos = program, fn, args, diff_pos
-        self.ct_tree, self.torch_out, self.torch_grads, self.tol = ct_tree, torch_out, torch_grads, tol
-        self.result = CheckResult(ok=False)
-
-    def both(self, args, ct_tree):
-        """(outputs, VJP w.r.t. the differentiable args) -- the function that is jitted."""
+    def __init__(self, program: Program, fn, args, diff_pos, torch_out, torch_grads, tol):
         import jax
 
-        def on_diff(*diff):
-            full = list(args)
-            for position, value in zip(self.diff_pos, diff):
-                full[position] = value
-            return self.fn(*full)
-
-        out, vjp = jax.vjp(on_diff, *[args[i] for i in self.diff_pos])
-        return out, vjp(ct_tree)
+        self.program, self.fn, self.args, self.diff_pos = program, fn, args, diff_pos
+        self.torch_out, self.torch_grads, self.tol = torch_out, torch_grads, tol
+        self.ct_tree = None
+        self.result = CheckResult(ok=False)
+        # the recorded forward and backward programs; the checked batch calls these very functions, so their
+        # traces are reused (JAX caches a jitted function's trace by argument types)
+        self.forward = jax.jit(fn, keep_unused=True)
+        self.backward = jax.jit(self.backward_fn(), keep_unused=True)
 
     def backward_fn(self):
-        """The backward computation whose IR is recorded: all args plus the cotangent in, the VJP out."""
+        """The backward computation whose IR is recorded: all args plus the cotangent in, the VJP w.r.t. the
+        differentiable args out."""
+        import jax
+
         def backward(*args_and_ct):
             *args, ct_tree = args_and_ct
-            return self.both(args, ct_tree)[1]
+
+            def on_diff(*diff):
+                full = list(args)
+                for position, value in zip(self.diff_pos, diff):
+                    full[position] = value
+                return self.fn(*full)
+
+            _, vjp = jax.vjp(on_diff, *[args[i] for i in self.diff_pos])
+            return vjp(ct_tree)
 
         return backward
+
+    def both(self, args, ct_tree):
+        """(outputs, VJP) from the recorded forward and backward programs -- what the checked batch runs."""
+        return self.forward(*args), self.backward(*args, ct_tree)
 
 
 def _run_torch(program: Program, torch_values: list[np.ndarray], seed: int):
@@ -178,7 +197,6 @@ def _run_torch(program: Program, torch_values: list[np.ndarray], seed: int):
 
 def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...]) -> _Prepared | CheckResult:
     import jax
-    import jax.numpy as jnp
 
     try:
         torch_values, jax_values = make_inputs(program.inputs, seed)
@@ -188,16 +206,15 @@ def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...
     try:
         fn = _load(program.jax_code, program.name, "jax")
         diff_pos = [i for i, s in enumerate(program.inputs) if s.is_differentiable]
-        shapes = jax.eval_shape(fn, *jax_values)
-        flat_shapes, treedef = jax.tree.flatten(shapes)
+        prepared = _Prepared(program, fn, jax_values, diff_pos, {p: v for p, v in leaves}, grads, tol)
+        forward_trace = prepared.forward.trace(*jax_values)
+        flat_shapes, treedef = jax.tree.flatten(forward_trace.out_info)
         paths = [p for p, _ in flatten(jax.tree.unflatten(treedef, list(range(len(flat_shapes)))))]
         if sorted(paths) != sorted(cts):
             return CheckResult(ok=False, stage="forward", error=f"output structure differs: torch {sorted(cts)}, "
                                                                   f"JAX {sorted(paths)}")
         ct_leaves = [cts[p].astype(s.dtype) for p, s in zip(paths, flat_shapes)]
-        ct_tree = jax.tree.unflatten(treedef, ct_leaves)
-        prepared = _Prepared(program, fn, jax_values, diff_pos, ct_tree,
-                             {p: v for p, v in leaves}, grads, tol)
+        ct_tree = prepared.ct_tree = jax.tree.unflatten(treedef, ct_leaves)
         result = prepared.result
         for path, spec in zip(paths, flat_shapes):
             result.output_shapes.append(list(spec.shape))
@@ -211,17 +228,17 @@ def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...
             if not _same_dtype(torch_dtype, str(spec.dtype)):
                 return CheckResult(ok=False, stage="forward",
                                    error=f"output dtype differs: torch {torch_dtype}, JAX {spec.dtype}")
-        forward = collect_ir(fn, *jax_values, kinds=kinds) if kinds else None
-        backward = collect_ir(prepared.backward_fn(), *jax_values, ct_tree, kinds=kinds) if kinds else None
-        if not kinds:
-            jax.eval_shape(prepared.backward_fn(), *jax_values, ct_tree)
+        backward_trace = prepared.backward.trace(*jax_values, ct_tree)
+        if kinds:
+            forward_ir = collect_ir(fn, *jax_values, kinds=kinds, traced=forward_trace)
+            backward_ir = collect_ir(prepared.backward, *jax_values, ct_tree, kinds=kinds, traced=backward_trace)
     except Exception as exc:  # noqa: BLE001
         return CheckResult(ok=False, stage="jax", error=f"{type(exc).__name__}: {exc}"[:500])
-    if forward is not None:
+    if kinds:
         for kind in kinds:
-            result.ir[kind] = getattr(forward, kind)
-            result.ir[f"grad_{kind}"] = getattr(backward, kind)
-        result.op_counts = {"forward": forward.op_counts, "backward": backward.op_counts}
+            result.ir[kind] = getattr(forward_ir, kind)
+            result.ir[f"grad_{kind}"] = getattr(backward_ir, kind)
+        result.op_counts = {"forward": forward_ir.op_counts, "backward": backward_ir.op_counts}
     return prepared
 
 
@@ -252,6 +269,14 @@ def _judge(prepared: _Prepared, out, grads) -> CheckResult:
     return result
 
 
+def _run_jitted(fn, *args):
+    """`jax.jit(fn)(*args)`, compiled with `COMPILER_OPTIONS`, results ready."""
+    import jax
+
+    compiled = jax.jit(fn).trace(*args).lower().compile(compiler_options=COMPILER_OPTIONS)
+    return jax.block_until_ready(compiled(*args))
+
+
 def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR) -> list[CheckResult]:
     """Verify (program, input seed) pairs; one jitted call runs all of them."""
     import jax
@@ -266,13 +291,12 @@ def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR)
     outcomes: dict[int, tuple[Any, Any] | Exception] = {}
     if live:
         try:
-            batch = jax.jit(lambda packs: [p.both(*pack) for p, pack in zip(live, packs)])
-            results = jax.block_until_ready(batch([(p.args, p.ct_tree) for p in live]))
-            outcomes = {id(p): r for p, r in zip(live, results)}
+            outcomes = dict(zip([id(p) for p in live], _run_jitted(
+                lambda packs: [p.both(*pack) for p, pack in zip(live, packs)], [(p.args, p.ct_tree) for p in live])))
         except Exception:  # noqa: BLE001 -- find the culprit one at a time
             for p in live:
                 try:
-                    outcomes[id(p)] = jax.block_until_ready(jax.jit(p.both)(p.args, p.ct_tree))
+                    outcomes[id(p)] = _run_jitted(p.both, p.args, p.ct_tree)
                 except Exception as exc:  # noqa: BLE001
                     outcomes[id(p)] = exc
     final = []

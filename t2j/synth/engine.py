@@ -83,17 +83,6 @@ def candidate(seed: int, index: int, categories: list[str]) -> tuple[Program, in
     return program, rng.getrandbits(31)
 
 
-def _versions() -> dict:
-    import jax
-    import jaxlib
-    import torch
-
-    import t2j
-
-    return {"jax_version": jax.__version__, "jaxlib_version": jaxlib.__version__,
-            "torch_version": torch.__version__, "t2j_version": t2j.__version__, "backend": jax.default_backend()}
-
-
 def make_row(config: SynthConfig, index: int, program: Program, input_seed: int, digest: str,
              result: CheckResult, versions: dict) -> dict:
     ir = result.ir
@@ -180,15 +169,16 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     started = time.perf_counter()
     kinds = tuple(k for k in ALL_IR if k in config.ir)
     context = multiprocessing.get_context("spawn")
-    from t2j.synth.worker import init_worker, pin_threads, run_batch
+    from t2j.synth.worker import init_worker, pin_threads, run_batch, versions
 
     pin_threads()  # inherited by the spawned workers
     pool = _Pool(config.workers, context, init_worker)
+    versions_asked = pool.submit(versions)
     pending: dict[int, dict] = {}  # index -> candidate awaiting its verdict (or marked as a duplicate)
     inflight: deque = deque()
     next_batch = start_index // BATCH
     window = 2 * config.workers + 1
-    versions = None
+    row_versions = None
 
     def submit() -> None:
         """Send the next batch of candidates. Its composition depends only on the indices it covers: members
@@ -240,9 +230,13 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
                             stats.sample_errors.append(f"{program.name}: {result.stage}: {result.error}")
                         continue
                     stats.verified += 1
-                    if versions is None:
-                        versions = _versions()
-                    writer.write(make_row(config, index, program, entry["seed"], entry["hash"], result, versions))
+                    if row_versions is None:
+                        try:
+                            row_versions = versions_asked.result()
+                        except BrokenProcessPool:  # a crashing candidate took that worker down; ask here
+                            row_versions = versions()
+                    writer.write(make_row(config, index, program, entry["seed"], entry["hash"], result,
+                                           row_versions))
                     rows.append({"index": index})
                     stats.written += 1
                     report.written += 1

@@ -39,17 +39,21 @@ def stablehlo_op_counts(text: str) -> dict[str, int]:
 
 
 def collect_ir(fn, *args, static_argnums=(), keep_unused: bool = True, kinds=("jaxpr", "hlo", "stablehlo"),
-               lowered=None) -> IR:
+               lowered=None, traced=None) -> IR:
     """IR of `jax.jit(fn)(*args)`. `hlo` is real HLO text (starts with 'HloModule'); `stablehlo` is MLIR.
-    Pass `lowered` (the caller's own `jax.jit(fn).lower(*args)`) to avoid lowering twice."""
+    Pass `lowered` (the caller's own `jax.jit(fn).lower(*args)`) to avoid lowering twice, or `traced` (the
+    caller's `jax.jit(fn, keep_unused=...).trace(*args)`) to avoid tracing again: its jaxpr prints as
+    `jax.make_jaxpr(fn)`'s and it is lowered here unless `lowered` is given."""
     import jax
 
     ir = IR()
     if "jaxpr" in kinds:
-        closed = jax.make_jaxpr(fn, static_argnums=static_argnums)(*args)
+        closed = traced.jaxpr if traced is not None else jax.make_jaxpr(fn, static_argnums=static_argnums)(*args)
         ir.jaxpr = str(closed)
         ir.op_counts["jaxpr"] = jaxpr_op_counts(closed)
     if "hlo" in kinds or "stablehlo" in kinds:
+        if lowered is None and traced is not None:
+            lowered = traced.lower()
         if lowered is None:
             lowered = jax.jit(fn, static_argnums=static_argnums, keep_unused=keep_unused).lower(*args)
         if "hlo" in kinds:
