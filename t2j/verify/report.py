@@ -43,7 +43,7 @@ class TensorCheck(BaseModel):
     limit: float = 0.0
     ok: bool = True
     problem: str | None = None  # shape/dtype/structure mismatch, NaN, missing
-    noise_floor: float | None = None  # training runs: how far torch moves it from one-ulp-nudged initial weights
+    noise_floor: float | None = None  # training runs: how far float32 rounding alone moves it (t2j.verify.training)
 
 
 class Check(BaseModel):
