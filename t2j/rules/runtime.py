@@ -1323,3 +1323,19 @@ def torch_clip_grad_norm(grads, max_norm, norm_type=2.0):
         total = sum(jnp.sum(jnp.abs(g) ** norm_type) for g in leaves) ** (1.0 / norm_type)
     coef = jnp.minimum(max_norm / (total + 1e-6), 1.0)
     return jax.tree.map(lambda g: g * coef, grads)
+
+
+def torch_index_mask(mask, x):
+    """A boolean index over x's leading dimensions (torch's `x[mask]`), broadcast to x's full shape."""
+    return jnp.broadcast_to(jnp.reshape(mask, mask.shape + (1,) * (x.ndim - mask.ndim)), x.shape)
+
+
+def torch_masked_sum(x, mask):
+    """x[mask].sum() with a static shape (jit-able): the unselected elements count as zero."""
+    return jnp.where(torch_index_mask(mask, x), x, 0).sum()
+
+
+def torch_masked_mean(x, mask):
+    """x[mask].mean() with a static shape: the sum of the selected elements over their count (NaN if none)."""
+    full = torch_index_mask(mask, x)
+    return jnp.where(full, x, 0).sum() / full.sum()
