@@ -12,7 +12,7 @@ import torch.nn.functional as F
 class SmallCNN(nn.Module):
     def __init__(self, num_classes=10):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1, bias=False)  # BatchNorm would cancel a bias (zero gradient)
         self.bn1 = nn.BatchNorm2d(16)
         self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
         self.fc = nn.Linear(32, num_classes)

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc1 = nn.Linear(32, 128)
+        self.fc1 = nn.Linear(32, 128, bias=False)  # BatchNorm would cancel a bias (zero gradient)
         self.bn1 = nn.BatchNorm1d(128, momentum=0.2)
         self.drop = nn.Dropout(0.3)
         self.fc2 = nn.Linear(128, 5)

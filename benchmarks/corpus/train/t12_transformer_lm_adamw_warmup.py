@@ -1,5 +1,5 @@
-"""Tiny causal transformer language model (Embedding, TransformerEncoder with a registered causal mask)
-with AdamW and a LambdaLR linear warmup."""
+"""Tiny causal transformer language model (Embedding, bias-free TransformerEncoder with a registered causal
+mask) with AdamW and a LambdaLR linear warmup."""
 
 import torch
 import torch.nn as nn
@@ -11,7 +11,9 @@ class TinyLM(nn.Module):
         super().__init__()
         self.tok = nn.Embedding(vocab, dim)
         self.pos = nn.Embedding(block, dim)
-        layer = nn.TransformerEncoderLayer(dim, 4, dim_feedforward=64, dropout=0.0, batch_first=True)
+        # no biases: the key projection's bias gets a zero gradient (softmax ignores a shift shared by all keys)
+        # that Adam would turn into steps driven by rounding noise
+        layer = nn.TransformerEncoderLayer(dim, 4, dim_feedforward=64, dropout=0.0, batch_first=True, bias=False)
         self.blocks = nn.TransformerEncoder(layer, num_layers=1)
         self.head = nn.Linear(dim, vocab)
         self.register_buffer("mask", torch.triu(torch.full((block, block), float("-inf")), diagonal=1))

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 class TinyUNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.enc = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
+        # no conv bias before BatchNorm: BatchNorm cancels it, so it gets no gradient
+        self.enc = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
         self.mid = nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), nn.ReLU())
         self.up = nn.ConvTranspose2d(16, 8, 2, stride=2)
         self.dec = nn.Conv2d(16, 1, 3, padding=1)
@@ -34,7 +35,7 @@ def make_data():
 
 def train(model, images, masks):
     """15 full-batch AdamW steps on BCE-with-logits plus soft dice; return the loss of every optimizer step."""
-    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3)
     losses = []
     for step in range(15):
         optimizer.zero_grad()
