@@ -8,6 +8,7 @@ import textwrap
 from t2j.rules.base import Example
 
 PRELUDE = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+MODULE_PRELUDE = PRELUDE + "from collections import OrderedDict\n"  # verified examples may name OrderedDict
 
 
 def _split(example: Example) -> tuple[list[str], list[str]]:
@@ -38,7 +39,7 @@ def torch_module(example: Example) -> str:
     body_init = "\n".join(f"        {l}" for l in init) or "        pass"
     body_fwd = "\n".join(f"        {l}" for l in forward)
     inputs = ", ".join(_tensor_expr(example, n) for n in example.inputs)
-    return (f"{PRELUDE}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
+    return (f"{MODULE_PRELUDE}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
             f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
             f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n")
 

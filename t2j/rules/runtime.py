@@ -1339,3 +1339,25 @@ def torch_masked_mean(x, mask):
     """x[mask].mean() with a static shape: the sum of the selected elements over their count (NaN if none)."""
     full = torch_index_mask(mask, x)
     return jnp.where(full, x, 0).sum() / full.sum()
+
+
+class TorchNamedSequential(nnx.Module):
+    """nn.Sequential(OrderedDict(...)): each child kept under its own name (weights port as `body.fc1...`),
+    called in order; `seq[i]` indexes by position like torch."""
+
+    def __init__(self, children):
+        children = list(children.items()) if hasattr(children, "items") else list(children)
+        self.child_names = tuple(name for name, _ in children)
+        for name, child in children:
+            setattr(self, name, child)
+
+    def __getitem__(self, index):
+        return getattr(self, self.child_names[index])
+
+    def __len__(self):
+        return len(self.child_names)
+
+    def __call__(self, x):
+        for name in self.child_names:
+            x = getattr(self, name)(x)
+        return x

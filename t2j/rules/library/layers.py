@@ -7,7 +7,7 @@ import libcst as cst
 
 from t2j.analyze.imports import dotted
 from t2j.rules.base import AttributeRule, CallRule, Example, Tensor
-from t2j.rules.cstutil import arg, bind, call, expr, keyword, rename_keywords
+from t2j.rules.cstutil import arg, bind, call, code, expr, keyword, rename_keywords
 
 DROP = {"device": None, "dtype": None}
 
@@ -187,6 +187,11 @@ class Containers(CallRule):
     examples = [Example(torch="self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\ny = self.net(x)",
                         jax="self.net = nnx.Sequential(nnx.Linear(4, 8, rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, rngs=rngs))\ny = self.net(x)",
                         inputs={"x": [3, 4]}),
+                Example(torch="self.body = nn.Sequential(OrderedDict([('fc1', nn.Linear(4, 8)), ('act', nn.Tanh()), ('fc2', nn.Linear(8, 2))]))\n"
+                              "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
+                        jax="self.body = TorchNamedSequential([('fc1', nnx.Linear(4, 8, rngs=rngs)), ('act', jnp.tanh), ('fc2', nnx.Linear(8, 2, rngs=rngs))])\n"
+                            "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
+                        inputs={"x": [3, 4]}),
                 Example(torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
                         jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
                         inputs={"x": [3, 4]})]
@@ -194,9 +199,9 @@ class Containers(CallRule):
     def rewrite(self, node, ctx, qualname):
         name = qualname.rsplit(".", 1)[1]
         if name == "Sequential":
-            if len(node.args) == 1 and isinstance(node.args[0].value, cst.Call) and \
-                    (node.args[0].value.func.__class__ is cst.Name and node.args[0].value.func.value == "OrderedDict"):
-                return None
+            first = node.args[0].value if len(node.args) == 1 else None
+            if isinstance(first, cst.Call) and code(first.func) in ("OrderedDict", "collections.OrderedDict"):
+                return call(ctx.helper("TorchNamedSequential"), first.args if first.args else [arg("[]")])
             return call("nnx.Sequential", node.args)
         if name in ("ModuleList", "ParameterList"):
             return call("nnx.List", node.args if node.args else [arg("[]")])
