@@ -47,15 +47,19 @@ def verified_run(count: int, workers: int, categories: list[str], seed: int) -> 
         out = Path(tmp) / "bench.jsonl"
         load_before = os.getloadavg()
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parent_before = resource.getrusage(resource.RUSAGE_SELF)
         report = synthesize(SynthConfig(count=count, seed=seed, workers=workers, categories=categories), out)
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parent_after = resource.getrusage(resource.RUSAGE_SELF)
         load_after = os.getloadavg()
         size = out.stat().st_size
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    parent_cpu = (parent_after.ru_utime - parent_before.ru_utime) + (parent_after.ru_stime - parent_before.ru_stime)
     return {
         "count": count, "workers": workers, "categories": categories,
         "wall_s": report.elapsed_s, "verified_per_s": report.samples_per_s,
         "worker_cpu_s": cpu, "cpu_s_per_row": cpu / max(report.written, 1),
+        "parent_cpu_s": parent_cpu, "parent_cpu_s_per_row": parent_cpu / max(report.written, 1),
         "idle_estimate_per_s": workers / (cpu / max(report.written, 1)) if cpu else None,
         "load_avg_before": load_before[0], "load_avg_after": load_after[0],
         "bytes_per_row": size / max(report.written, 1),
@@ -87,7 +91,8 @@ def main() -> int:
         results["verified"] = run
         print(run["table"])
         print(f"{args.count} verified rows, {args.workers} workers: {run['verified_per_s']:.2f} rows/s wall "
-              f"({run['wall_s']:.1f} s), {run['cpu_s_per_row']:.3f} worker CPU-s per row -> "
+              f"({run['wall_s']:.1f} s), {run['cpu_s_per_row']:.3f} worker CPU-s per row "
+              f"(+ {run['parent_cpu_s_per_row']:.3f} in the parent) -> "
               f"{run['idle_estimate_per_s']:.1f} rows/s on {args.workers} idle cores; load average "
               f"{run['load_avg_before']:.1f} -> {run['load_avg_after']:.1f}; {run['bytes_per_row'] / 1024:.1f} KiB/row")
     if args.json:

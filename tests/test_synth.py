@@ -89,6 +89,21 @@ def test_a_wrong_pair_does_not_spoil_its_batch():
     assert [r.ok for r in results] == [False, True]
 
 
+def test_workers_shared_mlir_context_gives_the_same_ir_and_verdicts():
+    from t2j.synth.worker import reuse_mlir_context
+
+    items = [candidate(2, i, ["control_flow", "layers", "prng", "elementwise"]) for i in range(4)]
+    fresh = check_batch(items, Tolerances())
+    restore = reuse_mlir_context(every=3)  # renewed within the batch too
+    assert restore is not None
+    try:
+        shared = check_batch(items, Tolerances())
+    finally:
+        restore()
+    assert all(r.ok for r in fresh), [r.error for r in fresh]
+    assert [r.model_dump() for r in shared] == [r.model_dump() for r in fresh]
+
+
 def test_program_hash_is_alpha_invariant_and_ignores_shapes():
     a = _pair("return torch.tanh(x) + y", "return jnp.tanh(x) + y",
               [InputSpec(name="x", shape=[3]), InputSpec(name="y", shape=[3])], name="f")
