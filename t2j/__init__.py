@@ -18,6 +18,7 @@ _EXPORTS = {
     "RetrievalQuery": "t2j.retrieve.query",
     "Tolerances": "t2j.verify.report",
     "verify_files": "t2j.verify.api",
+    "verify_training_files": "t2j.verify.training",
     "port_weights": "t2j.verify.port",
     "save_weights": "t2j.verify.port",
     "PortError": "t2j.verify.port",
