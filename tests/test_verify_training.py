@@ -156,3 +156,71 @@ def test_corpus_training_script_translates_and_trains_like_torch(path):
     assert not [d for d in result.diagnostics if "not translated" in d.message], result.diagnostics
     assert result.verification is not None and result.verification.kind == "training"
     assert result.verification.ok, result.verification.summary()
+
+
+OPTIMIZERS = {
+    "sgd_plain": "torch.optim.SGD(model.parameters(), lr=0.05)",
+    "sgd_momentum_dampening_wd": "torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, dampening=0.3, weight_decay=1e-2)",
+    "sgd_nesterov": "torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.8, nesterov=True)",
+    "sgd_maximize": "torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.5, maximize=True)",
+    "adam_l2": "torch.optim.Adam(model.parameters(), lr=1e-2, betas=(0.8, 0.99), eps=1e-6, weight_decay=1e-2)",
+    "adam_amsgrad": "torch.optim.Adam(model.parameters(), lr=1e-2, amsgrad=True)",
+    "adamw": "torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.1)",
+    "adamw_amsgrad": "torch.optim.AdamW(model.parameters(), lr=1e-2, amsgrad=True)",
+    "adam_maximize": "torch.optim.Adam(model.parameters(), lr=1e-2, maximize=True)",
+    "rmsprop_maximize": "torch.optim.RMSprop(model.parameters(), lr=1e-3, maximize=True)",
+    "rmsprop": "torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, weight_decay=1e-2)",
+    "rmsprop_centered_momentum": "torch.optim.RMSprop(model.parameters(), lr=1e-3, momentum=0.9, centered=True)",
+}
+SCHEDULERS = {
+    "step": "torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)",
+    "multistep": "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[2, 5], gamma=0.3)",
+    "exponential": "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)",
+    "cosine": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=6, eta_min=1e-4)",
+    "lambda": "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0 / (1 + epoch))",
+    "onecycle_adam": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=12)",
+    "plateau": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)",
+}
+MATRIX_TEMPLATE = '''import torch
+import torch.nn as nn
+
+
+def make_models():
+    return nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 2))
+
+
+def make_data():
+    return torch.randn(48, 6), torch.randn(48, 2)
+
+
+def train(model, x, y):
+    optimizer = {optimizer}
+    scheduler = {scheduler}
+    losses = []
+    for step in range(12):
+        optimizer.zero_grad()
+        loss = ((model(x) - y) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        {scheduler_step}
+        losses.append(loss.item())
+    return losses
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(OPTIMIZERS) + [f"schedule_{k}" for k in SCHEDULERS])
+def test_optimizer_and_scheduler_matrix_trains_like_torch(case, tmp_path):
+    """Every optimizer option and scheduler the rules translate trains exactly like torch (12 steps)."""
+    if case.startswith("schedule_"):
+        kind = case[len("schedule_"):]
+        optimizer = OPTIMIZERS["adam_l2" if kind == "onecycle_adam" else "sgd_momentum_dampening_wd"]
+        scheduler = SCHEDULERS[kind]
+        scheduler_step = "scheduler.step(loss.item())" if kind == "plateau" else "scheduler.step()"
+    else:
+        optimizer, scheduler, scheduler_step = OPTIMIZERS[case], "None", "pass"
+    ref = tmp_path / f"{case}.py"
+    ref.write_text(MATRIX_TEMPLATE.format(optimizer=optimizer, scheduler=scheduler, scheduler_step=scheduler_step))
+    result = translate(ref)
+    assert not result.diagnostics, result.diagnostics
+    assert result.verification is not None and result.verification.ok, result.verification.summary()
