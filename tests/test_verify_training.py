@@ -179,6 +179,8 @@ SCHEDULERS = {
     "cosine": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=6, eta_min=1e-4)",
     "lambda": "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0 / (1 + epoch))",
     "onecycle_adam": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=12)",
+    "onecycle_three_phase_linear": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=12, "
+                                   "three_phase=True, anneal_strategy='linear', pct_start=0.25)",
     "plateau": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)",
 }
 MATRIX_TEMPLATE = '''import torch

@@ -1134,18 +1134,25 @@ class TorchLambdaLR(TorchLRScheduler):
 
 
 class TorchOneCycleLR(TorchLRScheduler):
-    """OneCycleLR (two phases, cosine or linear annealing), stepped once per batch like torch."""
+    """OneCycleLR (two or three phases, cosine or linear annealing), stepped once per batch like torch; with
+    cycle_momentum it moves SGD's momentum / Adam's beta1 against the learning rate."""
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
                  anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
                  div_factor=25.0, final_div_factor=1e4, three_phase=False):
         self.total = total_steps if total_steps is not None else epochs * steps_per_epoch
-        self.initial = max_lr / div_factor
-        self.max_lr, self.min_lr = max_lr, self.initial / final_div_factor
-        self.up_end = float(pct_start * self.total) - 1
+        initial = max_lr / div_factor
+        minimum = initial / final_div_factor
+        up = float(pct_start * self.total) - 1
+        if three_phase:  # (end step, lr from, lr to, momentum from, momentum to)
+            self.phases = [(up, initial, max_lr, max_momentum, base_momentum),
+                           (2 * up, max_lr, initial, base_momentum, max_momentum),
+                           (self.total - 1, initial, minimum, max_momentum, max_momentum)]
+        else:
+            self.phases = [(up, initial, max_lr, max_momentum, base_momentum),
+                           (self.total - 1, max_lr, minimum, base_momentum, max_momentum)]
         self.cos = anneal_strategy == "cos"
         self.cycle_momentum = cycle_momentum
-        self.base_momentum, self.max_momentum = base_momentum, max_momentum
         super().__init__(optimizer)
         if cycle_momentum:
             self.set_momentum(self.momentum_at(0))
@@ -1155,21 +1162,24 @@ class TorchOneCycleLR(TorchLRScheduler):
         if self.cycle_momentum:
             self.set_momentum(self.momentum_at(self.last_epoch))
 
-    def momentum_at(self, step):
-        """torch cycles momentum against the learning rate: max -> base while it rises, base -> max after."""
-        if step <= self.up_end:
-            return self.anneal(self.max_momentum, self.base_momentum, step / self.up_end)
-        return self.anneal(self.base_momentum, self.max_momentum, (step - self.up_end) / (self.total - 1 - self.up_end))
-
     def anneal(self, start, end, pct):
         if self.cos:
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
+    def _at(self, step, lr: bool):
+        begin = 0.0
+        for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self.phases):
+            if step <= end or i == len(self.phases) - 1:
+                pct = (step - begin) / (end - begin)
+                return self.anneal(lr_from, lr_to, pct) if lr else self.anneal(m_from, m_to, pct)
+            begin = end
+
     def lr_at(self, step):
-        if step <= self.up_end:
-            return self.anneal(self.initial, self.max_lr, step / self.up_end)
-        return self.anneal(self.max_lr, self.min_lr, (step - self.up_end) / (self.total - 1 - self.up_end))
+        return self._at(step, lr=True)
+
+    def momentum_at(self, step):
+        return self._at(step, lr=False)
 
 
 class TorchReduceLROnPlateau(TorchLRScheduler):
