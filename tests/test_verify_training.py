@@ -21,6 +21,8 @@ from t2j.verify.training import is_training_script, verify_training_files
 DATA = Path(__file__).parent / "data" / "training"
 MLP = DATA / "mlp_adam_dropout.py"
 BN = DATA / "bn_sgd_momentum.py"
+EPOCH_FUNCTION = DATA / "epoch_function.py"  # the loop in a function taking `net` and `opt`
+STEPS = {MLP: 30, BN: 12, EPOCH_FUNCTION: 12}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def translated(tmp_path_factory):
     """The rules translations of the two training scripts (not verified here)."""
     folder = tmp_path_factory.mktemp("training")
     out = {}
-    for path in (MLP, BN):
+    for path in (MLP, BN, EPOCH_FUNCTION):
         result = translate(path, verify=False)
         assert not result.diagnostics, result.diagnostics
         target = folder / f"{path.stem}_jax.py"
@@ -80,7 +82,7 @@ def test_translated_train_step_is_jitted_hoisted_and_traced_once(translated):
 
 
 def test_correct_translations_are_verified(translated):
-    for path in (MLP, BN):
+    for path in (MLP, BN, EPOCH_FUNCTION):
         result = verify_training_files(path, translated[path.stem])
         assert result.ok, result.summary()
         if path is MLP:
@@ -88,9 +90,9 @@ def test_correct_translations_are_verified(translated):
         assert result.kind == "training"
         assert [c.name for c in result.checks] == ["losses", "final_weights"]
         losses = result.check("losses")
-        assert len(losses.tensors) == (30 if path is MLP else 12)
+        assert len(losses.tensors) == STEPS[path]
         weights = {t.name for t in result.check("final_weights").tensors}
-        assert ("bn.running_mean" in weights) if path is BN else ("fc1.kernel" in weights)
+        assert {MLP: "fc1.kernel", BN: "bn.running_mean", EPOCH_FUNCTION: "layers.0.kernel"}[path] in weights
 
 
 @pytest.mark.parametrize("case", ["adamw_instead_of_l2", "batchnorm_momentum", "scheduler_dropped", "extra_epoch"])

@@ -36,6 +36,7 @@ class SourceInfo:
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
     containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
+    optimizers: dict[str, str] = field(default_factory=dict)  # `opt = torch.optim.X(model.parameters())`: opt -> model
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         return resolve(expr, self.aliases)
@@ -43,6 +44,15 @@ class SourceInfo:
     @property
     def uses_torch(self) -> bool:
         return any(is_torch(v) for v in self.aliases.values())
+
+
+def _trained_model(optimizer_call: cst.Call) -> str | None:
+    """`model` in `torch.optim.X(model.parameters(), ...)`."""
+    first = optimizer_call.args[0].value if optimizer_call.args else None
+    if isinstance(first, cst.Call) and isinstance(first.func, cst.Attribute) and \
+            first.func.attr.value == "parameters" and isinstance(first.func.value, cst.Name):
+        return first.func.value.value
+    return None
 
 
 def analyze(module: cst.Module) -> SourceInfo:
@@ -116,6 +126,9 @@ def analyze(module: cst.Module) -> SourceInfo:
                 if isinstance(value, cst.Call) and len(node.targets) == 1:
                     q = info.qualname(value.func)
                     target = dotted(node.targets[0].target)
+                    trained = _trained_model(value) if q and q.startswith("torch.optim.") else None
+                    if target and trained and "." not in target:
+                        info.optimizers.setdefault(target, trained)
                     padded = any(a.keyword is not None and a.keyword.value == "padding_idx" for a in value.args) or \
                         len([a for a in value.args if a.keyword is None]) > 2
                     if target and (q == "torch.nn.Linear" or (q == "torch.nn.Embedding" and not padded)):

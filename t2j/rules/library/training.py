@@ -4,6 +4,8 @@ torch.save/load -> a pickled pytree checkpoint."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from t2j.analyze.imports import dotted
@@ -210,10 +212,10 @@ class TrainStep(BlockRule):
         if loss_call.args or not isinstance(loss, cst.Name):
             return None
         opt_name = dotted(optimizer) or ""
-        model = ctx.optimizer_models.get(opt_name)
+        zero = [i for i in range(back) if _expr_call(statements[i], "zero_grad") is not None]
+        model = _trained_by(opt_name, ctx, statements[:back])
         if model is None or "." in opt_name:
             return None
-        zero = [i for i in range(back) if _expr_call(statements[i], "zero_grad") is not None]
         start = zero[-1] + 1 if zero else 0
         body = _with_recomputed(list(earlier) + list(statements[:start]), list(statements[start:back]), model)
         text = "".join(code(s) for s in statements)
@@ -227,6 +229,36 @@ class TrainStep(BlockRule):
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
         return kept_before + [jitted] + batch_lines + [call_line] + between + after
+
+
+MODEL_NAME = re.compile(r"(model|net|network|encoder|decoder|generator|discriminator|classifier)", re.IGNORECASE)
+
+
+def _trained_by(opt_name: str, ctx, statements: list) -> str | None:
+    """The model an optimizer trains: from `opt = nnx.Optimizer(model, ...)` seen earlier, else from a
+    `torch.optim.X(model.parameters())` anywhere in the file with the same names (a train function that receives
+    both), else the one model-like name the loss statements call (`def train_epoch(net, loader, opt, ...)`)."""
+    if opt_name in ctx.optimizer_models:
+        return ctx.optimizer_models[opt_name]
+    called: list[str] = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node):
+            if isinstance(node.func, cst.Name) and node.func.value not in called:
+                called.append(node.func.value)
+
+    for s in statements:
+        s.visit(Calls())
+    known = ctx.info.optimizers.get(opt_name)
+    if known in called:
+        model = known
+    else:
+        candidates = [n for n in called if MODEL_NAME.search(n) and n not in ctx.info.top_level_names]
+        if len(candidates) != 1:
+            return None
+        model = candidates[0]
+    ctx.optimizer_models[opt_name] = model
+    return model
 
 
 def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: str, on_grads: list,
@@ -288,7 +320,7 @@ class GradientAccumulation(BlockRule):
         for zero, statement in enumerate(statements):
             call = _expr_call(statement, "zero_grad")
             opt_name = dotted(call.func.value) if call is not None else None
-            if opt_name is None or opt_name not in ctx.optimizer_models:
+            if opt_name is None or _trained_by(opt_name, ctx, statements) is None:
                 continue
             step = next((i for i in range(zero + 1, len(statements))
                          if (c := _expr_call(statements[i], "step")) is not None and dotted(c.func.value) == opt_name),
