@@ -82,6 +82,17 @@ def test_planted_mismatching_pairs_are_rejected(torch_body, jax_body, stage):
     assert result.ir == {}
 
 
+def test_a_hanging_candidate_is_rejected_as_timeout_and_its_batch_goes_on():
+    spec = [InputSpec(name="x", shape=[3])]
+    sleeps = _pair("import time; time.sleep(60); return torch.tanh(x)", "return jnp.tanh(x)", spec)
+    loops = _pair("return torch.tanh(x)", "while True:\n        x = x + 1", spec)  # never ends tracing
+    good = _pair("return torch.tanh(x)", "return jnp.tanh(x)", spec)
+    results = check_batch([(sleeps, 0), (good, 1), (loops, 0), (good, 2)], Tolerances(), timeout_s=3)
+    assert [r.stage for r in results] == ["timeout", "", "timeout", ""], [r.error for r in results]
+    assert results[1].ok and results[3].ok and results[1].ir["hlo"].startswith("HloModule")
+    assert check_program(good, seed=3).ok  # the process is fine afterwards
+
+
 def test_a_wrong_pair_does_not_spoil_its_batch():
     wrong = _pair("return torch.cumsum(x, dim=0)", "return jnp.cumsum(x, axis=1)", [InputSpec(name="x", shape=[3, 3])])
     right = _pair("return torch.cumsum(x, dim=0)", "return jnp.cumsum(x, axis=0)", [InputSpec(name="x", shape=[3, 3])])

@@ -113,3 +113,37 @@ def test_a_candidate_that_kills_its_worker_is_rejected_not_fatal():
         assert results[0].stage == "crash" and results[1].ok
     finally:
         pool.shutdown()
+
+
+@pytest.mark.slow
+def test_a_candidate_that_hangs_its_worker_is_rejected_and_the_run_goes_on():
+    import multiprocessing
+
+    from t2j.synth.engine import _Pool
+    from t2j.synth.program import InputSpec, Program
+    from t2j.synth.worker import init_worker, run_batch
+
+    def pair(body: str) -> Program:
+        return Program(category="planted", name="f",
+                       torch_code=f"import signal\nimport time\nimport torch\n\n\ndef f(x):\n    {body}\n",
+                       jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
+                       inputs=[InputSpec(name="x", shape=[3])])
+
+    sleeps = pair("time.sleep(600)")  # the worker interrupts it itself
+    # blocks the worker's interrupt, as a hang in native code would: only the parent's hard limit ends it
+    stuck = pair("signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM]); time.sleep(600)")
+    good = pair("return torch.tanh(x)")
+    pool = _Pool(1, multiprocessing.get_context("spawn"), init_worker, timeout_s=2, hard_timeout_s=25)
+    try:
+        first = [(0, sleeps, 0), (1, good, 0)]
+        second = [(2, stuck, 0), (3, good, 1)]
+        third = [(4, good, 2)]
+        futures = [pool.submit(run_batch, n, items, 2e-5, 1e-5, (), 2) for n, items in
+                   enumerate([first, second, third])]
+        results = {}
+        for n, (items, future) in enumerate(zip([first, second, third], futures)):
+            results.update(dict(pool.result(future, n, items, 2e-5, 1e-5, ())))
+        assert {i: r.stage for i, r in results.items()} == {0: "timeout", 1: "", 2: "timeout", 3: "", 4: ""}
+        assert results[1].ok and results[3].ok and results[4].ok  # the batch waiting behind the hung one ran
+    finally:
+        pool.shutdown()

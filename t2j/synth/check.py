@@ -23,6 +23,9 @@ options.
 from __future__ import annotations
 
 import math
+import signal
+import threading
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import numpy as np
@@ -280,27 +283,84 @@ def _run_jitted(fn, *args):
     return jax.block_until_ready(compiled(*args))
 
 
-def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR) -> list[CheckResult]:
-    """Verify (program, input seed) pairs; one jitted call runs all of them."""
-    import jax
+class CandidateTimeout(BaseException):
+    """Raised (from SIGALRM) when a candidate runs past its time limit. A BaseException, so that the broad
+    `except Exception` that turns a candidate's own errors into rejections does not swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise `CandidateTimeout` in this (main) thread once `seconds` of wall time have passed; no limit for None/0
+    or off the main thread. A watchdog thread signals the main thread itself (a process-wide alarm could land in
+    one of XLA's or torch's threads and not wake a sleeping main thread), and again every second in case the
+    exception was swallowed (e.g. raised inside a gc callback). This interrupts Python code: a loop in a grammar's
+    torch or JAX function, a sleep. A hang inside native code that never returns to Python is left to the
+    parent's hard limit (engine._Pool)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    done = threading.Event()
+    target = threading.main_thread().ident
+
+    def expire(signum, frame):
+        if not done.is_set():
+            raise CandidateTimeout(f"no verdict within {seconds:g} s")
+
+    def watchdog():
+        if done.wait(seconds):
+            return
+        while not done.is_set():
+            signal.pthread_kill(target, signal.SIGALRM)
+            done.wait(1.0)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    thread = threading.Thread(target=watchdog, name="t2j-synth-time-limit", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _timed_out(exc: CandidateTimeout) -> CheckResult:
+    return CheckResult(ok=False, stage="timeout", error=str(exc))
+
+
+def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR,
+                timeout_s: float | None = None) -> list[CheckResult]:
+    """Verify (program, input seed) pairs; one jitted call runs all of them. With `timeout_s`, a candidate that
+    takes longer than that (to run torch, trace and lower, or to compile and run alone) is rejected with stage
+    "timeout" and the others go on."""
+    import jax.numpy  # noqa: F401 -- never first imported under a time limit: a half-done import breaks the process
+    import torch  # noqa: F401
 
     kinds = tuple(k for k in ALL_IR if k in kinds)
     prepared: list[_Prepared | CheckResult] = []
     for program, seed in items:
         item_tol = Tolerances(rtol=program.rtol if program.rtol is not None else tol.rtol,
                               atol=program.atol if program.atol is not None else tol.atol)
-        prepared.append(_prepare(program, seed, item_tol, kinds))
+        try:
+            with time_limit(timeout_s):
+                item = _prepare(program, seed, item_tol, kinds)
+        except CandidateTimeout as exc:
+            item = _timed_out(exc)
+        prepared.append(item)
     live = [p for p in prepared if isinstance(p, _Prepared)]
-    outcomes: dict[int, tuple[Any, Any] | Exception] = {}
+    outcomes: dict[int, tuple[Any, Any] | Exception | CandidateTimeout] = {}
     if live:
         try:
-            outcomes = dict(zip([id(p) for p in live], _run_jitted(
-                lambda packs: [p.both(*pack) for p, pack in zip(live, packs)], [(p.args, p.ct_tree) for p in live])))
-        except Exception:  # noqa: BLE001 -- find the culprit one at a time
+            with time_limit(timeout_s and timeout_s * len(live)):
+                outcomes = dict(zip([id(p) for p in live], _run_jitted(
+                    lambda packs: [p.both(*pack) for p, pack in zip(live, packs)],
+                    [(p.args, p.ct_tree) for p in live])))
+        except (Exception, CandidateTimeout):  # noqa: BLE001 -- find the culprit one at a time
             for p in live:
                 try:
-                    outcomes[id(p)] = _run_jitted(p.both, p.args, p.ct_tree)
-                except Exception as exc:  # noqa: BLE001
+                    with time_limit(timeout_s):
+                        outcomes[id(p)] = _run_jitted(p.both, p.args, p.ct_tree)
+                except (Exception, CandidateTimeout) as exc:  # noqa: BLE001
                     outcomes[id(p)] = exc
     final = []
     for p in prepared:
@@ -308,6 +368,9 @@ def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR)
             final.append(p)
             continue
         outcome = outcomes[id(p)]
+        if isinstance(outcome, CandidateTimeout):
+            final.append(_timed_out(outcome))
+            continue
         if isinstance(outcome, Exception):
             final.append(CheckResult(ok=False, stage="jax", error=f"{type(outcome).__name__}: {outcome}"[:500]))
             continue

@@ -40,6 +40,8 @@ def register(app: typer.Typer) -> None:
         ir: str = typer.Option("jaxpr,hlo,stablehlo", "--ir", help="IR kinds to record: jaxpr,hlo,stablehlo"),
         rtol: float = typer.Option(2e-5, "--rtol", help="relative tolerance (bfloat16 rows use 3e-2)"),
         atol: float = typer.Option(1e-5, "--atol", help="absolute tolerance"),
+        timeout: float = typer.Option(60.0, "--timeout",
+                                      help="seconds a candidate may take before it is rejected as hung (0: no limit)"),
         stats: Optional[Path] = typer.Option(None, "--stats", help="write the run report as JSON here"),
         chat: Optional[Path] = typer.Option(None, "--export-chat", help="also export chat fine-tuning JSONL"),
         fewshot: Optional[Path] = typer.Option(None, "--export-fewshot",
@@ -60,7 +62,8 @@ def register(app: typer.Typer) -> None:
 
         config = SynthConfig(count=count, seed=seed, workers=workers,
                              categories=_split(categories) or list(CATEGORIES),
-                             ir=_split(ir) if ir.strip().lower() != "none" else [], rtol=rtol, atol=atol)
+                             ir=_split(ir) if ir.strip().lower() != "none" else [], rtol=rtol, atol=atol,
+                             timeout_s=timeout)
         if quiet:
             report = synthesize(config, out)
         else:

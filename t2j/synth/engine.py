@@ -14,7 +14,8 @@ import multiprocessing
 import random
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
@@ -39,6 +40,7 @@ class SynthConfig(BaseModel):
     ir: list[str] = Field(default_factory=lambda: list(ALL_IR))
     rtol: float = 2e-5
     atol: float = 1e-5
+    timeout_s: float = 60.0  # a candidate without a verdict after this long is rejected (stage "timeout")
 
 
 class CategoryStats(BaseModel):
@@ -147,8 +149,8 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     bad_ir = [k for k in config.ir if k not in ALL_IR]
     if bad_ir:
         raise BadInput(f"unknown IR kinds {bad_ir}; choose from: {', '.join(ALL_IR)}")
-    if config.count < 0 or config.workers < 1:
-        raise BadInput("--count must be >= 0 and --workers >= 1")
+    if config.count < 0 or config.workers < 1 or config.timeout_s < 0:
+        raise BadInput("--count must be >= 0, --workers >= 1 and --timeout >= 0")
 
     rows, good = read_rows(out)
     _check_resume(config, rows, out)
@@ -172,7 +174,7 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     from t2j.synth.worker import init_worker, pin_threads, run_batch, versions
 
     pin_threads()  # inherited by the spawned workers
-    pool = _Pool(config.workers, context, init_worker)
+    pool = _Pool(config.workers, context, init_worker, timeout_s=config.timeout_s)
     versions_asked = pool.submit(versions)
     pending: dict[int, dict] = {}  # index -> candidate awaiting its verdict (or marked as a duplicate)
     inflight: deque = deque()
@@ -201,12 +203,15 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
             first[digest] = index
             pending[index] = {"program": program, "seed": input_seed, "hash": digest}
             items.append((index, program, input_seed))
-        inflight.append((batch_no, items, pool.submit(run_batch, batch_no, items, config.rtol, config.atol, kinds)))
+        inflight.append((batch_no, items, pool.submit(run_batch, batch_no, items, config.rtol, config.atol, kinds,
+                                                            config.timeout_s)))
 
     try:
         with RowWriter(out) as writer:
             while len(rows) < config.count:
-                while len(inflight) < window:
+                # keep the workers busy, but near the end send no more candidates than rows are still missing
+                # (more follow if some are rejected): work past --count would only be thrown away
+                while len(inflight) < window and (not inflight or len(pending) < config.count - len(rows)):
                     submit()
                 batch_no, items, future = inflight.popleft()
                 results = pool.result(future, batch_no, items, config.rtol, config.atol, kinds)
@@ -255,32 +260,62 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
 
 
 class _Pool:
-    """Worker processes that survive a crashing candidate: when a worker dies (segfault, OOM kill), the pool is
-    rebuilt and each candidate of an affected batch is re-run alone; one that kills its worker again is rejected
-    with stage "crash". Either way the verdicts depend only on the candidates, so runs stay reproducible."""
+    """Worker processes that survive a crashing or hanging candidate.
 
-    def __init__(self, workers: int, context, initializer):
+    When a worker dies (segfault, OOM kill), the pool is rebuilt and each candidate of an affected batch is re-run
+    alone; one that kills its worker again is rejected with stage "crash". Workers reject a candidate that runs
+    past `timeout_s` themselves (check.time_limit); a hang they cannot interrupt (native code) is caught here: a
+    batch without a result after `hard_timeout_s` has its pool killed, the batches that were only waiting in
+    that pool are sent again as they were, and the hung batch's candidates are re-run alone, each limited the
+    same way; one that hangs again is rejected with stage "timeout". Either way the verdicts depend only on the
+    candidates, so runs stay reproducible."""
+
+    def __init__(self, workers: int, context, initializer, timeout_s: float | None = None,
+                 hard_timeout_s: float | None = None):
         self.workers, self.context, self.initializer = workers, context, initializer
+        self.timeout_s = timeout_s
+        # the workers' own limit covers each candidate; this one is for hangs in native code (worker start-up
+        # included, so it is generous)
+        self.hard_timeout_s = hard_timeout_s or (timeout_s * (BATCH + 1) + 120 if timeout_s else None)
         self.executor = self._new(workers)
+        self.owner: dict[Future, ProcessPoolExecutor] = {}
+        self.killed: set[int] = set()  # ids of executors killed on purpose (a hung batch)
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=self.initializer)
 
+    @staticmethod
+    def _kill(executor: ProcessPoolExecutor) -> None:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
     def submit(self, fn, *args) -> Future:
         try:
-            return self.executor.submit(fn, *args)
+            future = self.executor.submit(fn, *args)
         except BrokenProcessPool:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = self._new(self.workers)
-            return self.executor.submit(fn, *args)
+            future = self.executor.submit(fn, *args)
+        self.owner[future] = self.executor
+        return future
 
     def result(self, future: Future, batch_no: int, items: list, rtol: float, atol: float, kinds) -> list:
         from t2j.synth.worker import run_batch
 
+        owner = self.owner.pop(future, None)
         try:
-            return future.result()[1]
-        except BrokenProcessPool:
-            pass
+            return future.result(timeout=self.hard_timeout_s)[1]
+        except (BrokenProcessPool, CancelledError):
+            if owner is not None and id(owner) in self.killed:  # a bystander of a hung batch: send it again
+                again = self.submit(run_batch, batch_no, items, rtol, atol, kinds, self.timeout_s)
+                return self.result(again, batch_no, items, rtol, atol, kinds)
+        except FutureTimeout:
+            hung = owner or self.executor
+            self.killed.add(id(hung))
+            self._kill(hung)
+            if hung is self.executor:
+                self.executor = self._new(self.workers)
         if getattr(self.executor, "_broken", False):  # rebuild once; later batches may already use a new pool
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = self._new(self.workers)
@@ -288,10 +323,15 @@ class _Pool:
         for item in items:  # one at a time, each in a fresh single-worker pool
             single = self._new(1)
             try:
-                results.extend(single.submit(run_batch, batch_no, [item], rtol, atol, kinds).result()[1])
+                results.extend(single.submit(run_batch, batch_no, [item], rtol, atol, kinds, self.timeout_s)
+                               .result(timeout=self.hard_timeout_s)[1])
             except BrokenProcessPool:
                 results.append((item[0], CheckResult(ok=False, stage="crash",
                                                      error="the worker process died while checking this candidate")))
+            except FutureTimeout:
+                self._kill(single)
+                results.append((item[0], CheckResult(ok=False, stage="timeout",
+                                                     error=f"no verdict within {self.hard_timeout_s:g} s (hung)")))
             finally:
                 single.shutdown(wait=False, cancel_futures=True)
         return results

@@ -80,10 +80,12 @@ def versions() -> dict:
             "torch_version": torch.__version__, "t2j_version": t2j.__version__, "backend": jax.default_backend()}
 
 
-def run_batch(batch_no: int, items: list, rtol: float, atol: float, kinds: tuple[str, ...]):
+def run_batch(batch_no: int, items: list, rtol: float, atol: float, kinds: tuple[str, ...],
+              timeout_s: float | None = None):
     """Verify one batch: items are (index, Program, input seed). Returns (batch_no, [(index, CheckResult)])."""
     from t2j.synth.check import check_batch
     from t2j.verify.report import Tolerances
 
-    results = check_batch([(program, seed) for _, program, seed in items], Tolerances(rtol=rtol, atol=atol), kinds)
+    results = check_batch([(program, seed) for _, program, seed in items], Tolerances(rtol=rtol, atol=atol), kinds,
+                          timeout_s=timeout_s)
     return batch_no, [(index, result) for (index, _, _), result in zip(items, results)]
