@@ -133,6 +133,18 @@ def test_hybrid_spends_nothing_when_rules_verify(tmp_path):
     assert result.tokens["total"] == 0
 
 
+def test_hybrid_keeps_the_rules_draft_when_the_server_fails(tmp_path):
+    torch_src = TORCH.replace("F.gelu(self.fc(x))", "torch.special.i0e(self.fc(x))")
+    with FakeOpenAIServer([Reply.error(500)] * 8) as server:
+        settings, client = setup(server, tmp_path, max_retries=1)
+        result = run_llm_translation(torch_src, "hybrid", settings, client=client, record_mined=False)
+        assert len(server.requests) >= 2  # the draft request and its retry were really sent
+    assert result.rounds[0].kind == "rules" and "LLM draft failed" in result.rounds[0].error
+    assert "# t2j: not translated: torch.special.i0e" in result.code
+    assert not result.verification.ok
+    assert any("not translated" in d.message for d in result.diagnostics)
+
+
 def test_no_llm_configured_falls_back_to_rules(tmp_path, caplog):
     settings = Settings(base_url=None, api_key=None, model=None)
     result = run_llm_translation(TORCH, "openai", settings, verify=False)

@@ -149,7 +149,15 @@ class _Run:
         else:
             prompt = build_translate_prompt(self.source, fixes, self.settings.augmentation_tokens,
                                             entry=self.entry, model=self.client.model)
-        r = self.ask(prompt, "llm-draft")
+        try:
+            r = self.ask(prompt, "llm-draft")
+        except LLMError as exc:
+            if backend != "hybrid":
+                raise
+            # the server failed: the rules draft (with its marks) is still a result worth returning
+            log.warning("LLM draft failed, keeping the rules draft: %s", exc)
+            r = Round(index=0, kind="rules", code=rules.code, error=f"LLM draft failed ({exc}); kept the rules draft")
+            return self.add(r, self.check(rules.code), started)
         return self.add(r, self.check(r.code) if r.code else None, started)
 
     def rewrites(self, current: Round, fixes: list) -> tuple[Round | None, Round]:
