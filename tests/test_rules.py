@@ -167,6 +167,8 @@ def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     third = _cli(str(src), "-o", str(out), "--no-verify", "--force", "--json", cwd=tmp_path)
     assert third.returncode == 0 and '"rules_fired"' in third.stdout
     assert src.read_text() == original
+    unverifiable = _cli(str(src), "-o", str(tmp_path / "m2_jax.py"), cwd=tmp_path)  # no get_inputs(): says how
+    assert unverifiable.returncode == 0 and "not verified: define get_inputs()" in unverifiable.stdout
     bad = tmp_path / "bad.py"
     bad.write_text("def f(:\n")
     fourth = _cli(str(bad), "-o", str(tmp_path / "bad_out.py"), cwd=tmp_path)

@@ -54,5 +54,8 @@ def register(app: typer.Typer) -> None:
                 from t2j.verify.cli import render
 
                 typer.echo(render(result.verification))
+            elif not no_verify:
+                typer.echo("not verified: define get_inputs() (and get_init_inputs()) to verify a module, or "
+                           "make_models(), make_data() and train() to verify a training script")
         verified = result.verification is None or result.verification.ok
         raise typer.Exit(0 if verified else 1)
