@@ -151,8 +151,8 @@ def test_translate_verifies_training_scripts_by_training_them():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py"))
+                         + [DATA / "loop_idioms.py"], ids=lambda p: p.stem)
 def test_corpus_training_script_translates_and_trains_like_torch(path):
     result = translate(path)
     assert not [d for d in result.diagnostics if "not translated" in d.message], result.diagnostics

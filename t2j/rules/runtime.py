@@ -1382,6 +1382,11 @@ def torch_clip_grad_norm(grads, max_norm, norm_type=2.0):
     return jax.tree.map(lambda g: g * coef, grads)
 
 
+def torch_clip_grad_value(grads, clip_value):
+    """nn.utils.clip_grad_value_ on a gradient pytree: every element clamped to [-clip_value, clip_value]."""
+    return jax.tree.map(lambda g: jnp.clip(g, -clip_value, clip_value), grads)
+
+
 def torch_index_mask(mask, x):
     """A boolean index over x's leading dimensions (torch's `x[mask]`), broadcast to x's full shape."""
     return jnp.broadcast_to(jnp.reshape(mask, mask.shape + (1,) * (x.ndim - mask.ndim)), x.shape)

@@ -588,3 +588,90 @@ class ClipGradNorm(CallRule):
         out = call(ctx.helper("torch_clip_grad_norm"), [arg("grads")] + rest)
         ctx.inplace[id(out)] = cst.Name("grads")  # as a statement: grads = torch_clip_grad_norm(grads, ...)
         return out
+
+
+class ClipGradValue(CallRule):
+    """`nn.utils.clip_grad_value_(model.parameters(), v)` between backward() and step() ->
+    `grads = torch_clip_grad_value(grads, v)` (inside the jitted train step)."""
+
+    targets = ("torch.nn.utils.clip_grad_value_", "torch.nn.utils.clip_grad.clip_grad_value_")
+    examples = [Example(
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
+              "    loss = model(x).mean()\n    loss.backward()\n"
+              "    torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)\n    optimizer.step()",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+            "def train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n"
+            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
+            "    grads = torch_clip_grad_value(grads, 0.5)\n    optimizer.update(model, grads)\n    return loss\n"
+            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        pos = positional(node)
+        if not pos:
+            return None
+        rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
+        out = call(ctx.helper("torch_clip_grad_value"), [arg("grads")] + rest)
+        ctx.inplace[id(out)] = cst.Name("grads")
+        return out
+
+
+HYPERPARAMETERS = {"lr": "learning_rate", "momentum": "momentum"}
+
+
+class ParamGroups(BlockRule):
+    """`for group in optimizer.param_groups: group["lr"] = v` (a hand-written schedule) ->
+    `optimizer.opt_state.hyperparams["learning_rate"][...] = v` (the emitted optimizers inject it)."""
+
+    examples = [Example(
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
+              "    g['lr'] = 0.01",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False)]
+
+    def rewrite(self, statements, ctx):
+        out, changed = [], False
+        for statement in statements:
+            new = self._loop(statement) if isinstance(statement, cst.For) else None
+            if new is not None:
+                out += new
+                changed = True
+            else:
+                out.append(statement)
+        return out if changed else None
+
+    def _loop(self, loop: cst.For):
+        if not (isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Attribute)
+                and loop.iter.attr.value == "param_groups"):
+            return None
+        group, optimizer = loop.target.value, code(loop.iter.value)
+        new = []
+        for statement in loop.body.body:
+            key, value = _group_assignment(statement, group)
+            if key not in HYPERPARAMETERS:
+                return None
+            line = cst.parse_statement(f"{optimizer}.opt_state.hyperparams[{HYPERPARAMETERS[key]!r}][...] = 0\n")
+            assign = line.body[0].with_changes(value=value)
+            new.append(line.with_changes(body=[assign], leading_lines=statement.leading_lines))
+        if new:
+            new[0] = new[0].with_changes(leading_lines=loop.leading_lines)
+        return new or None
+
+
+def _group_assignment(statement, group: str):
+    """('lr', value) for `group['lr'] = value` or its rewritten form `group = group.at['lr'].set(value)`."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Assign) and len(statement.body[0].targets) == 1):
+        return None, None
+    target, value = statement.body[0].targets[0].target, statement.body[0].value
+    subscript = None
+    if isinstance(target, cst.Subscript) and code(target.value) == group:
+        subscript = target
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "set" \
+            and isinstance(value.func.value, cst.Subscript) and code(value.func.value.value) == f"{group}.at":
+        subscript, value = value.func.value, value.args[0].value
+    if subscript is None or len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None, None
+    key = subscript.slice[0].slice.value
+    if not isinstance(key, cst.SimpleString):
+        return None, None
+    return key.evaluated_value, value
