@@ -1423,3 +1423,11 @@ class TorchNamedSequential(nnx.Module):
         for name in self.child_names:
             x = getattr(self, name)(x)
         return x
+
+
+def torch_param_groups(optimizer):
+    """A read-only view of optimizer.param_groups for the hyperparameters the emitted optimizers inject (logging
+    `param_groups[0]["lr"]`); set them through `optimizer.opt_state.hyperparams`."""
+    hyper = optimizer.opt_state.hyperparams
+    names = {"learning_rate": "lr", "momentum": "momentum", "b1": "beta1"}
+    return [{names.get(k, k): float(v[...]) for k, v in hyper.items()}]

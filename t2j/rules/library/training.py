@@ -640,10 +640,15 @@ class ParamGroups(BlockRule):
         return out if changed else None
 
     def _loop(self, loop: cst.For):
-        if not (isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Attribute)
-                and loop.iter.attr.value == "param_groups"):
+        if not isinstance(loop.target, cst.Name):
             return None
-        group, optimizer = loop.target.value, code(loop.iter.value)
+        if isinstance(loop.iter, cst.Attribute) and loop.iter.attr.value == "param_groups":
+            optimizer = code(loop.iter.value)
+        elif isinstance(loop.iter, cst.Call) and code(loop.iter.func) == "torch_param_groups" and loop.iter.args:
+            optimizer = code(loop.iter.args[0].value)  # ParamGroupsRead rewrote the iterable first
+        else:
+            return None
+        group = loop.target.value
         new = []
         for statement in loop.body.body:
             key, value = _group_assignment(statement, group)
@@ -675,3 +680,20 @@ def _group_assignment(statement, group: str):
     if not isinstance(key, cst.SimpleString):
         return None, None
     return key.evaluated_value, value
+
+
+class ParamGroupsRead(AttributeRule):
+    """`optimizer.param_groups` read elsewhere (`optimizer.param_groups[0]["lr"]` in a log line) ->
+    `torch_param_groups(optimizer)`, a view of the injected hyperparameters."""
+
+    attributes = ("param_groups",)
+    priority = -1
+    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+                            "print(torch_param_groups(optimizer)[0]['lr'])", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        name = dotted(node.value)
+        if name is None or (name not in ctx.optimizer_models and name not in ctx.info.optimizers):
+            return None
+        return call(ctx.helper("torch_param_groups"), [arg(node.value)])

@@ -32,3 +32,11 @@ def train(model, x, y):
             optimizer.step()
             losses.append(loss.item())
     return losses
+
+
+def main():
+    torch.manual_seed(0)
+    model = make_models()
+    losses = train(model, *make_data())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    print(f"final loss {losses[-1]:.4f}, a fresh optimizer's lr {optimizer.param_groups[0]['lr']}")
