@@ -33,7 +33,7 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess:
 
 
 def test_same_file_whatever_workers_and_resume_after_kill_9(tmp_path):
-    count = 12  # three batches of four: the kill lands while batches remain, even on a loaded machine
+    count = 24  # three batches of eight: the kill lands while batches remain, even on a loaded machine
     one, two, killed = tmp_path / "w1.jsonl", tmp_path / "w2.jsonl", tmp_path / "killed.jsonl"
     _run(_synth(one, count, 1, ["--stats", str(tmp_path / "stats.json")]))
     _run(_synth(two, count, 2))

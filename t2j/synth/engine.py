@@ -29,7 +29,7 @@ from t2j.synth.hashing import program_hash
 from t2j.synth.program import Program
 from t2j.synth.store import RowWriter, read_rows, truncate_partial
 
-BATCH = 4  # candidates per verification task (one jit compilation); part of what makes a run reproducible
+BATCH = 8  # candidates per verification task (one jit compilation); part of what makes a run reproducible
 
 
 class SynthConfig(BaseModel):
