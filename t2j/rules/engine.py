@@ -257,21 +257,18 @@ class Engine(cst.CSTTransformer):
         return updated
 
     def leave_IndentedBlock(self, original, updated):
-        for rule in self.index.blocks:
-            out = rule.rewrite(list(updated.body), self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                updated = updated.with_changes(body=out)
-        return updated
+        return self._blocks(updated)
 
     def leave_Module(self, original, updated):
-        # a script's top level is a block too (a training loop written at module level)
+        return self._blocks(updated)  # a script's top level is a block too (a training loop at module level)
+
+    def _blocks(self, node):
         for rule in self.index.blocks:
-            out = rule.rewrite(list(updated.body), self.ctx)
+            out = rule.rewrite(list(node.body), self.ctx)
             if out is not None:
                 self.ctx.fire(rule.rule_name())
-                updated = updated.with_changes(body=out)
-        return updated
+                node = node.with_changes(body=out)
+        return node
 
     def leave_FunctionDef(self, original, updated):
         for rule in self.index.functions:

@@ -565,53 +565,36 @@ class LeftoverBackward(BlockRule):
         return out if changed else None
 
 
-class ClipGradNorm(CallRule):
-    """`nn.utils.clip_grad_norm_(model.parameters(), max_norm)` between backward() and step() ->
-    `grads = torch_clip_grad_norm(grads, max_norm)` (torch's scaling, on the gradient pytree)."""
-
-    targets = ("torch.nn.utils.clip_grad_norm_", "torch.nn.utils.clip_grad.clip_grad_norm_")
-    examples = [Example(
+def _clip_example(torch_call: str, jax_call: str) -> Example:
+    return Example(
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
-              "    loss = model(x).mean()\n    loss.backward()\n"
-              "    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n    optimizer.step()",
+              f"    loss = model(x).mean()\n    loss.backward()\n    {torch_call}\n    optimizer.step()",
         jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
             "def train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n"
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
-            "    grads = torch_clip_grad_norm(grads, 1.0)\n    optimizer.update(model, grads)\n    return loss\n"
-            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)]
+            f"    grads = {jax_call}\n    optimizer.update(model, grads)\n    return loss\n"
+            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)
+
+
+class ClipGrads(CallRule):
+    """`nn.utils.clip_grad_norm_(model.parameters(), max_norm)` / `clip_grad_value_(..., v)` between backward()
+    and step() -> `grads = torch_clip_grad_norm(grads, max_norm)` / `torch_clip_grad_value(grads, v)` (torch's
+    clipping, on the gradient pytree inside the jitted train step)."""
+
+    helpers = {"clip_grad_norm_": "torch_clip_grad_norm", "clip_grad_value_": "torch_clip_grad_value"}
+    targets = tuple(f"torch.nn.utils.{p}{name}" for name in helpers for p in ("", "clip_grad."))
+    examples = [_clip_example("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)",
+                              "torch_clip_grad_norm(grads, 1.0)"),
+                _clip_example("torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)",
+                              "torch_clip_grad_value(grads, 0.5)")]
 
     def rewrite(self, node, ctx, qualname):
         pos = positional(node)
         if not pos:
             return None
         rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
-        out = call(ctx.helper("torch_clip_grad_norm"), [arg("grads")] + rest)
+        out = call(ctx.helper(self.helpers[qualname.rsplit(".", 1)[1]]), [arg("grads")] + rest)
         ctx.inplace[id(out)] = cst.Name("grads")  # as a statement: grads = torch_clip_grad_norm(grads, ...)
-        return out
-
-
-class ClipGradValue(CallRule):
-    """`nn.utils.clip_grad_value_(model.parameters(), v)` between backward() and step() ->
-    `grads = torch_clip_grad_value(grads, v)` (inside the jitted train step)."""
-
-    targets = ("torch.nn.utils.clip_grad_value_", "torch.nn.utils.clip_grad.clip_grad_value_")
-    examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
-              "    loss = model(x).mean()\n    loss.backward()\n"
-              "    torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
-            "def train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n"
-            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
-            "    grads = torch_clip_grad_value(grads, 0.5)\n    optimizer.update(model, grads)\n    return loss\n"
-            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        pos = positional(node)
-        if not pos:
-            return None
-        rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
-        out = call(ctx.helper("torch_clip_grad_value"), [arg("grads")] + rest)
-        ctx.inplace[id(out)] = cst.Name("grads")
         return out
 
 
