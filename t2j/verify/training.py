@@ -57,11 +57,11 @@ def verify_training_files(ref_path: str | Path, jax_path: str | Path,
     check_training_script(ref_source, label=f"reference '{ref_path}'")
     jax_source = read_source(jax_path, "translation")
     try:
-        ast.parse(jax_source)
+        jax_tree = ast.parse(jax_source)
     except SyntaxError as exc:
         return _as_training(_failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", "train", settings),
                             settings)
-    missing = [name for name in REQUIRED if name not in top_level_names(ast.parse(jax_source))]
+    missing = [name for name in REQUIRED if name not in top_level_names(jax_tree)]
     if missing:
         return _as_training(_failed("jax", f"EntryNotFound: the translation defines no {', '.join(missing)}()",
                                     "train", settings), settings)

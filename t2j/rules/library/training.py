@@ -460,7 +460,8 @@ def _read_names(node) -> list[str]:
     return seen
 
 
-def _loop_assigned(loop, skip: list[cst.FunctionDef]) -> set[str]:
+def _loop_assigned(loop) -> set[str]:
+    """Names a loop binds (its targets and assignments), not counting those inside nested functions."""
     names: set[str] = set()
 
     class Assigned(cst.CSTVisitor):
@@ -488,7 +489,7 @@ def _loop_assigned(loop, skip: list[cst.FunctionDef]) -> set[str]:
 
 def _hoist(loop, steps: list[cst.FunctionDef]):
     """(the loop without the step definitions, the definitions with the loop's names as extra parameters)."""
-    assigned = _loop_assigned(loop, steps)
+    assigned = _loop_assigned(loop)
     extra: dict[str, list[str]] = {}
     hoisted = []
     for fn in steps:
