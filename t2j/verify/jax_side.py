@@ -98,7 +98,7 @@ def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
     from flax import nnx
 
     from t2j.verify.ir import collect_ir
-    from t2j.verify.port import TorchState, port_state
+    from t2j.verify.port import get_state, port_state
 
     f64 = settings.float64
     meta = torch_bundle.meta
@@ -117,13 +117,7 @@ def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
                 f"the JAX entry is a {type(model).__name__}, expected an nnx.Module: translate "
                 "`class X(nn.Module)` to `class X(nnx.Module)` with a keyword-only `rngs` argument"
             )
-        state = TorchState(
-            arrays=torch_bundle.group("state"),
-            module_types=meta["module_types"],
-            parameter_keys=set(meta["parameter_keys"]),
-            persistent_keys=set(meta["persistent_keys"]),
-            aliases=meta.get("aliases", {}),
-        )
+        state = get_state(torch_bundle, "state")
         ported = port_state(state, model, float64=f64)
         out.meta["mappings"] = [
             {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps, "description": m.description,

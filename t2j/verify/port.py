@@ -394,6 +394,21 @@ def torch_state(torch_module) -> TorchState:
     return TorchState(arrays, module_types, parameter_keys, persistent, aliases)
 
 
+def put_state(bundle, prefix: str, state: TorchState) -> None:
+    """Store `state` in a verifier Bundle under `prefix` (arrays in the group, the rest in the metadata)."""
+    bundle.put_group(prefix, state.arrays)
+    bundle.meta[prefix] = {"module_types": state.module_types, "parameter_keys": sorted(state.parameter_keys),
+                           "persistent_keys": sorted(state.persistent_keys or []), "aliases": state.aliases}
+
+
+def get_state(bundle, prefix: str) -> TorchState:
+    """The TorchState `put_state` stored under `prefix` (read on the other side of the sandbox)."""
+    meta = bundle.meta[prefix]
+    return TorchState(arrays=bundle.group(prefix), module_types=meta["module_types"],
+                      parameter_keys=set(meta["parameter_keys"]), persistent_keys=set(meta["persistent_keys"]),
+                      aliases=meta.get("aliases", {}))
+
+
 def port_weights(torch_module, nnx_module, float64: bool = False) -> PortResult:
     """Copy every parameter and buffer of `torch_module` into `nnx_module` (in place).
 

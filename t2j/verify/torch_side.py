@@ -70,15 +70,10 @@ def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bun
     bundle.meta["inputs"] = encode_values(bundle, "input", list(inputs))
 
     if is_module:
-        from t2j.verify.port import torch_state
+        from t2j.verify.port import put_state, torch_state
 
         model.eval()
-        state = torch_state(model)
-        bundle.put_group("state", state.arrays)
-        bundle.meta["module_types"] = state.module_types
-        bundle.meta["parameter_keys"] = sorted(state.parameter_keys)
-        bundle.meta["persistent_keys"] = sorted(state.persistent_keys or [])
-        bundle.meta["aliases"] = state.aliases
+        put_state(bundle, "state", torch_state(model))
         initial_model = copy.deepcopy(model)
 
     # forward (eval) + backward of sum(output * c)

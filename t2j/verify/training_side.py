@@ -43,7 +43,7 @@ def _losses(values) -> np.ndarray:
 def run_torch_training(module, settings: Settings) -> Bundle:
     import torch
 
-    from t2j.verify.port import torch_state
+    from t2j.verify.port import put_state, torch_state
 
     bundle = Bundle()
     torch.manual_seed(settings.seed)
@@ -52,7 +52,7 @@ def run_torch_training(module, settings: Settings) -> Bundle:
         if not isinstance(model, torch.nn.Module):
             raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}; "
                             "return the nn.Module (or a tuple of them) that train() trains")
-        _put_state(bundle, f"init{index}", torch_state(model))
+        put_state(bundle, f"init{index}", torch_state(model))
     torch.manual_seed(settings.seed + 1)
     data = _as_tuple(module.make_data())
     for index, value in enumerate(data):
@@ -72,7 +72,7 @@ def run_torch_training(module, settings: Settings) -> Bundle:
     bundle.meta["torch_train_s"] = time.perf_counter() - started
     bundle.arrays["losses"] = losses
     for index, model in enumerate(models):
-        _put_state(bundle, f"final{index}", torch_state(model))
+        put_state(bundle, f"final{index}", torch_state(model))
     # The noise floor: how far float32 rounding alone moves this training. First choice: the same torch training
     # in float64 (torch float32 vs exact arithmetic; a faithful JAX float32 run is as far from it). Scripts that
     # hard-code float32 tensors cannot run in float64: then the run from initial weights nudged by about one
@@ -97,24 +97,9 @@ def run_torch_training(module, settings: Settings) -> Bundle:
         bundle.arrays["losses_nudged"] = _losses(module.train(*initial, *copy.deepcopy(data)))
         bundle.meta["floor"] = "nudged"
     for index, model in enumerate(initial):
-        _put_state(bundle, f"nudged{index}", torch_state(model))
+        put_state(bundle, f"nudged{index}", torch_state(model))
     bundle.meta.update(models=len(models), data=len(data), dropout_disabled=dropouts)
     return bundle
-
-
-def _put_state(bundle: Bundle, prefix: str, state) -> None:
-    bundle.put_group(prefix, state.arrays)
-    bundle.meta[prefix] = {"module_types": state.module_types, "parameter_keys": sorted(state.parameter_keys),
-                           "persistent_keys": sorted(state.persistent_keys or []), "aliases": state.aliases}
-
-
-def _get_state(bundle: Bundle, prefix: str):
-    from t2j.verify.port import TorchState
-
-    meta = bundle.meta[prefix]
-    return TorchState(arrays=bundle.group(prefix), module_types=meta["module_types"],
-                      parameter_keys=set(meta["parameter_keys"]), persistent_keys=set(meta["persistent_keys"]),
-                      aliases=meta.get("aliases", {}))
 
 
 def _weights(model) -> dict[str, np.ndarray]:
@@ -134,7 +119,7 @@ def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle
     import jax.numpy as jnp
     from flax import nnx
 
-    from t2j.verify.port import port_state
+    from t2j.verify.port import get_state, port_state
 
     meta = torch_bundle.meta
     models = _as_tuple(module.make_models())
@@ -146,7 +131,7 @@ def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle
         if not isinstance(model, nnx.Module):
             raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}, expected an "
                             "nnx.Module")
-        port_state(_get_state(torch_bundle, f"init{index}"), model)
+        port_state(get_state(torch_bundle, f"init{index}"), model)
     expected = [nnx.clone(m) for m in models]
     nudged = [nnx.clone(m) for m in models]
     data: list[Any] = [jnp.asarray(torch_bundle.arrays[f"data/{i}"]) for i in range(meta["data"])]
@@ -162,8 +147,8 @@ def run_jax_training(module, torch_bundle: Bundle, settings: Settings) -> Bundle
     out.meta["dropout_disabled"] = dropouts
     out.arrays["losses"] = losses
     for index, (model, reference, floor) in enumerate(zip(models, expected, nudged)):
-        port_state(_get_state(torch_bundle, f"final{index}"), reference)
-        port_state(_get_state(torch_bundle, f"nudged{index}"), floor)
+        port_state(get_state(torch_bundle, f"final{index}"), reference)
+        port_state(get_state(torch_bundle, f"nudged{index}"), floor)
         out.put_group(f"final{index}", _weights(model))
         out.put_group(f"expected{index}", _weights(reference))
         out.put_group(f"nudged{index}", _weights(floor))
