@@ -59,7 +59,7 @@ class Context:
             self.fired.append(rule_name)
 
     def helper(self, name: str) -> cst.Name:
-        """Use an emitted helper from runtime.py; returns its name."""
+        """Use an emitted helper of t2j/rules/runtime/ (by name); returns its name."""
         self.helpers.add(name)
         return cst.Name(name)
 

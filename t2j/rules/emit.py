@@ -1,4 +1,5 @@
-"""Emit torch-semantics helpers (from `t2j/rules/runtime.py`) into a translated file, with their dependencies."""
+"""Emit torch-semantics helpers (from the files of `t2j/rules/runtime/`) into a translated file, by name, with the
+helpers they name and the imports they use."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-_RUNTIME = Path(__file__).with_name("runtime.py")
+_RUNTIME = Path(__file__).with_name("runtime")  # a package of helper files, read as text (never imported)
 
 # imports a helper may use, by the name it binds
 IMPORT_LINES = {
@@ -32,14 +33,25 @@ class HelperDef(BaseModel):
 
 @functools.lru_cache(maxsize=1)
 def load_helpers() -> dict[str, HelperDef]:
-    """Every top-level function/class of runtime.py with its source and the helpers/imports it names."""
-    text = _RUNTIME.read_text()
-    tree = ast.parse(text)
-    lines = text.splitlines()
-    defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    names = {n.name for n in defs}
+    """Every top-level function/class of the runtime package's files with its source and the helpers/imports it
+    names. A name defined twice is an error: helpers are emitted by name."""
+    parsed = []
+    for path in sorted(_RUNTIME.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        text = path.read_text()
+        lines = text.splitlines()
+        for node in ast.parse(text).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                parsed.append((path, lines, node))
+    names: set[str] = set()
+    for path, _, node in parsed:
+        if node.name in names:
+            raise ValueError(f"runtime helper {node.name!r} is defined twice (again in {path.name}); "
+                             "helpers are emitted by name, so each name must be unique across t2j/rules/runtime/")
+        names.add(node.name)
     out = {}
-    for node in defs:
+    for path, lines, node in parsed:
         start = node.lineno - 1 - len(getattr(node, "decorator_list", []))
         source = "\n".join(lines[start : node.end_lineno])
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}

@@ -1,6 +1,6 @@
-"""Training scripts: optimizers -> nnx.Optimizer + optax (torch's weight-decay semantics), LR schedulers,
-the zero_grad/backward/step pattern -> nnx.value_and_grad + optimizer.update, DataLoader -> NumPy batching,
-torch.save/load -> a pickled pytree checkpoint."""
+"""Training loops: the zero_grad/backward/step pattern -> a jitted `nnx.value_and_grad` train step defined once
+before the loops, gradient accumulation -> a summed `grad_step`, and what cannot be folded marked as
+not translated."""
 
 from __future__ import annotations
 
@@ -9,102 +9,9 @@ import re
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import AttributeRule, BlockRule, CallRule, Example, MethodRule, StatementRule
-from t2j.rules.cstutil import arg, call, code, expr, positional
+from t2j.rules.base import BlockRule, Example, MethodRule
+from t2j.rules.cstutil import arg, code
 from t2j.translation import Diagnostic
-
-OPTIMIZERS = {"SGD": "torch_sgd", "Adam": "torch_adam", "AdamW": "torch_adamw", "RMSprop": "torch_rmsprop"}
-SCHEDULERS = ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR",
-              "ReduceLROnPlateau")
-
-
-class Optimizers(CallRule):
-    """optim.SGD/Adam/AdamW/RMSprop(model.parameters(), ...) -> nnx.Optimizer(model, torch_adam(...),
-    wrt=nnx.Param): Adam/SGD/RMSprop add L2 decay to the gradient, AdamW decouples it; the learning rate
-    is injected so that schedulers can change it."""
-
-    targets = tuple(f"torch.optim.{k}" for k in OPTIMIZERS)
-    examples = [Example(torch="optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)",
-                        jax="optimizer = nnx.Optimizer(model, torch_adam(lr=1e-3, weight_decay=1e-4), wrt=nnx.Param)",
-                        verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        pos = positional(node)
-        params = pos[0].value if pos else None
-        if not (isinstance(params, cst.Call) and isinstance(params.func, cst.Attribute)
-                and params.func.attr.value == "parameters" and not params.args):
-            return None
-        model = params.func.value
-        rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "params")]
-        ctx.use("optax", "nnx")
-        helper = ctx.helper(OPTIMIZERS[qualname.rsplit(".", 1)[1]])
-        return call("nnx.Optimizer", [arg(model), arg(call(helper, rest)), arg("nnx.Param", "wrt")])
-
-
-class Schedulers(CallRule):
-    """optim.lr_scheduler.StepLR/MultiStepLR/ExponentialLR/CosineAnnealingLR/LambdaLR/OneCycleLR/
-    ReduceLROnPlateau -> emitted schedulers with torch's formulas that set the optimizer's learning rate."""
-
-    targets = tuple(f"torch.optim.lr_scheduler.{k}" for k in SCHEDULERS)
-    examples = [Example(torch="scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)",
-                        jax="scheduler = TorchStepLR(optimizer, step_size=5, gamma=0.5)", verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        args = [a for a in node.args if not (a.keyword and a.keyword.value in ("verbose", "last_epoch"))]
-        return call(ctx.helper("Torch" + qualname.rsplit(".", 1)[1]), args)
-
-
-class Data(CallRule):
-    """DataLoader -> NumpyLoader (NumPy shuffling), TensorDataset -> an indexable tuple of arrays."""
-
-    targets = ("torch.utils.data.DataLoader", "torch.utils.data.TensorDataset")
-    examples = [Example(torch="loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=8, shuffle=True)",
-                        jax="loader = NumpyLoader(TensorDataset(x, y), batch_size=8, shuffle=True)", verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        if qualname.endswith("TensorDataset"):
-            return call(ctx.helper("TensorDataset"), node.args)
-        return call(ctx.helper("NumpyLoader"), node.args)
-
-
-class DatasetBase(AttributeRule):
-    """`class D(torch.utils.data.Dataset)` -> a plain class (NumpyLoader only needs __len__/__getitem__)."""
-
-    targets = ("torch.utils.data.Dataset",)
-    examples = []
-
-    def rewrite(self, node, ctx, qualname):
-        return expr("object")
-
-
-class Checkpoints(CallRule):
-    """torch.save(obj, path) -> save_checkpoint (a pickled pytree of NumPy arrays); torch.load -> load_checkpoint."""
-
-    targets = ("torch.save", "torch.load")
-    examples = [Example(torch="torch.save(model.state_dict(), 'm.pt')\nsd = torch.load('m.pt')\nmodel.load_state_dict(sd)",
-                        jax="save_checkpoint(nnx.state(model), 'm.pt')\nsd = load_checkpoint('m.pt')\nload_state_dict(model, sd)",
-                        verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        if qualname.endswith("save"):
-            return call(ctx.helper("save_checkpoint"), positional(node)[:2])
-        return call(ctx.helper("load_checkpoint"), positional(node)[:1])
-
-
-class StateDict(MethodRule):
-    """model.state_dict() -> nnx.state(model); model.load_state_dict(sd) -> load_state_dict(model, sd)."""
-
-    methods = ("state_dict", "load_state_dict")
-    examples = []
-
-    def rewrite(self, node, ctx, receiver, name):
-        if name == "state_dict":
-            if node.args:
-                return None
-            return call("nnx.state", [arg(receiver)])
-        if not node.args:
-            return None
-        return call(ctx.helper("load_state_dict"), [arg(receiver), arg(node.args[0].value)])
 
 
 def _expr_call(statement, method: str) -> cst.Call | None:
@@ -515,22 +422,6 @@ def _hoist(loop, steps: list[cst.FunctionDef]):
     return loop.visit(Rewriter()), hoisted
 
 
-class RememberOptimizer(StatementRule):
-    """Records which model each `opt = nnx.Optimizer(model, ...)` trains (for TrainStep); changes nothing."""
-
-    priority = 50
-    examples = []
-
-    def rewrite(self, node, ctx):
-        small = node.body[0] if len(node.body) == 1 else None
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call) and \
-                dotted(small.value.func) == "nnx.Optimizer" and small.value.args:
-            target, model = dotted(small.targets[0].target), dotted(small.value.args[0].value)
-            if target and model and "." not in model:
-                ctx.optimizer_models[target] = model
-        return None
-
-
 class Backward(MethodRule):
     """Remembers where each `loss.backward()` is (for LeftoverBackward); rewrites nothing."""
 
@@ -564,120 +455,3 @@ class LeftoverBackward(BlockRule):
                 changed = True
             out.append(s)
         return out if changed else None
-
-
-def _clip_example(torch_call: str, jax_call: str) -> Example:
-    return Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
-              f"    loss = model(x).mean()\n    loss.backward()\n    {torch_call}\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
-            "def train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n"
-            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
-            f"    grads = {jax_call}\n    optimizer.update(model, grads)\n    return loss\n"
-            "for i in range(3):\n    loss = train_step(model, optimizer)", verify=False)
-
-
-class ClipGrads(CallRule):
-    """`nn.utils.clip_grad_norm_(model.parameters(), max_norm)` / `clip_grad_value_(..., v)` between backward()
-    and step() -> `grads = torch_clip_grad_norm(grads, max_norm)` / `torch_clip_grad_value(grads, v)` (torch's
-    clipping, on the gradient pytree inside the jitted train step)."""
-
-    helpers = {"clip_grad_norm_": "torch_clip_grad_norm", "clip_grad_value_": "torch_clip_grad_value"}
-    targets = tuple(f"torch.nn.utils.{p}{name}" for name in helpers for p in ("", "clip_grad."))
-    examples = [_clip_example("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)",
-                              "torch_clip_grad_norm(grads, 1.0)"),
-                _clip_example("torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)",
-                              "torch_clip_grad_value(grads, 0.5)")]
-
-    def rewrite(self, node, ctx, qualname):
-        pos = positional(node)
-        if not pos:
-            return None
-        rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
-        out = call(ctx.helper(self.helpers[qualname.rsplit(".", 1)[1]]), [arg("grads")] + rest)
-        ctx.inplace[id(out)] = cst.Name("grads")  # as a statement: grads = torch_clip_grad_norm(grads, ...)
-        return out
-
-
-HYPERPARAMETERS = {"lr": "learning_rate", "momentum": "momentum"}
-
-
-class ParamGroups(BlockRule):
-    """`for group in optimizer.param_groups: group["lr"] = v` (a hand-written schedule) ->
-    `optimizer.opt_state.hyperparams["learning_rate"][...] = v` (the emitted optimizers inject it)."""
-
-    examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
-              "    g['lr'] = 0.01",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
-            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False)]
-
-    def rewrite(self, statements, ctx):
-        out, changed = [], False
-        for statement in statements:
-            new = self._loop(statement) if isinstance(statement, cst.For) else None
-            if new is not None:
-                out += new
-                changed = True
-            else:
-                out.append(statement)
-        return out if changed else None
-
-    def _loop(self, loop: cst.For):
-        if not isinstance(loop.target, cst.Name):
-            return None
-        if isinstance(loop.iter, cst.Attribute) and loop.iter.attr.value == "param_groups":
-            optimizer = code(loop.iter.value)
-        elif isinstance(loop.iter, cst.Call) and code(loop.iter.func) == "torch_param_groups" and loop.iter.args:
-            optimizer = code(loop.iter.args[0].value)  # ParamGroupsRead rewrote the iterable first
-        else:
-            return None
-        group = loop.target.value
-        new = []
-        for statement in loop.body.body:
-            key, value = _group_assignment(statement, group)
-            if key not in HYPERPARAMETERS:
-                return None
-            line = cst.parse_statement(f"{optimizer}.opt_state.hyperparams[{HYPERPARAMETERS[key]!r}][...] = 0\n")
-            assign = line.body[0].with_changes(value=value)
-            new.append(line.with_changes(body=[assign], leading_lines=statement.leading_lines))
-        if new:
-            new[0] = new[0].with_changes(leading_lines=loop.leading_lines)
-        return new or None
-
-
-def _group_assignment(statement, group: str):
-    """('lr', value) for `group['lr'] = value` or its rewritten form `group = group.at['lr'].set(value)`."""
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Assign) and len(statement.body[0].targets) == 1):
-        return None, None
-    target, value = statement.body[0].targets[0].target, statement.body[0].value
-    subscript = None
-    if isinstance(target, cst.Subscript) and code(target.value) == group:
-        subscript = target
-    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "set" \
-            and isinstance(value.func.value, cst.Subscript) and code(value.func.value.value) == f"{group}.at":
-        subscript, value = value.func.value, value.args[0].value
-    if subscript is None or len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-        return None, None
-    key = subscript.slice[0].slice.value
-    if not isinstance(key, cst.SimpleString):
-        return None, None
-    return key.evaluated_value, value
-
-
-class ParamGroupsRead(AttributeRule):
-    """`optimizer.param_groups` read elsewhere (`optimizer.param_groups[0]["lr"]` in a log line) ->
-    `torch_param_groups(optimizer)`, a view of the injected hyperparameters."""
-
-    attributes = ("param_groups",)
-    priority = -1
-    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
-                            "print(torch_param_groups(optimizer)[0]['lr'])", verify=False)]
-
-    def rewrite(self, node, ctx, qualname):
-        name = dotted(node.value)
-        if name is None or (name not in ctx.optimizer_models and name not in ctx.info.optimizers):
-            return None
-        return call(ctx.helper("torch_param_groups"), [arg(node.value)])

@@ -1,0 +1,103 @@
+"""Convolutions: torch's padding modes, grouped/dilated conv and transposed conv, and their modules."""
+
+import math
+
+import jax.numpy as jnp
+from flax import nnx
+from jax import lax
+
+from t2j.rules.runtime.common import ntuple, torch_uniform
+
+
+def torch_pad(x, pad, mode="constant", value=0.0):
+    """F.pad: `pad` lists (left, right) pairs starting from the LAST dimension."""
+    pairs = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        pairs[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    if mode == "constant":
+        lo_hi = [(lo, hi, 0) for lo, hi in pairs]
+        return lax.pad(x, jnp.asarray(value, x.dtype), lo_hi)
+    np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
+    return jnp.pad(x, pairs, mode=np_mode)
+
+
+def torch_conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"):
+    """F.conv1d/2d/3d on channels-first input with an (out, in/groups, *k) weight."""
+    nd = weight.ndim - 2
+    stride, dilation = ntuple(stride, nd), ntuple(dilation, nd)
+    if isinstance(padding, str):
+        pad = padding.upper()
+    else:
+        pad = [(p, p) for p in ntuple(padding, nd)]
+        if padding_mode != "zeros":
+            flat = []
+            for p in reversed(ntuple(padding, nd)):
+                flat += [p, p]
+            x = torch_pad(x, flat, mode=padding_mode)
+            pad = [(0, 0)] * nd
+    spatial = "DHW"[-nd:] if nd <= 3 else None
+    dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
+    y = lax.conv_general_dilated(x, weight, stride, pad, rhs_dilation=dilation, dimension_numbers=dn,
+                                 feature_group_count=groups)
+    if bias is not None:
+        y = y + bias.reshape((1, -1) + (1,) * nd)
+    return y
+
+
+def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """F.conv_transpose1d/2d/3d with torch's (in, out/groups, *k) weight."""
+    nd = weight.ndim - 2
+    stride, padding = ntuple(stride, nd), ntuple(padding, nd)
+    output_padding, dilation = ntuple(output_padding, nd), ntuple(dilation, nd)
+    cin, cout_g = weight.shape[0], weight.shape[1]
+    k = weight.shape[2:]
+    # (in, out/g, *k) -> (out, in/g, *k), spatially flipped
+    w = weight.reshape((groups, cin // groups, cout_g) + k)
+    w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + k)
+    w = jnp.flip(w, axis=tuple(range(2, 2 + nd)))
+    pads = [(dilation[i] * (k[i] - 1) - padding[i], dilation[i] * (k[i] - 1) - padding[i] + output_padding[i])
+            for i in range(nd)]
+    spatial = "DHW"[-nd:]
+    dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
+    y = lax.conv_general_dilated(x, w, (1,) * nd, pads, lhs_dilation=stride, rhs_dilation=dilation,
+                                 dimension_numbers=dn, feature_group_count=groups)
+    if bias is not None:
+        y = y + bias.reshape((1, -1) + (1,) * nd)
+    return y
+
+
+class TorchConv(nnx.Module):
+    """nn.Conv1d/2d/3d: torch layout weight (out, in/groups, *k), channels-first input."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
+        k = ntuple(kernel_size, ndim)
+        self.kernel_size, self.stride, self.dilation = k, ntuple(stride, ndim), ntuple(dilation, ndim)
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, ndim)
+        self.groups, self.padding_mode = groups, padding_mode
+        bound = 1.0 / math.sqrt(in_channels // groups * math.prod(k))
+        self.weight = nnx.Param(torch_uniform(rngs.params(), (out_channels, in_channels // groups) + k, bound))
+        self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None
+
+    def __call__(self, x):
+        bias = self.bias[...] if self.bias is not None else None
+        return torch_conv(x, self.weight[...], bias, self.stride, self.padding, self.dilation, self.groups,
+                          self.padding_mode)
+
+
+class TorchConvTranspose(nnx.Module):
+    """nn.ConvTranspose1d/2d/3d: torch layout weight (in, out/groups, *k), channels-first input."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
+        k = ntuple(kernel_size, ndim)
+        self.kernel_size, self.stride, self.padding = k, ntuple(stride, ndim), ntuple(padding, ndim)
+        self.output_padding, self.groups, self.dilation = ntuple(output_padding, ndim), groups, ntuple(dilation, ndim)
+        bound = 1.0 / math.sqrt(out_channels // groups * math.prod(k))
+        self.weight = nnx.Param(torch_uniform(rngs.params(), (in_channels, out_channels // groups) + k, bound))
+        self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None
+
+    def __call__(self, x, output_size=None):
+        bias = self.bias[...] if self.bias is not None else None
+        return torch_conv_transpose(x, self.weight[...], bias, self.stride, self.padding, self.output_padding,
+                                    self.groups, self.dilation)
