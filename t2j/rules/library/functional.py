@@ -75,8 +75,8 @@ class PoolFunctions(CallRule):
     def rewrite(self, node, ctx, qualname):
         name = qualname.rsplit(".", 1)[1]
         nd = int(name[-2])
-        helper = ("torch_adaptive_" + name.split("_")[1] + "_pool") if name.startswith("adaptive") else \
-            ("torch_max_pool" if name.startswith("max") else "torch_avg_pool")
+        helper = {"max_pool": "torch_max_pool", "avg_pool": "torch_avg_pool", "adaptive_avg_pool": "torch_adaptive_avg_pool",
+                  "adaptive_max_pool": "torch_adaptive_max_pool"}[name[:-2]]  # name[:-2]: without "2d"
         b = bind(node, FUNCTION_PARAMS[helper])
         if b is None or not _is_false(b.get("return_indices")):
             return None

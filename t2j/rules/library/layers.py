@@ -316,7 +316,8 @@ class Parameter(CallRule):
 class RecurrentCells(EmittedLayer):
     """nn.LSTMCell/GRUCell/RNNCell -> TorchLSTMCell/... (weight_ih, weight_hh, bias_ih, bias_hh as torch)."""
 
-    targets = ("torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.nn.RNNCell")
+    cells = {"LSTMCell": "TorchLSTMCell", "GRUCell": "TorchGRUCell", "RNNCell": "TorchRNNCell"}
+    targets = tuple(f"torch.nn.{name}" for name in cells)
     examples = [Example(torch="self.cell = nn.GRUCell(4, 6)\ny = self.cell(x)",
                         jax="self.cell = TorchGRUCell(4, 6, rngs=rngs)\ny = self.cell(x)", inputs={"x": [3, 4]}),
                 Example(torch="self.cell = nn.LSTMCell(4, 6)\nh, c = self.cell(x)\ny = h + c",
@@ -324,7 +325,7 @@ class RecurrentCells(EmittedLayer):
                         inputs={"x": [3, 4]})]
 
     def rewrite(self, node, ctx, qualname):
-        helper = "Torch" + qualname.rsplit(".", 1)[1]
+        helper = self.cells[qualname.rsplit(".", 1)[1]]
         return call(ctx.helper(helper), rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")])
 
 

@@ -111,4 +111,5 @@ class MaskedReduction(MethodRule):
         mask = mask_index(receiver, ctx)
         if mask is None or node.args:
             return None
-        return call(ctx.helper(f"torch_masked_{name}"), [arg(receiver.value), arg(mask)])
+        helper = {"sum": "torch_masked_sum", "mean": "torch_masked_mean"}[name]
+        return call(ctx.helper(helper), [arg(receiver.value), arg(mask)])

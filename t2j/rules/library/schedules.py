@@ -10,8 +10,10 @@ from t2j.rules.base import AttributeRule, BlockRule, CallRule, Example
 from t2j.rules.cstutil import arg, call, code
 
 
-SCHEDULERS = ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR",
-              "ReduceLROnPlateau")
+# torch.optim.lr_scheduler class -> the emitted helper (t2j/rules/runtime/schedulers.py)
+SCHEDULERS = {"StepLR": "TorchStepLR", "MultiStepLR": "TorchMultiStepLR", "ExponentialLR": "TorchExponentialLR",
+              "CosineAnnealingLR": "TorchCosineAnnealingLR", "LambdaLR": "TorchLambdaLR",
+              "OneCycleLR": "TorchOneCycleLR", "ReduceLROnPlateau": "TorchReduceLROnPlateau"}
 
 
 class Schedulers(CallRule):
@@ -24,7 +26,7 @@ class Schedulers(CallRule):
 
     def rewrite(self, node, ctx, qualname):
         args = [a for a in node.args if not (a.keyword and a.keyword.value in ("verbose", "last_epoch"))]
-        return call(ctx.helper("Torch" + qualname.rsplit(".", 1)[1]), args)
+        return call(ctx.helper(SCHEDULERS[qualname.rsplit(".", 1)[1]]), args)
 
 
 HYPERPARAMETERS = {"lr": "learning_rate", "momentum": "momentum"}

@@ -1,0 +1,124 @@
+"""The emitted torch-semantics helpers (t2j/rules/runtime/): every helper a rule asks for exists, helpers are
+named so that this can be checked, and the code emitted for any helper is self-contained Python."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import symtable
+from pathlib import Path
+
+import pytest
+
+from t2j.rules.emit import IMPORT_LINES, load_helpers, resolve
+
+LIBRARY = Path(__file__).resolve().parent.parent / "t2j" / "rules" / "library"
+HELPER_NAME = re.compile(r"^(torch_[a-z0-9_]*[a-z0-9]|Torch[A-Z][A-Za-z0-9]*)$")
+HELPER_PREFIX = re.compile(r"^(torch_|Torch)")
+
+
+def _library_trees():
+    return [(path.name, ast.parse(path.read_text())) for path in sorted(LIBRARY.glob("*.py"))]
+
+
+def _helper_requests():
+    """(file, line, argument) of every `<ctx>.helper(argument)` call in the rules library."""
+    for name, tree in _library_trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "helper" \
+                    and node.args:
+                yield name, node.lineno, node.args[0]
+
+
+def test_every_helper_name_in_the_rules_resolves():
+    """A rule asks for helpers by literal names (in the call or in a table of the rule's module): each one,
+    and each helper-like string of the library, is defined in t2j/rules/runtime/."""
+    helpers = load_helpers()
+    named = [(f, n.lineno, n.value) for f, tree in _library_trees() for n in ast.walk(tree)
+             if isinstance(n, ast.Constant) and isinstance(n.value, str) and HELPER_NAME.match(n.value)]
+    assert len(named) >= 50
+    missing = [f"{f}:{line} {value}" for f, line, value in named if value not in helpers]
+    assert not missing, f"helpers named by rules but not defined in t2j/rules/runtime/: {missing}"
+    requests = list(_helper_requests())
+    assert len(requests) >= 30
+    literal = [a.value for _, _, a in requests if isinstance(a, ast.Constant)]
+    assert literal and all(v in helpers for v in literal)
+
+
+def test_helper_names_are_not_built_from_pieces():
+    """`"Torch" + name` or f"torch_{kind}" would hide a helper name from the check above: use a table."""
+    built = []
+    for f, tree in _library_trees():
+        for node in ast.walk(tree):
+            pieces = []
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                pieces = [node.left, node.right]
+            elif isinstance(node, ast.JoinedStr):
+                pieces = node.values[:1]
+            if any(isinstance(p, ast.Constant) and isinstance(p.value, str) and HELPER_PREFIX.match(p.value)
+                   for p in pieces):
+                built.append(f"{f}:{node.lineno}")
+    assert not built, f"helper names built from pieces (name them in a table instead): {built}"
+
+
+def test_helper_names_are_unique_across_runtime_files():
+    runtime = LIBRARY.parent / "runtime"
+    seen: dict[str, str] = {}
+    for path in sorted(runtime.glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                assert node.name not in seen, f"{node.name} in both {seen[node.name]} and {path.name}"
+                seen[node.name] = path.name
+    assert set(seen) == set(load_helpers())
+    assert len(seen) >= 100
+
+
+def _undefined_names(text: str) -> set[str]:
+    """Names read somewhere in `text` that nothing in it (nor Python's builtins) defines."""
+    top = symtable.symtable(text, "<emitted>", "exec")
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    known = defined | set(dir(builtins))
+    missing: set[str] = set()
+    stack = [top]
+    while stack:
+        table = stack.pop()
+        stack.extend(table.get_children())
+        for symbol in table.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            is_top = table is top
+            global_read = symbol.is_global() and not symbol.is_assigned() if not is_top else \
+                not (symbol.is_assigned() or symbol.is_imported())
+            if global_read and symbol.get_name() not in known:
+                missing.add(symbol.get_name())
+    return missing
+
+
+def _emitted(names) -> str:
+    """What a translated file gets for these helpers: their imports, then the helpers, dependencies first."""
+    helpers = resolve(names)
+    imports = sorted({k for h in helpers for k in h.imports})
+    return "\n".join(IMPORT_LINES[k] for k in imports) + "\n\n\n" + "\n\n\n".join(h.source for h in helpers) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(load_helpers()))
+def test_emitted_helper_is_self_contained(name):
+    text = _emitted([name])
+    assert "t2j" not in "\n".join(l for l in text.splitlines() if l.startswith(("import ", "from ")))
+    assert not _undefined_names(text), f"{name}: emitted code reads undefined names {_undefined_names(text)}"
+    compile(text, f"<{name}>", "exec")
+
+
+def test_all_helpers_emitted_together_run():
+    """Every helper at once, executed as a module (class bodies and decorators run; bases resolve)."""
+    text = _emitted(load_helpers())
+    assert not _undefined_names(text)
+    namespace: dict = {}
+    exec(compile(text, "<all helpers>", "exec"), namespace)
+    assert set(load_helpers()) <= set(namespace)
+
+
+def test_undefined_names_check_catches_a_missing_helper():
+    assert _undefined_names("import jax\n\ndef f(x):\n    return g(jax.numpy.abs(x))\n") == {"g"}
+    assert not _undefined_names("def g(x):\n    return x\n\n\ndef f(x):\n    return g(x)\n")
