@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from t2j.rules.base import all_rules
-from t2j.rules.examples import example_text, torch_module
+from t2j.rules.base import Rule, all_rules
+from t2j.rules.examples import example_translation, torch_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [(cls.rule_name(), i, ex) for cls in all_rules() for i, ex in enumerate(cls.examples)]
@@ -34,10 +34,60 @@ def test_rules_are_discovered_and_documented():
     assert len(EXAMPLES) >= 60
 
 
+def test_every_rule_carries_examples_that_fire_and_overreach_prone_ones_a_must_not_fire_example():
+    without = [cls.__name__ for cls in all_rules() if not any(e.fires for e in cls.examples)]
+    assert not without, f"rules without an example that shows them firing: {without}"
+    prone = [cls for cls in all_rules() if cls.overreach_prone()]
+    assert len(prone) >= 20
+    unguarded = [cls.__name__ for cls in prone if not any(not e.fires for e in cls.examples)]
+    assert not unguarded, f"rules easy to overreach without a 'must not fire' example (fires=False): {unguarded}"
+    assert sum(not e[2].fires for e in EXAMPLES) >= 25
+
+
+def test_registry_is_explicit():
+    """Every concrete rule class of the library is registered (@register), and only those run: a Rule
+    subclass defined elsewhere does not become live by being imported."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import t2j.rules.library as library
+
+    registered = set(all_rules())
+    for info in pkgutil.iter_modules(library.__path__):
+        module = importlib.import_module(f"{library.__name__}.{info.name}")
+        for obj in vars(module).values():
+            if inspect.isclass(obj) and issubclass(obj, Rule) and obj.__module__ == module.__name__ \
+                    and not obj.abstract:
+                assert obj in registered, f"{obj.__name__} in {info.name}.py is not @register-ed"
+
+    from t2j.rules import translate_rules
+    from t2j.rules.base import CallRule
+
+    class Stray(CallRule):  # defined, never registered
+        """Would turn every torch.relu into 0."""
+
+        targets = ("torch.relu",)
+
+        def rewrite(self, node, ctx, qualname):
+            return node.with_changes(args=[])
+
+    assert Stray not in all_rules()
+    assert "Stray" not in translate_rules("import torch\ny = torch.relu(x)\n").rules_fired
+
+
 @pytest.mark.parametrize("entry", EXAMPLES, ids=[_id(e) for e in EXAMPLES])
 def test_example_text(entry):
     name, _, example = entry
-    assert example_text(example) == example.jax.strip(), f"rule {name}: the translation drifted from its example"
+    text, fired = example_translation(example)
+    assert text == example.jax.strip(), f"rule {name}: the translation drifted from its example"
+    cls = next(c for c in all_rules() if c.rule_name() == name)
+    if cls.observes_only:
+        assert name not in fired, f"{name} observes only, yet it rewrote something"
+    elif example.fires:
+        assert name in fired, f"rule {name} did not fire on its own example (fired: {fired})"
+    else:
+        assert name not in fired, f"rule {name} fired on its 'must not fire' example"
 
 
 def _run_numeric(example):

@@ -1,6 +1,7 @@
 """What a rule is: a small unit that rewrites one kind of node and carries examples that prove it.
 
-Rule kinds (subclass one; every concrete subclass is registered automatically by `all_rules`):
+Rule kinds (subclass one, decorate the class with `@register`; `all_rules` returns the registered rules of every
+module of t2j/rules/library/):
 - `CallRule`: calls of canonical names (`targets`, e.g. "torch.nn.Linear"), rewrite(call, ctx, qualname).
 - `MethodRule`: tensor method calls `x.name(...)` (`methods`), rewrite(call, ctx, receiver, name).
 - `AttributeRule`: attribute reads by canonical name (`targets`, e.g. "torch.float32") or by attribute name
@@ -8,6 +9,9 @@ Rule kinds (subclass one; every concrete subclass is registered automatically by
 - `StatementRule`: a simple statement line after its expressions were rewritten; returns statements or None.
 - `ClassRule` / `FunctionRule` / `WithRule`: compound statements (after their bodies were rewritten).
 - `BlockRule`: the statement list of an indented block (e.g. a training step inside a loop).
+Within a kind, rules run by `priority` (higher first), then by module and name. A rewrite returns None when the
+rule does not apply; the first rule that applies wins (calls, methods, attributes, statements, withs), or every
+rule applies in turn to the previous one's output (blocks, functions, classes).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
 from pydantic import BaseModel, Field
@@ -43,6 +47,7 @@ class Example(BaseModel):
     jax: str
     inputs: dict[str, list[int] | Tensor] = Field(default_factory=dict)
     output: str = "y"
+    fires: bool = True  # False: a "must not fire" example (the rule leaves this code alone; `jax` is what it becomes)
     init_args: str = ""  # constructor parameters of the module, e.g. "n=4"
     verify: bool = True  # False for text-only examples (random numbers, side effects)
 
@@ -56,6 +61,9 @@ class Rule:
 
     examples: ClassVar[list[Example]] = []
     priority: ClassVar[int] = 0  # higher runs first among rules of one kind for the same target
+    # a rule that only records what later rules need (it never rewrites, so it never fires): its examples show
+    # the translation that the record enables
+    observes_only: ClassVar[bool] = False
     abstract: ClassVar[bool] = True  # set on the kind classes below; concrete rules leave it False
 
     def __init_subclass__(cls, **kwargs):
@@ -66,6 +74,16 @@ class Rule:
     @classmethod
     def rule_name(cls) -> str:
         return cls.__name__
+
+    @classmethod
+    def overreach_prone(cls) -> bool:
+        """Rules that match by a bare name on any object (`x.sum()`, `x.data`), every call, or whole blocks can
+        fire where the code is not torch's: they carry a "must not fire" example (`Example(fires=False)`)."""
+        if issubclass(cls, AttributeRule):
+            return bool(cls.attributes)
+        if issubclass(cls, CallRule):
+            return not cls.targets
+        return issubclass(cls, (MethodRule, BlockRule)) and not cls.observes_only
 
 
 class CallRule(Rule):
@@ -86,11 +104,15 @@ class MethodRule(Rule):
 
 
 class AttributeRule(Rule):
+    """`targets` match attribute reads and bare names bound to them (`from torch import float32`), `attributes`
+    any `<object>.<attribute>` whose object is not a known module (qualname None)."""
+
     abstract = True
     targets: ClassVar[tuple[str, ...]] = ()
     attributes: ClassVar[tuple[str, ...]] = ()
 
-    def rewrite(self, node: cst.Attribute, ctx: "Context", qualname: str | None) -> cst.BaseExpression | None:
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: "Context",
+                qualname: str | None) -> cst.BaseExpression | None:
         raise NotImplementedError
 
 
@@ -104,7 +126,8 @@ class StatementRule(Rule):
 class ClassRule(Rule):
     abstract = True
 
-    def rewrite(self, node: cst.ClassDef, ctx: "Context") -> cst.ClassDef | None:
+    def rewrite(self, node: cst.ClassDef, ctx: "Context") -> cst.ClassDef | cst.FlattenSentinel | None:
+        """The new class, or the class plus statements after it (a FlattenSentinel, which ends the chain)."""
         raise NotImplementedError
 
 
@@ -118,7 +141,8 @@ class FunctionRule(Rule):
 class WithRule(Rule):
     abstract = True
 
-    def rewrite(self, node: cst.With, ctx: "Context") -> Any:
+    def rewrite(self, node: cst.With, ctx: "Context") -> cst.BaseStatement | cst.FlattenSentinel | \
+            cst.RemovalSentinel | None:
         raise NotImplementedError
 
 
@@ -133,10 +157,23 @@ class BlockRule(Rule):
 
 KINDS = (BlockRule, CallRule, MethodRule, AttributeRule, StatementRule, ClassRule, FunctionRule, WithRule)
 
+R = TypeVar("R", bound=type[Rule])
+_REGISTERED: list[type[Rule]] = []
+
+
+def register(cls: R) -> R:
+    """Make a rule class live (a class decorator). Only registered rules run: a subclass imported for another
+    purpose, or an abstract kind, never does."""
+    if cls.abstract or not issubclass(cls, KINDS):
+        raise TypeError(f"register: {cls.__name__} is not a concrete rule (subclass one of {[k.__name__ for k in KINDS]})")
+    if cls not in _REGISTERED:
+        _REGISTERED.append(cls)
+    return cls
+
 
 @functools.lru_cache(maxsize=1)
 def load_library() -> None:
-    """Import every module of t2j.rules.library so that its rules exist (adding a module adds its rules)."""
+    """Import every module of t2j.rules.library so that its rules register (adding a module adds its rules)."""
     import t2j.rules.library as library
 
     for info in pkgutil.iter_modules(library.__path__):
@@ -144,14 +181,12 @@ def load_library() -> None:
 
 
 def all_rules() -> list[type[Rule]]:
-    """Every concrete rule class, in a stable order (kind, priority, name)."""
+    """Every registered rule of t2j.rules.library, in a stable order (module, priority, name)."""
     load_library()
-    found: list[type[Rule]] = []
-    stack = list(KINDS)
-    while stack:
-        cls = stack.pop()
-        for sub in cls.__subclasses__():
-            stack.append(sub)
-            if not sub.abstract and sub not in found:
-                found.append(sub)
+    found = [cls for cls in _REGISTERED if cls.__module__.startswith("t2j.rules.library.")]
     return sorted(found, key=lambda c: (c.__module__, -c.priority, c.__name__))
+
+
+def kind_of(cls: type[Rule]) -> type[Rule]:
+    """The rule kind (CallRule, MethodRule, ...) a rule class is."""
+    return next(kind for kind in KINDS if issubclass(cls, kind))

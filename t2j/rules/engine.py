@@ -1,10 +1,12 @@
 """The orchestrator: one libcst pass that dispatches each node to the rules registered for it.
 
-It knows rule *kinds*, never individual rules: adding a rule (a subclass in t2j/rules/library/) needs no
-change here.
+It knows rule *kinds*, never individual rules: adding a rule (a `@register`ed subclass in t2j/rules/library/)
+needs no change here. `Engine._first` and `Engine._each` are the only places that call rules.
 """
 
 from __future__ import annotations
+
+from typing import Any, Iterable, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -19,6 +21,7 @@ from t2j.translation import Diagnostic
 
 MARK = "# t2j: not translated: "
 IMPORT_ORDER = ["math", "functools", "np", "jax", "jnp", "lax", "nnx", "optax"]
+BlockT = TypeVar("BlockT", cst.IndentedBlock, cst.Module)
 
 
 class RulesResult(BaseModel):
@@ -29,7 +32,8 @@ class RulesResult(BaseModel):
 
 
 class RuleIndex:
-    """Rule instances by what they match, built from the registry."""
+    """Rule instances by what they match, built from the registry; every table in priority order (higher first,
+    then the registry's order: module, name)."""
 
     def __init__(self, rule_classes: list[type[base.Rule]]):
         self.calls: dict[str, list[base.CallRule]] = {}
@@ -42,6 +46,9 @@ class RuleIndex:
         self.functions: list[base.FunctionRule] = []
         self.withs: list[base.WithRule] = []
         self.blocks: list[base.BlockRule] = []
+        plain: dict[type[base.Rule], list] = {base.StatementRule: self.statements, base.ClassRule: self.classes,
+                                              base.FunctionRule: self.functions, base.WithRule: self.withs,
+                                              base.BlockRule: self.blocks}
         for cls in rule_classes:
             rule = cls()
             if isinstance(rule, base.CallRule):
@@ -57,22 +64,13 @@ class RuleIndex:
                     self.attr_targets.setdefault(t, []).append(rule)
                 for a in cls.attributes:
                     self.attr_names.setdefault(a, []).append(rule)
-            elif isinstance(rule, base.StatementRule):
-                self.statements.append(rule)
-            elif isinstance(rule, base.ClassRule):
-                self.classes.append(rule)
-            elif isinstance(rule, base.FunctionRule):
-                self.functions.append(rule)
-            elif isinstance(rule, base.WithRule):
-                self.withs.append(rule)
-            elif isinstance(rule, base.BlockRule):
-                self.blocks.append(rule)
-        key = lambda r: -type(r).priority  # noqa: E731
+            else:
+                plain[base.kind_of(cls)].append(rule)
+        tables = [self.any_calls, *plain.values()]
         for table in (self.calls, self.methods, self.attr_targets, self.attr_names):
-            for rules in table.values():
-                rules.sort(key=key)
-        for rules in (self.any_calls, self.statements, self.classes, self.functions, self.withs):
-            rules.sort(key=key)
+            tables += table.values()
+        for rules in tables:
+            rules.sort(key=lambda r: -type(r).priority)  # stable: ties keep the registry's order
 
 
 STATEMENT_TYPES = frozenset({cst.SimpleStatementLine, cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar,
@@ -86,6 +84,28 @@ class Engine(cst.CSTTransformer):
         self.index = index
         self.inner: set[int] = set()  # ids of nodes that are the `.value` of an Attribute
         self.funcs: set[int] = set()  # ids of nodes that are the `.func` of a Call
+
+    # ------------------------------------------------------------------ dispatch
+    def _first(self, rules: Iterable[base.Rule], node: Any, *extra: Any) -> Any:
+        """The output of the first rule that applies to `node` (and records that it fired), else None."""
+        for rule in rules:
+            out = rule.rewrite(node, self.ctx, *extra)  # type: ignore[attr-defined]
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                return out
+        return None
+
+    def _each(self, rules: Iterable[base.Rule], node: Any) -> Any:
+        """Every rule that applies, in turn, each on the previous output (a statement list is passed as a fresh
+        copy); a FlattenSentinel (a class plus statements after it) ends the chain."""
+        for rule in rules:
+            out = rule.rewrite(list(node) if isinstance(node, list) else node, self.ctx)  # type: ignore[attr-defined]
+            if out is not None:
+                self.ctx.fire(rule.rule_name())
+                node = out
+                if isinstance(out, cst.FlattenSentinel):
+                    break
+        return node
 
     # ------------------------------------------------------------------ generic statement bookkeeping
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -169,21 +189,17 @@ class Engine(cst.CSTTransformer):
         return items[0] if len(items) == 1 else cst.FlattenSentinel(items)
 
     # ------------------------------------------------------------------ expressions
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         ctx = self.ctx
         ctx.original = original
         qualname = ctx.info.qualname(original.func)
+        out = None
         if qualname is not None:
-            for rule in self.index.calls.get(qualname, ()):
-                out = rule.rewrite(updated, ctx, qualname)
-                if out is not None:
-                    ctx.fire(rule.rule_name())
-                    return out
-        for rule in self.index.any_calls:
-            out = rule.rewrite(updated, ctx, qualname or "")
-            if out is not None:
-                ctx.fire(rule.rule_name())
-                return out
+            out = self._first(self.index.calls.get(qualname, ()), updated, qualname)
+        if out is None:
+            out = self._first(self.index.any_calls, updated, qualname or "")
+        if out is not None:
+            return out
         if is_torch(qualname):
             ctx.untranslated(original, qualname)
             return updated
@@ -194,14 +210,12 @@ class Engine(cst.CSTTransformer):
                 receiver.value in ctx.function.local_containers  # a list/dict: list.sort(), dict.items()...
             if not bare_self and not container and ctx.info.qualname(original.func.value) is None:
                 name = updated.func.attr.value
-                for rule in self.index.methods.get(name, ()):
-                    out = rule.rewrite(updated, ctx, receiver, name)
-                    if out is not None:
-                        ctx.fire(rule.rule_name())
-                        return out
+                out = self._first(self.index.methods.get(name, ()), updated, receiver, name)
+                if out is not None:
+                    return out
         return updated
 
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if id(original) in self.funcs:
             return updated
         ctx = self.ctx
@@ -209,84 +223,53 @@ class Engine(cst.CSTTransformer):
         if qualname is not None:
             if id(original) in self.inner:  # a prefix of a longer dotted name (`torch.nn` in `torch.nn.X`)
                 return updated
-            for rule in self.index.attr_targets.get(qualname, ()):
-                out = rule.rewrite(updated, ctx, qualname)
-                if out is not None:
-                    ctx.fire(rule.rule_name())
-                    return out
+            out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
+            if out is not None:
+                return out
             if is_torch(qualname):
                 ctx.untranslated(original, qualname)
             return updated
-        for rule in self.index.attr_names.get(updated.attr.value, ()):
-            out = rule.rewrite(updated, ctx, None)
-            if out is not None:
-                ctx.fire(rule.rule_name())
-                return out
-        return updated
+        out = self._first(self.index.attr_names.get(updated.attr.value, ()), updated, None)
+        return updated if out is None else out
 
-    def leave_Name(self, original: cst.Name, updated: cst.Name):
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         if id(original) in self.inner or id(original) in self.funcs:
             return updated
         qualname = self.ctx.info.aliases.get(original.value)
         if qualname is None or not is_torch(qualname):
             return updated
-        for rule in self.index.attr_targets.get(qualname, ()):
-            out = rule.rewrite(updated, self.ctx, qualname)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                return out
-        return updated
+        out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
+        return updated if out is None else out
 
     # ------------------------------------------------------------------ statements
-    def leave_SimpleStatementLine(self, original, updated):
-        for rule in self.index.statements:
-            out = rule.rewrite(updated, self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                if not out:
-                    return cst.RemovalSentinel.REMOVE
-                return out[0] if len(out) == 1 else cst.FlattenSentinel(out)
-        return updated
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        out = self._first(self.index.statements, updated)
+        if out is None:
+            return updated
+        if not out:
+            return cst.RemovalSentinel.REMOVE
+        return out[0] if len(out) == 1 else cst.FlattenSentinel(out)
 
-    def leave_With(self, original, updated):
-        for rule in self.index.withs:
-            out = rule.rewrite(updated, self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                return out
-        return updated
+    def leave_With(self, original: cst.With, updated: cst.With):
+        out = self._first(self.index.withs, updated)
+        return updated if out is None else out
 
-    def leave_IndentedBlock(self, original, updated):
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         return self._blocks(updated)
 
-    def leave_Module(self, original, updated):
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         return self._blocks(updated)  # a script's top level is a block too (a training loop at module level)
 
-    def _blocks(self, node):
-        for rule in self.index.blocks:
-            out = rule.rewrite(list(node.body), self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                node = node.with_changes(body=out)
-        return node
+    def _blocks(self, node: BlockT) -> BlockT:
+        body = list(node.body)
+        out = self._each(self.index.blocks, body)
+        return node if out is body else node.with_changes(body=out)
 
-    def leave_FunctionDef(self, original, updated):
-        for rule in self.index.functions:
-            out = rule.rewrite(updated, self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                updated = out
-        return updated
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        return self._each(self.index.functions, updated)
 
-    def leave_ClassDef(self, original, updated):
-        for rule in self.index.classes:
-            out = rule.rewrite(updated, self.ctx)
-            if out is not None:
-                self.ctx.fire(rule.rule_name())
-                if isinstance(out, cst.FlattenSentinel):  # the class plus statements after it
-                    return out
-                updated = out
-        return updated
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        return self._each(self.index.classes, updated)
 
 
 def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.BaseStatement], str]:

@@ -44,15 +44,16 @@ def torch_module(example: Example) -> str:
             f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n")
 
 
-def example_text(example: Example) -> str:
-    """What the rules make of the example's lines, as the example's `jax` text is written."""
+def example_translation(example: Example) -> tuple[str, list[str]]:
+    """What the rules make of the example's lines, as the example's `jax` text is written, and the rules that
+    fired on it."""
     from t2j.rules import translate_rules
 
     if not example.verify:
-        return translate_rules(PRELUDE + example.torch.strip() + "\n", bare=True).code.strip()
-    init, forward = _split(example)
-    code = translate_rules(torch_module(example), bare=True).code
-    lines = code.splitlines()
+        result = translate_rules(PRELUDE + example.torch.strip() + "\n", bare=True)
+        return result.code.strip(), result.rules_fired
+    result = translate_rules(torch_module(example), bare=True)
+    lines = result.code.splitlines()
     out = []
     section = None
     for line in lines:
@@ -70,4 +71,9 @@ def example_text(example: Example) -> str:
             out.append(s)
         elif section == "fwd" and not s.startswith(f"return {example.output}"):
             out.append(s)
-    return textwrap.dedent("\n".join(out)).strip()
+    return textwrap.dedent("\n".join(out)).strip(), result.rules_fired
+
+
+def example_text(example: Example) -> str:
+    """What the rules make of the example's lines, as the example's `jax` text is written."""
+    return example_translation(example)[0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example
+from t2j.rules.base import CallRule, Example, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, expr, literal
 
 # name -> (jax callee, torch parameters after the input, {torch param: jax keyword} , defaults to force)
@@ -97,6 +98,7 @@ def _activation_call(name: str, x: cst.BaseExpression | None, b: dict, ctx):
     return call("functools.partial", [arg(fn)] + [arg(v, k) for k, v in kwargs.items()])
 
 
+@register
 class ActivationFunctions(CallRule):
     """torch.relu / F.relu / F.gelu(approximate=...) / F.softmax(dim) / F.leaky_relu(x, slope) / ..."""
 
@@ -113,7 +115,7 @@ class ActivationFunctions(CallRule):
                 jax="y = torch_softplus(x, beta=2.0) + jnp.clip(x, min=-1.0, max=1.0)", inputs={"x": [4, 8]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         params = ["input"] + ACTIVATIONS[name][1]
         b = bind(node, params)
@@ -123,6 +125,7 @@ class ActivationFunctions(CallRule):
         return _activation_call(name, x, b, ctx)
 
 
+@register
 class ActivationModules(CallRule):
     """nn.ReLU() -> jax.nn.relu, nn.GELU() -> functools.partial(jax.nn.gelu, approximate=False), ...
     (plain callables: nnx.Sequential and attributes take them as they are)."""
@@ -135,7 +138,7 @@ class ActivationModules(CallRule):
                         jax="self.act = functools.partial(jax.nn.leaky_relu, negative_slope=0.1)\ny = self.act(x)",
                         inputs={"x": [4, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = MODULES[qualname.rsplit(".", 1)[1]]
         b = bind(node, ACTIVATIONS[name][1])
         if b is None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from t2j.rules.base import CallRule, Example, MethodRule
+import libcst as cst
+
+from t2j.rules.base import CallRule, Example, MethodRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, positional
 
 
+@register
 class Checkpoints(CallRule):
     """torch.save(obj, path) -> save_checkpoint (a pickled pytree of NumPy arrays); torch.load -> load_checkpoint."""
 
@@ -14,19 +18,23 @@ class Checkpoints(CallRule):
                         jax="save_checkpoint(nnx.state(model), 'm.pt')\nsd = load_checkpoint('m.pt')\nload_state_dict(model, sd)",
                         verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if qualname.endswith("save"):
             return call(ctx.helper("save_checkpoint"), positional(node)[:2])
         return call(ctx.helper("load_checkpoint"), positional(node)[:1])
 
 
+@register
 class StateDict(MethodRule):
     """model.state_dict() -> nnx.state(model); model.load_state_dict(sd) -> load_state_dict(model, sd)."""
 
     methods = ("state_dict", "load_state_dict")
-    examples = []
+    examples = [Example(torch="sd = model.state_dict()\nmodel.load_state_dict(sd)",
+                        jax="sd = nnx.state(model)\nload_state_dict(model, sd)", verify=False),
+                Example(torch="sd = model.state_dict(prefix='encoder.')",
+                        jax="sd = model.state_dict(prefix='encoder.')", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if name == "state_dict":
             if node.args:
                 return None

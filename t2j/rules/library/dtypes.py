@@ -3,7 +3,10 @@ without x64), torch.Tensor -> jax.Array, math constants, x.data -> x."""
 
 from __future__ import annotations
 
-from t2j.rules.base import AttributeRule, Example
+import libcst as cst
+
+from t2j.rules.base import AttributeRule, Example, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import expr
 
 DTYPES = {
@@ -14,6 +17,7 @@ DTYPES = {
 }
 
 
+@register
 class Dtype(AttributeRule):
     """torch dtypes -> jnp dtypes (64-bit ints become int32, JAX's default without jax_enable_x64)."""
 
@@ -21,11 +25,12 @@ class Dtype(AttributeRule):
     examples = [Example(torch="y = x.to(torch.float32) + torch.zeros(3, dtype=torch.float)",
                         jax="y = x.astype(jnp.float32) + jnp.zeros(3, dtype=jnp.float32)", inputs={"x": [2, 3]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         ctx.use("jnp")
         return expr(DTYPES[qualname.split(".", 1)[1]])
 
 
+@register
 class TorchConstants(AttributeRule):
     """torch.pi/e/inf/nan, torch.Tensor (annotations, isinstance) -> jnp / jax.Array."""
 
@@ -33,7 +38,7 @@ class TorchConstants(AttributeRule):
                "torch.FloatTensor", "torch.LongTensor", "torch.Size", "torch.autograd.Function")
     examples = [Example(torch="y = x * torch.pi", jax="y = x * jnp.pi", inputs={"x": [2]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         if name in ("Tensor", "Parameter", "FloatTensor", "LongTensor"):
             ctx.use("jax")
@@ -46,13 +51,16 @@ class TorchConstants(AttributeRule):
         return expr(f"jnp.{name}")
 
 
+@register
 class TensorData(AttributeRule):
     """`x.data` -> `x` (no autograd graph to step out of); `x.is_cuda` -> False; `x.device` stays."""
 
     attributes = ("data", "is_cuda")
-    examples = [Example(torch="y = x.data * 2", jax="y = x * 2", inputs={"x": [3]})]
+    examples = [Example(torch="y = x.data * 2", jax="y = x * 2", inputs={"x": [3]}),
+                Example(torch="loader = torch.utils.data.DataLoader(ds, batch_size=4)",
+                        jax="loader = NumpyLoader(ds, batch_size=4)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         if node.attr.value == "is_cuda":
             return expr("False")
         return node.value

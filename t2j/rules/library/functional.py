@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, Tensor
+from t2j.rules.base import CallRule, Example, Tensor, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, expr, rename_keywords
 
 POOL_MODULE = {  # nn module -> (helper, ndim, torch parameter order)
@@ -39,6 +40,7 @@ def _is_false(node) -> bool:
     return node is None or (isinstance(node, cst.Name) and node.value in ("False", "None"))
 
 
+@register
 class PoolModules(CallRule):
     """nn.MaxPool2d/AvgPool2d/AdaptiveAvgPool2d/... -> functools.partial of an emitted torch-semantics pool
     (ceil_mode, padding, count_include_pad, uneven adaptive bins as torch)."""
@@ -51,7 +53,7 @@ class PoolModules(CallRule):
                         jax="self.pool = functools.partial(torch_adaptive_avg_pool, output_size=(3, 2), ndim=2)\ny = self.pool(x)",
                         inputs={"x": [2, 3, 7, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         helper, nd = POOL_MODULE[qualname.rsplit(".", 1)[1]]
         b = bind(node, MODULE_PARAMS[helper])
         if b is None or not _is_false(b.get("return_indices")):
@@ -60,6 +62,7 @@ class PoolModules(CallRule):
         return _partial(ctx, ctx.helper(helper), {**b, "ndim": expr(str(nd))})
 
 
+@register
 class PoolFunctions(CallRule):
     """F.max_pool2d/avg_pool2d/adaptive_avg_pool2d/... -> emitted torch-semantics pools."""
 
@@ -72,7 +75,7 @@ class PoolFunctions(CallRule):
                 Example(torch="y = F.adaptive_avg_pool2d(x, 1).flatten(1)",
                         jax="y = torch_flatten(torch_adaptive_avg_pool(x, 1, ndim=2), 1)", inputs={"x": [2, 3, 5, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         nd = int(name[-2])
         helper = {"max_pool": "torch_max_pool", "avg_pool": "torch_avg_pool", "adaptive_avg_pool": "torch_adaptive_avg_pool",
@@ -84,6 +87,7 @@ class PoolFunctions(CallRule):
         return call(ctx.helper(helper), args + [arg(str(nd), "ndim")])
 
 
+@register
 class Interpolate(CallRule):
     """F.interpolate / nn.Upsample / F.upsample: nearest, (bi/tri)linear with align_corners as torch."""
 
@@ -96,7 +100,7 @@ class Interpolate(CallRule):
                         jax="self.up = functools.partial(torch_interpolate, scale_factor=2)\ny = self.up(x)",
                         inputs={"x": [2, 3, 4, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         fn = ctx.helper("torch_interpolate")
         name = qualname.rsplit(".", 1)[1]
         if name in ("interpolate", "upsample"):
@@ -111,6 +115,7 @@ class Interpolate(CallRule):
         return _partial(ctx, fn, b)
 
 
+@register
 class Pad(CallRule):
     """F.pad(x, (l, r, t, b), mode, value): pairs from the last dimension, constant/reflect/replicate/circular."""
 
@@ -118,10 +123,11 @@ class Pad(CallRule):
     examples = [Example(torch="y = F.pad(x, (1, 2, 0, 1), mode='reflect')", jax="y = torch_pad(x, (1, 2, 0, 1), mode='reflect')",
                         inputs={"x": [2, 3, 4, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return call(ctx.helper("torch_pad"), rename_keywords(node.args, {"input": None}))
 
 
+@register
 class PadModules(CallRule):
     """nn.ZeroPad2d/ConstantPad2d/ReflectionPad2d/ReplicationPad2d -> partial(torch_pad, ...)."""
 
@@ -131,7 +137,7 @@ class PadModules(CallRule):
                         jax="self.pad = functools.partial(torch_pad, pad=(1, 1, 1, 1), mode='reflect')\ny = self.pad(x)",
                         inputs={"x": [2, 3, 4, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         nd = int(name[-2])
         mode = {"Zero": "constant", "Constant": "constant", "Reflection": "reflect", "Replication": "replicate",
@@ -148,6 +154,7 @@ class PadModules(CallRule):
         return _partial(ctx, ctx.helper("torch_pad"), kwargs)
 
 
+@register
 class FlattenIdentity(CallRule):
     """nn.Flatten(start_dim=1, end_dim=-1) -> partial(torch_flatten, start_dim=1...); nn.Identity() -> lambda;
     nn.Unflatten; torch.flatten handled with shape ops."""
@@ -158,7 +165,7 @@ class FlattenIdentity(CallRule):
                         jax="self.flat = functools.partial(torch_flatten, start_dim=1)\nself.id = lambda x, *args, **kwargs: x\ny = self.id(self.flat(x))",
                         inputs={"x": [2, 3, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         if name == "Identity":
             return expr("lambda x, *args, **kwargs: x")
@@ -184,6 +191,7 @@ class FlattenIdentity(CallRule):
         return None
 
 
+@register
 class FunctionalMisc(CallRule):
     """F.linear/bilinear/conv*/conv_transpose*/layer_norm/group_norm/normalize/one_hot/embedding/
     pixel_shuffle/scaled_dot_product_attention/cosine_similarity/pairwise_distance/dropout."""
@@ -204,7 +212,7 @@ class FunctionalMisc(CallRule):
                 inputs={"i": Tensor(shape=[6], dtype="int64", high=5)}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         ctx.use("jnp")
         if name == "linear":

@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import AttributeRule, CallRule, Example, Tensor
+from t2j.rules.base import AttributeRule, CallRule, Example, Tensor, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, code, expr, keyword, rename_keywords
 
 DROP = {"device": None, "dtype": None}
@@ -19,7 +20,7 @@ class EmittedLayer(CallRule):
     helper = ""
     extra: dict[str, str] = {}
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         args = rename_keywords(node.args, DROP)
         extra = self.extra_for(qualname)
         args += [arg(v, k) for k, v in extra.items()] + [arg(ctx.rngs(), "rngs")]
@@ -29,6 +30,7 @@ class EmittedLayer(CallRule):
         return dict(self.extra)
 
 
+@register
 class Linear(CallRule):
     """nn.Linear(in, out, bias) -> nnx.Linear(in, out, use_bias=bias, rngs=rngs) (kernel = weight.T)."""
 
@@ -39,7 +41,7 @@ class Linear(CallRule):
                         jax="self.fc = nnx.Linear(8, 4, use_bias=False, rngs=rngs)\ny = self.fc(x)",
                         inputs={"x": [2, 5, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["in_features", "out_features", "bias", "device", "dtype"])
         if b is None or "in_features" not in b or "out_features" not in b:
             return None
@@ -49,6 +51,7 @@ class Linear(CallRule):
         return call("nnx.Linear", args + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class Conv(EmittedLayer):
     """nn.Conv1d/2d/3d -> TorchConv (weight (out, in/groups, *k), lax.conv_general_dilated on NC...)."""
 
@@ -67,6 +70,7 @@ class Conv(EmittedLayer):
         return {"ndim": qualname[-2]}
 
 
+@register
 class ConvTranspose(EmittedLayer):
     """nn.ConvTranspose1d/2d/3d -> TorchConvTranspose (weight (in, out/groups, *k))."""
 
@@ -80,6 +84,7 @@ class ConvTranspose(EmittedLayer):
         return {"ndim": qualname[-2]}
 
 
+@register
 class BatchNorm(EmittedLayer):
     """nn.BatchNorm1d/2d/3d -> TorchBatchNorm: torch momentum (not inverted: it keeps torch's meaning),
     unbiased running variance, eval uses running stats (nnx's `use_running_average`)."""
@@ -93,6 +98,7 @@ class BatchNorm(EmittedLayer):
                         jax="self.bn = TorchBatchNorm(6, rngs=rngs)\ny = self.bn(x)", inputs={"x": [8, 6]})]
 
 
+@register
 class Norms(EmittedLayer):
     """nn.LayerNorm (eps 1e-5, any trailing shape) / GroupNorm / InstanceNorm -> torch-layout modules."""
 
@@ -103,13 +109,14 @@ class Norms(EmittedLayer):
                 Example(torch="self.gn = nn.GroupNorm(2, 4)\ny = self.gn(x)",
                         jax="self.gn = TorchGroupNorm(2, 4, rngs=rngs)\ny = self.gn(x)", inputs={"x": [2, 4, 3, 3]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         helper = {"LayerNorm": "TorchLayerNorm", "GroupNorm": "TorchGroupNorm"}.get(name, "TorchInstanceNorm")
         args = rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")]
         return call(ctx.helper(helper), args)
 
 
+@register
 class RMSNorm(CallRule):
     """nn.RMSNorm(shape, eps=None) -> nnx.RMSNorm over the last axis (eps: torch's None means finfo eps)."""
 
@@ -118,7 +125,7 @@ class RMSNorm(CallRule):
                         jax="self.norm = nnx.RMSNorm(8, epsilon=1e-6, rngs=rngs)\ny = self.norm(x)",
                         inputs={"x": [3, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["normalized_shape", "eps", "elementwise_affine", "device", "dtype"])
         if b is None or not isinstance(b.get("normalized_shape"), (cst.Integer, cst.Name, cst.Attribute)):
             return None
@@ -131,6 +138,7 @@ class RMSNorm(CallRule):
         return call("nnx.RMSNorm", args + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class Embedding(CallRule):
     """nn.Embedding(n, d) -> nnx.Embed(n, d) (table `embedding` = torch `weight`); with padding_idx ->
     TorchEmbedding (that row gets no gradient)."""
@@ -143,7 +151,7 @@ class Embedding(CallRule):
                         jax="self.emb = TorchEmbedding(10, 4, padding_idx=0, rngs=rngs)\ny = self.emb(x)",
                         inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
                         "scale_grad_by_freq", "sparse", "_weight", "_freeze", "device", "dtype"])
         if b is None or "num_embeddings" not in b or "embedding_dim" not in b:
@@ -157,6 +165,7 @@ class Embedding(CallRule):
         return call("nnx.Embed", base + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class Dropout(CallRule):
     """nn.Dropout(p) -> nnx.Dropout(p, rngs=rngs); Dropout1d/2d/3d drop whole channels (broadcast over
     the spatial axes of NC... input)."""
@@ -166,7 +175,7 @@ class Dropout(CallRule):
     examples = [Example(torch="self.drop = nn.Dropout(0.1)\ny = self.drop(x)",
                         jax="self.drop = nnx.Dropout(0.1, rngs=rngs)\ny = self.drop(x)", inputs={"x": [3, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["p", "inplace"])
         if b is None:
             return None
@@ -179,6 +188,7 @@ class Dropout(CallRule):
         return call("nnx.Dropout", args + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class Containers(CallRule):
     """nn.Sequential -> nnx.Sequential; nn.ModuleList -> nnx.List; nn.ModuleDict -> nnx.Dict."""
 
@@ -196,7 +206,7 @@ class Containers(CallRule):
                         jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
                         inputs={"x": [3, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         if name == "Sequential":
             first = node.args[0].value if len(node.args) == 1 else None
@@ -208,6 +218,7 @@ class Containers(CallRule):
         return call("nnx.Dict", node.args if node.args else [arg("{}")])
 
 
+@register
 class Recurrent(EmittedLayer):
     """nn.LSTM/GRU/RNN -> TorchLSTM/TorchGRU/TorchRNN: torch parameter names and gate order, lax.scan,
     layers, bidirectional, batch_first; returns (output, h_n) or (output, (h_n, c_n)) like torch."""
@@ -220,7 +231,7 @@ class Recurrent(EmittedLayer):
                         jax="self.rnn = TorchGRU(4, 8, num_layers=2, bidirectional=True, rngs=rngs)\ny, h = self.rnn(x)",
                         inputs={"x": [5, 2, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if keyword(node, "proj_size") is not None:
             return None
         self_helper = {"LSTM": "TorchLSTM", "GRU": "TorchGRU", "RNN": "TorchRNN"}[qualname.rsplit(".", 1)[1]]
@@ -228,6 +239,7 @@ class Recurrent(EmittedLayer):
         return call(ctx.helper(self_helper), args)
 
 
+@register
 class Attention(EmittedLayer):
     """nn.MultiheadAttention -> TorchMultiheadAttention (packed in_proj_weight, out_proj, (L, N, E) unless
     batch_first; returns (output, averaged weights))."""
@@ -239,6 +251,7 @@ class Attention(EmittedLayer):
                         inputs={"x": [2, 5, 8]})]
 
 
+@register
 class TransformerEncoderLayer(EmittedLayer):
     """nn.TransformerEncoderLayer -> TorchTransformerEncoderLayer (torch names: self_attn, linear1/2, norm1/2)."""
 
@@ -249,14 +262,16 @@ class TransformerEncoderLayer(EmittedLayer):
                         inputs={"x": [2, 5, 8]})]
 
 
+@register
 class TransformerEncoder(CallRule):
     """nn.TransformerEncoder(layer, n) -> TorchTransformerEncoder(lambda rngs: <layer>, n): torch clones
     the layer; JAX builds n fresh ones (named layers.0, layers.1, ... like torch)."""
 
     targets = ("torch.nn.TransformerEncoder",)
-    examples = []
+    examples = [Example(torch="self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True), 2)\ny = self.enc(x)",
+                        jax="self.enc = TorchTransformerEncoder(lambda rngs: TorchTransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True, rngs=rngs), 2, rngs=rngs)\ny = self.enc(x)", inputs={"x": [2, 5, 8]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"])
         if b is None or "encoder_layer" not in b:
             return None
@@ -279,6 +294,7 @@ def _layer_source(layer, ctx):
     return call("nnx.clone", [arg(layer)])
 
 
+@register
 class Bilinear(EmittedLayer):
     """nn.Bilinear -> TorchBilinear (weight (out, in1, in2))."""
 
@@ -288,6 +304,7 @@ class Bilinear(EmittedLayer):
                         jax="self.bil = TorchBilinear(4, 3, 5, rngs=rngs)\ny = self.bil(x, x[:, :3])", inputs={"x": [2, 4]})]
 
 
+@register
 class PReLU(EmittedLayer):
     """nn.PReLU -> TorchPReLU (weight of num_parameters slopes)."""
 
@@ -297,6 +314,7 @@ class PReLU(EmittedLayer):
                         inputs={"x": [2, 4, 3]})]
 
 
+@register
 class Parameter(CallRule):
     """nn.Parameter(t) -> nnx.Param(t); requires_grad=False -> nnx.Variable(t)."""
 
@@ -304,7 +322,7 @@ class Parameter(CallRule):
     examples = [Example(torch="self.scale = nn.Parameter(torch.ones(4) * 0.5)\ny = x * self.scale",
                         jax="self.scale = nnx.Param(jnp.ones(4) * 0.5)\ny = x * self.scale", inputs={"x": [2, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["data", "requires_grad"])
         if b is None or "data" not in b:
             return None
@@ -313,6 +331,7 @@ class Parameter(CallRule):
         return call(wrapper, [arg(b["data"])])
 
 
+@register
 class RecurrentCells(EmittedLayer):
     """nn.LSTMCell/GRUCell/RNNCell -> TorchLSTMCell/... (weight_ih, weight_hh, bias_ih, bias_hh as torch)."""
 
@@ -324,11 +343,12 @@ class RecurrentCells(EmittedLayer):
                         jax="self.cell = TorchLSTMCell(4, 6, rngs=rngs)\nh, c = self.cell(x)\ny = h + c",
                         inputs={"x": [3, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         helper = self.cells[qualname.rsplit(".", 1)[1]]
         return call(ctx.helper(helper), rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class LayerWeights(AttributeRule):
     """`fc.weight` of an nn.Linear -> `fc.kernel.T` (nnx keeps the transpose); of an nn.Embedding without
     padding_idx -> `emb.embedding`."""
@@ -339,9 +359,11 @@ class LayerWeights(AttributeRule):
                         inputs={"x": [2, 4]}),
                 Example(torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
                         jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
-                        inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)})]
+                        inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)}),
+                Example(torch="self.conv = nn.Conv2d(3, 4, 3)\ny = self.conv(x) * self.conv.weight.sum()",
+                        jax="self.conv = TorchConv(3, 4, 3, ndim=2, rngs=rngs)\ny = self.conv(x) * self.conv.weight.sum()", inputs={"x": [1, 3, 5, 5]}, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         owner = dotted(node.value)
         kind = ctx.info.layer_names.get(owner or "")
         if kind == "torch.nn.Linear":

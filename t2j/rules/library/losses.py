@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
 
-from t2j.rules.base import CallRule, Example, Tensor
+from t2j.rules.base import CallRule, Example, Tensor, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, rename_keywords
 
 LOSSES = {  # functional name -> (helper, module name, module parameters in torch order)
@@ -36,6 +38,7 @@ LOSSES = {  # functional name -> (helper, module name, module parameters in torc
 MODULES = {v[1]: k for k, v in LOSSES.items()}
 
 
+@register
 class LossFunctions(CallRule):
     """F.cross_entropy/mse_loss/bce/... -> emitted helpers with torch's signature and reductions."""
 
@@ -49,12 +52,13 @@ class LossFunctions(CallRule):
                 inputs={"x": [4, 3], "z": [4, 3]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         helper = LOSSES[qualname.rsplit(".", 1)[1]][0]
         args = rename_keywords(node.args, {"size_average": None, "reduce": None})
         return call(ctx.helper(helper), args)
 
 
+@register
 class LossModules(CallRule):
     """nn.CrossEntropyLoss(...) -> functools.partial(torch_cross_entropy, ...), and every loss module; with
     `weight`/`pos_weight` tensors -> TorchLossModule (they are buffers in torch, ported by name)."""
@@ -70,7 +74,7 @@ class LossModules(CallRule):
                         jax="self.loss = TorchLossModule(torch_cross_entropy, weight=jnp.linspace(0.5, 1.5, 5))\ny = self.loss(x, t)",
                         inputs={"x": [6, 5], "t": Tensor(shape=[6], dtype="int64", high=5)})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         fname = MODULES[qualname.rsplit(".", 1)[1]]
         helper, _, params = LOSSES[fname]
         b = bind(node, params)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import Example, MethodRule, StatementRule
+from t2j.rules.base import Example, MethodRule, StatementRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, code
 
 BOOL_FUNCTIONS = ("jnp.logical_and", "jnp.logical_or", "jnp.logical_not", "jnp.logical_xor", "jnp.isnan",
@@ -38,14 +39,17 @@ def mask_index(node: cst.BaseExpression, ctx) -> cst.BaseExpression | None:
     return None
 
 
+@register
 class RememberMasks(StatementRule):
     """Records variables assigned a boolean mask (`mask = x > 0`) so that `y[mask]` is known to be masked
     indexing; changes nothing."""
 
     priority = 50
-    examples = []
+    observes_only = True
+    examples = [Example(torch="keep = x > 0\ny = x[keep].sum()",
+                        jax="keep = x > 0\ny = torch_masked_sum(x, keep)", inputs={"x": [3, 4]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         small = node.body[0] if len(node.body) == 1 else None
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
             name = small.targets[0].target.value
@@ -56,6 +60,7 @@ class RememberMasks(StatementRule):
         return None
 
 
+@register
 class MaskedAssignment(StatementRule):
     """`y[mask] = v` -> `y = jnp.where(torch_index_mask(mask, y), v, y)`; `y[mask] += v` likewise with `y + v`;
     `y[mask] = z[mask]` takes z where the mask is set. A mask over leading dimensions selects whole rows, as in
@@ -69,7 +74,7 @@ class MaskedAssignment(StatementRule):
                 Example(torch="y = x + 0\ny[x[:, 0] > 0] = -1.0", jax="y = x + 0\ny = jnp.where(torch_index_mask(x[:, 0] > 0, y), -1.0, y)",
                         inputs={"x": [6, 3]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1:
             return None
         small = node.body[0]
@@ -96,6 +101,7 @@ class MaskedAssignment(StatementRule):
         return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(base)], value=where)])]
 
 
+@register
 class MaskedReduction(MethodRule):
     """`x[mask].sum()` / `x[mask].mean()` -> torch_masked_sum / torch_masked_mean (static shapes, so jit-able
     and differentiable like torch's: the unselected elements get zero gradient)."""
@@ -105,9 +111,11 @@ class MaskedReduction(MethodRule):
     examples = [Example(torch="y = x[x > 0].sum() + x[x < 0.5].mean()",
                         jax="y = torch_masked_sum(x, x > 0) + torch_masked_mean(x, x < 0.5)", inputs={"x": [3, 4]}),
                 Example(torch="keep = x[:, 0] > 0\ny = x[keep].mean()", jax="keep = x[:, 0] > 0\ny = torch_masked_mean(x, keep)",
-                        inputs={"x": [8, 3]})]
+                        inputs={"x": [8, 3]}),
+                Example(torch="y = x[idx].sum()",
+                        jax="y = x[idx].sum()", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         mask = mask_index(receiver, ctx)
         if mask is None or node.args:
             return None

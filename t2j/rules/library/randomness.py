@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example
+from t2j.rules.base import CallRule, Example, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 
 
+@register
 class RandomDraws(CallRule):
     """torch.randn/rand/randint/randperm/randn_like/rand_like/normal/bernoulli -> jax.random with a fresh key."""
 
@@ -20,7 +22,7 @@ class RandomDraws(CallRule):
                             "key, k2 = jax.random.split(key)\ny = jax.random.uniform(k2, x.shape, x.dtype)",
                         verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         ctx.use("jax")
         if name in ("randn", "rand"):
@@ -70,6 +72,7 @@ class RandomDraws(CallRule):
         return None
 
 
+@register
 class ManualSeed(CallRule):
     """`torch.manual_seed(s)` -> `key = jax.random.key(s)` (the start of this scope's key chain)."""
 
@@ -78,7 +81,7 @@ class ManualSeed(CallRule):
                         jax="key = jax.random.key(0)\nkey, k1 = jax.random.split(key)\nx = jax.random.normal(k1, 3)",
                         verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         seed = positional(node)[0].value if positional(node) else expr("0")
         ctx.use("jax")
         if ctx.function is not None:

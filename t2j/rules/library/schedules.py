@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import AttributeRule, BlockRule, CallRule, Example
+from t2j.rules.base import AttributeRule, BlockRule, CallRule, Example, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, code
 
 
@@ -16,6 +17,7 @@ SCHEDULERS = {"StepLR": "TorchStepLR", "MultiStepLR": "TorchMultiStepLR", "Expon
               "OneCycleLR": "TorchOneCycleLR", "ReduceLROnPlateau": "TorchReduceLROnPlateau"}
 
 
+@register
 class Schedulers(CallRule):
     """optim.lr_scheduler.StepLR/MultiStepLR/ExponentialLR/CosineAnnealingLR/LambdaLR/OneCycleLR/
     ReduceLROnPlateau -> emitted schedulers with torch's formulas that set the optimizer's learning rate."""
@@ -24,7 +26,7 @@ class Schedulers(CallRule):
     examples = [Example(torch="scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)",
                         jax="scheduler = TorchStepLR(optimizer, step_size=5, gamma=0.5)", verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         args = [a for a in node.args if not (a.keyword and a.keyword.value in ("verbose", "last_epoch"))]
         return call(ctx.helper(SCHEDULERS[qualname.rsplit(".", 1)[1]]), args)
 
@@ -32,6 +34,7 @@ class Schedulers(CallRule):
 HYPERPARAMETERS = {"lr": "learning_rate", "momentum": "momentum"}
 
 
+@register
 class ParamGroups(BlockRule):
     """`for group in optimizer.param_groups: group["lr"] = v` (a hand-written schedule) ->
     `optimizer.opt_state.hyperparams["learning_rate"][...] = v` (the emitted optimizers inject it)."""
@@ -40,9 +43,11 @@ class ParamGroups(BlockRule):
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
               "    g['lr'] = 0.01",
         jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
-            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False)]
+            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False),
+                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n    print(g['lr'])",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor g in torch_param_groups(optimizer):\n    print(g['lr'])", verify=False, fires=False)]
 
-    def rewrite(self, statements, ctx):
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         out, changed = [], False
         for statement in statements:
             new = self._loop(statement) if isinstance(statement, cst.For) else None
@@ -96,6 +101,7 @@ def _group_assignment(statement, group: str):
     return key.evaluated_value, value
 
 
+@register
 class ParamGroupsRead(AttributeRule):
     """`optimizer.param_groups` read elsewhere (`optimizer.param_groups[0]["lr"]` in a log line) ->
     `torch_param_groups(optimizer)`, a view of the injected hyperparameters."""
@@ -104,9 +110,11 @@ class ParamGroupsRead(AttributeRule):
     priority = -1
     examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
                         jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
-                            "print(torch_param_groups(optimizer)[0]['lr'])", verify=False)]
+                            "print(torch_param_groups(optimizer)[0]['lr'])", verify=False),
+                Example(torch="groups = config.param_groups",
+                        jax="groups = config.param_groups", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         name = dotted(node.value)
         if name is None or (name not in ctx.optimizer_models and name not in ctx.info.optimizers):
             return None

@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule
+from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, keyword, positional
 from t2j.rules.library.tensor_functions import tensor_op
 
@@ -19,15 +20,18 @@ INPLACE_UNARY = {"relu_": "jax.nn.relu", "sigmoid_": "jax.nn.sigmoid", "tanh_": 
                  "zero_": "jnp.zeros_like", "floor_": "jnp.floor", "ceil_": "jnp.ceil", "round_": "jnp.round"}
 
 
+@register
 class InplaceMethods(MethodRule):
     """x.add_(y), x.mul_(2), x.relu_(), x.copy_(y), x.fill_(v), ... -> the functional value; as a statement
     the receiver is rebound (`x = x + y`)."""
 
     methods = tuple(INPLACE_BINARY) + tuple(INPLACE_UNARY) + ("copy_", "fill_", "normal_", "uniform_")
     examples = [Example(torch="y = x * 1\ny.mul_(2.0)\ny.add_(x, alpha=0.5)\ny.relu_()",
-                        jax="y = x * 1\ny = y * 2.0\ny = y + (0.5 * x)\ny = jax.nn.relu(y)", inputs={"x": [3, 4]})]
+                        jax="y = x * 1\ny = y * 2.0\ny = y + (0.5 * x)\ny = jax.nn.relu(y)", inputs={"x": [3, 4]}),
+                Example(torch="class Meter:\n    def update(self, v):\n        self.add_(v)",
+                        jax="class Meter:\n    def update(self, v):\n        self.add_(v)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if name in ("normal_", "uniform_"):
             return None
         if name in INPLACE_UNARY:
@@ -47,12 +51,14 @@ class InplaceMethods(MethodRule):
         return out
 
 
+@register
 class RebindInplace(StatementRule):
     """A bare in-place call statement `x.add_(y)` becomes `x = <value>`."""
 
-    examples = []  # proven by InplaceMethods' examples
+    examples = [Example(torch="y = x * 1\ny.add_(x)",
+                        jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
             return None
         value = node.body[0].value
@@ -75,6 +81,7 @@ def _base_name(node: cst.BaseExpression) -> cst.Name | None:
     return node if isinstance(node, cst.Name) else None
 
 
+@register
 class ItemAssignment(StatementRule):
     """`x[i] = v` -> `x = x.at[i].set(v)`; `x[i] += v` -> `x = x.at[i].add(v)` (lists and dicts stay)."""
 
@@ -82,7 +89,7 @@ class ItemAssignment(StatementRule):
                         jax="y = x * 1\ny = y.at[:, 0].set(0.0)\ny = y.at[1:, -1].add(x[1:, 0])",
                         inputs={"x": [3, 4]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1:
             return None
         small = node.body[0]
@@ -105,13 +112,14 @@ class ItemAssignment(StatementRule):
         return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(base)], value=new_value)])]
 
 
+@register
 class NoGrad(WithRule):
     """`with torch.no_grad():` / `torch.inference_mode()` / `torch.enable_grad()` -> the body (JAX computes
     gradients only where asked)."""
 
     examples = [Example(torch="with torch.no_grad():\n    y = x * 2", jax="y = x * 2", inputs={"x": [3]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.With, ctx: Context) -> cst.BaseStatement | cst.FlattenSentinel | cst.RemovalSentinel | None:
         names = [ctx.info.qualname(item.item.func) if isinstance(item.item, cst.Call) else None
                  for item in node.items]
         if not all(n in GRAD_CONTEXTS for n in names):
@@ -130,23 +138,26 @@ ENVIRONMENT_CALLS = ("torch.set_grad_enabled", "torch.set_num_threads", "torch.u
                      "torch.set_default_dtype", "torch.autograd.set_detect_anomaly", "torch.set_float32_matmul_precision")
 
 
+@register
 class GradContextCalls(CallRule):
     """`torch.no_grad()` & co. and environment settings are recognised here; the With/statement/decorator
     rules remove them (JAX computes gradients only where asked; there is no global state to set)."""
 
     targets = GRAD_CONTEXTS + ENVIRONMENT_CALLS
-    examples = []
+    examples = [Example(torch="with torch.no_grad():\n    y = x * 2",
+                        jax="y = x * 2", inputs={"x": [3]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return node
 
 
+@register
 class NoGradDecorators(FunctionRule):
     """`@torch.no_grad()` / `@torch.inference_mode()` decorators are dropped."""
 
     examples = [Example(torch="@torch.no_grad()\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         kept = [d for d in node.decorators if (ctx.info.qualname(d.decorator.func) if isinstance(d.decorator, cst.Call)
                                                else ctx.info.qualname(d.decorator)) not in GRAD_CONTEXTS]
         if len(kept) == len(node.decorators):
@@ -154,13 +165,14 @@ class NoGradDecorators(FunctionRule):
         return node.with_changes(decorators=kept)
 
 
+@register
 class NoGradDecorator(StatementRule):
     """Statements `torch.set_grad_enabled(False)`, `torch.backends...` flags and `model.to(device)` alone
     are dropped."""
 
     examples = [Example(torch="torch.set_grad_enabled(False)\ny = x", jax="y = x", inputs={"x": [2]})]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1:
             return None
         small = node.body[0]
@@ -178,15 +190,18 @@ class NoGradDecorator(StatementRule):
         return None
 
 
+@register
 class RegisterBuffer(CallRule):
     """`self.register_buffer("name", t)` -> `setattr(self, "name", nnx.Variable(t))` (a statement
     `self.name = nnx.Variable(t)`); ported by name like torch's buffer."""
 
     targets = ()
     examples = [Example(torch="self.register_buffer('offset', torch.ones(4))\ny = x + self.offset",
-                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset", inputs={"x": [2, 4]})]
+                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset", inputs={"x": [2, 4]}),
+                Example(torch="store.register_buffer('offset', torch.ones(4))",
+                        jax="store.register_buffer('offset', jnp.ones(4))", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if dotted(node.func) not in ("self.register_buffer", "self.register_parameter"):
             return None
         pos = positional(node)
@@ -204,12 +219,16 @@ class RegisterBuffer(CallRule):
         return call("setattr", [arg("self"), arg(name.value), arg(new)])
 
 
+@register
 class SetattrLiteral(StatementRule):
     """`setattr(self, "name", v)` with a literal name -> `self.name = v` (reads better)."""
 
-    examples = []
+    examples = [Example(torch="setattr(self, 'scale', nn.Parameter(torch.ones(4)))\ny = x * self.scale",
+                        jax="self.scale = nnx.Param(jnp.ones(4))\ny = x * self.scale", inputs={"x": [2, 4]}),
+                Example(torch="def build(self, name):\n    setattr(self, name, 2.0)",
+                        jax="def build(self, name):\n    setattr(self, name, 2.0)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
             return None
         c = node.body[0].value
@@ -224,6 +243,7 @@ class SetattrLiteral(StatementRule):
         return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=c.args[2].value)])]
 
 
+@register
 class WeightInit(StatementRule):
     """`nn.init.*_(w, ...)` statements: weights come from the torch model when ported, so these are
     removed and listed in the diagnostics (marked in the code)."""
@@ -231,7 +251,7 @@ class WeightInit(StatementRule):
     examples = [Example(torch="nn.init.zeros_(w)\ny = x", jax="pass  # t2j: not translated: torch.nn.init.zeros_\ny = x",
                         verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr) or not isinstance(node.body[0].value, cst.Call):
             return None
         q = ctx.info.qualname(node.body[0].value.func)

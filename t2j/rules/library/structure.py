@@ -5,10 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted, is_torch
-from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule
+from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, stmt
 
 
+@register
 class DropTorchImports(StatementRule):
     """`import torch`, `import torch.nn as nn`, `from torch import optim`... are removed (the header adds
     jax/jnp/nnx/optax imports as the rewritten code needs them)."""
@@ -16,7 +18,7 @@ class DropTorchImports(StatementRule):
     priority = 100
     examples = [Example(torch="import torch.nn as nn\nimport math\nx = 1", jax="import math\nx = 1", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         kept = []
         changed = False
         for small in node.body:
@@ -38,6 +40,7 @@ class DropTorchImports(StatementRule):
         return [node.with_changes(body=kept)]
 
 
+@register
 class ModuleBase(AttributeRule):
     """`nn.Module` (a base class) -> `nnx.Module`."""
 
@@ -46,7 +49,7 @@ class ModuleBase(AttributeRule):
                         jax="class Block(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass",
                         verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         return expr("nnx.Module")
 
 
@@ -59,6 +62,7 @@ def _is_super_init(small: cst.BaseSmallStatement) -> cst.Call | None:
     return None
 
 
+@register
 class SuperInit(StatementRule):
     """`super().__init__()` of a direct nn.Module subclass is dropped (nnx.Module needs none); a call to a
     user module base class passes `rngs` on."""
@@ -67,7 +71,7 @@ class SuperInit(StatementRule):
         torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.n = 1",
         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.n = 1", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1:
             return None
         call_node = _is_super_init(node.body[0])
@@ -103,6 +107,7 @@ def _prepend(fn: cst.FunctionDef, statements: list[cst.BaseStatement]) -> cst.Fu
     return fn.with_changes(body=fn.body.with_changes(body=body[:at] + statements + body[at:]))
 
 
+@register
 class ModuleInit(ClassRule):
     """A module class's `__init__` takes keyword-only `rngs: nnx.Rngs` (one is added when the class has no
     __init__); a class that reads `self.training` gets `self.deterministic` (what nnx's train()/eval() set);
@@ -113,7 +118,7 @@ class ModuleInit(ClassRule):
         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
             "    def __call__(self, x):\n        return x", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
         name = node.name.value
         info = ctx.info
         if name not in info.module_classes:
@@ -146,6 +151,7 @@ class ModuleInit(ClassRule):
         return node.with_changes(body=node.body.with_changes(body=body))
 
 
+@register
 class ForwardToCall(FunctionRule):
     """`def forward(self, ...)` of a module -> `def __call__(self, ...)`."""
 
@@ -154,12 +160,13 @@ class ForwardToCall(FunctionRule):
                         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
                             "    def __call__(self, x):\n        return x", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         if node.name.value == "forward" and ctx.in_module_class and len(ctx.functions) == 1:
             return node.with_changes(name=cst.Name("__call__"))
         return None
 
 
+@register
 class BuilderRngs(FunctionRule):
     """A function or method that builds layers for a module's __init__ takes keyword-only `rngs`."""
 
@@ -169,13 +176,14 @@ class BuilderRngs(FunctionRule):
         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
             "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, rngs=rngs)", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         fn = ctx.function
         if fn is None or fn.key not in ctx.info.builders or fn.name != node.name.value:
             return None
         return _add_kwonly(node, "rngs", "nnx.Rngs")
 
 
+@register
 class FunctionKey(FunctionRule):
     """A function that draws random numbers starts its own key chain (`key = jax.random.key(0)`), unless it
     takes `key` or seeds one with torch.manual_seed; one that builds layers without an `rngs` parameter
@@ -185,7 +193,7 @@ class FunctionKey(FunctionRule):
                         jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
                             "    return [jax.random.normal(k1, (2, 3))]", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         fn = ctx.function
         if fn is None or fn.name != node.name.value:
             return None
@@ -197,15 +205,18 @@ class FunctionKey(FunctionRule):
         return _prepend(node, lines) if lines else None
 
 
+@register
 class PassRngs(CallRule):
     """Instantiating a user module class (or calling a layer builder) passes `rngs`: the enclosing one, or a
     fresh `nnx.Rngs(0)` where none is in scope."""
 
     examples = [Example(torch="class B(nn.Module):\n    pass\nmodel = B()",
                         jax="class B(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "model = B(rngs=rngs)", verify=False)]
+                            "model = B(rngs=rngs)", verify=False),
+                Example(torch="class Config:\n    def __init__(self, n):\n        self.n = n\n\ncfg = Config(3)",
+                        jax="class Config:\n    def __init__(self, n):\n        self.n = n\ncfg = Config(3)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = dotted(node.func)
         if name is None or keyword(node, "rngs") is not None:
             return None
@@ -223,19 +234,23 @@ class PassRngs(CallRule):
         return node.with_changes(args=list(node.args) + [arg(ctx.rngs(), "rngs")])
 
 
+@register
 class SelfForward(CallRule):
     """`self.forward(x)` -> `self(x)`."""
 
     examples = [Example(torch="class M(nn.Module):\n    def go(self, x):\n        return self.forward(x)",
                         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "    def go(self, x):\n        return self(x)", verify=False)]
+                            "    def go(self, x):\n        return self(x)", verify=False),
+                Example(torch="y = encoder.forward(x)",
+                        jax="y = encoder.forward(x)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if dotted(node.func) == "self.forward" and ctx.in_module_class:
             return node.with_changes(func=cst.Name("self"))
         return None
 
 
+@register
 class SelfTraining(AttributeRule):
     """`self.training` -> `(not self.deterministic)`: nnx's train()/eval() set `deterministic`."""
 
@@ -244,14 +259,17 @@ class SelfTraining(AttributeRule):
                         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
                             "        self.deterministic = False\n"
                             "    def __call__(self, x):\n        return x if (not self.deterministic) else -x",
-                        verify=False)]
+                        verify=False),
+                Example(torch="mode = args.training",
+                        jax="mode = args.training", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         if dotted(node) == "self.training" and ctx.in_module_class:
             return expr("(not self.deterministic)")
         return None
 
 
+@register
 class AutogradFunction(ClassRule):
     """`class F(torch.autograd.Function)` with static forward/backward -> a plain class plus
     `F.apply = torch_autograd_function(F)` (a jax.custom_vjp using the class's own backward)."""
@@ -264,7 +282,7 @@ class AutogradFunction(ClassRule):
             "    @staticmethod\n    def backward(ctx, g):\n        return g\nClip.apply = torch_autograd_function(Clip)",
         verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
         name = node.name.value
         if name not in ctx.info.autograd_functions:
             return None
@@ -284,6 +302,7 @@ def _has_call(node: cst.CSTNode) -> bool:
     return bool(found)
 
 
+@register
 class ModuleContainers(StatementRule):
     """`self.layers = []` / `{}` / a list or dict that may hold layers, in a module class -> nnx.List /
     nnx.Dict (Flax 0.12 rejects submodules in plain lists and dicts)."""
@@ -294,7 +313,7 @@ class ModuleContainers(StatementRule):
         jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.layers = nnx.List([])\n"
             "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, rngs=rngs))", verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Assign):
             return None
         small = node.body[0]
@@ -313,6 +332,7 @@ class ModuleContainers(StatementRule):
         return [node.with_changes(body=[small.with_changes(value=call(wrapper, [arg(value)]))])]
 
 
+@register
 class ModuleApplyInit(StatementRule):
     """`self.apply(init_fn)` (weight initialisation) in a module: removed and listed, since weights are
     ported from torch (Flax modules have no `apply`)."""
@@ -323,7 +343,7 @@ class ModuleApplyInit(StatementRule):
             "        pass  # t2j: not translated: self.apply (weight initialisation; weights are ported from torch)",
         verify=False)]
 
-    def rewrite(self, node, ctx):
+    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
             return None
         c = node.body[0].value

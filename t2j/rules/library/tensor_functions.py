@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, Tensor
+from t2j.rules.base import CallRule, Example, Tensor, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, expr, keyword, positional, rename_keywords, shape_args
 
 AXIS = {"dim": "axis", "keepdim": "keepdims", "input": None, "out": None}
@@ -28,12 +29,13 @@ class MapFunction(CallRule):
     callee = ""
     renames: dict = {}
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         ctx.use(self.callee.split(".")[0])
         args = rename_keywords(_first_input(node), {**AXIS, **DROP, **self.renames})
         return call(self.callee, args)
 
 
+@register
 class Elementwise(MapFunction):
     """Elementwise math with the same name in jax.numpy (exp, log, sin, tanh, abs, floor, ...)."""
 
@@ -65,7 +67,7 @@ class Elementwise(MapFunction):
              "matrix_power": "linalg.matrix_power", "histc": "histogram", "equal": "array_equal",
              "bucketize": "digitize"}
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.split(".", 1)[1]
         target = self.NAMES.get(name, name)
         if target is None:
@@ -86,6 +88,7 @@ class Elementwise(MapFunction):
         return call(f"jnp.{target}", args)
 
 
+@register
 class Reductions(MapFunction):
     """torch.sum/mean/prod/amax/amin/argmax/argmin/all/any/cumsum/logsumexp: dim -> axis, keepdim -> keepdims."""
 
@@ -98,7 +101,7 @@ class Reductions(MapFunction):
                 inputs={"x": [4, 8]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.split(".", 1)[1]
         args = rename_keywords(_first_input(node), {**AXIS, **DROP, "dtype": "dtype"})
         if name == "logsumexp":
@@ -110,6 +113,7 @@ class Reductions(MapFunction):
         return call(f"jnp.{name}", args)
 
 
+@register
 class StdVar(CallRule):
     """torch.std/var: unbiased by default (ddof=1), `unbiased=False` / `correction=c` -> ddof."""
 
@@ -118,7 +122,7 @@ class StdVar(CallRule):
                 Example(torch="y = torch.var(x, 1, unbiased=False)", jax="y = jnp.var(x, 1, ddof=0)",
                         inputs={"x": [6, 5]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return std_var(node, ctx, f"jnp.{qualname.rsplit('.', 1)[1]}", _first_input(node))
 
 
@@ -151,6 +155,7 @@ def cst_truthy(node) -> bool:
         not (isinstance(node, cst.Integer) and node.value == "0")
 
 
+@register
 class MaxMin(CallRule):
     """torch.max/min: of one tensor (a value), along a dim ((values, indices)), or of two (elementwise)."""
 
@@ -162,7 +167,7 @@ class MaxMin(CallRule):
         Example(torch="y = torch.min(x, z)", jax="y = jnp.minimum(x, z)", inputs={"x": [4, 8], "z": [4, 8]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         kind = qualname.rsplit(".", 1)[1]
         return max_min(kind, _first_input(node), ctx)
 
@@ -193,6 +198,7 @@ def _looks_like_dim(node) -> bool:
     return False
 
 
+@register
 class Creation(CallRule):
     """torch.zeros/ones/empty/full/eye/arange/linspace/tensor/as_tensor/from_numpy -> jnp (shape varargs
     become a tuple, device/requires_grad dropped)."""
@@ -209,7 +215,7 @@ class Creation(CallRule):
                 jax="y = jnp.full((2, 3), 0.5) + jnp.linspace(0, 1, 3) + x", inputs={"x": [2, 3]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         ctx.use("jnp")
         if name in ("zeros", "ones", "empty"):
@@ -244,6 +250,7 @@ class Creation(CallRule):
         return call(f"jnp.{name}", rename_keywords(node.args, {**DROP, "end": "stop"}))
 
 
+@register
 class CatStack(CallRule):
     """torch.cat/concat/concatenate/stack (dim -> axis)."""
 
@@ -252,12 +259,13 @@ class CatStack(CallRule):
                         inputs={"x": [2, 3]}),
                 Example(torch="y = torch.stack((x, x), -1)", jax="y = jnp.stack((x, x), -1)", inputs={"x": [2, 3]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         ctx.use("jnp")
         callee = "jnp.stack" if qualname.endswith("stack") else "jnp.concatenate"
         return call(callee, rename_keywords(node.args, {**AXIS, "tensors": None}))
 
 
+@register
 class MatMul(CallRule):
     """torch.matmul/mm/bmm -> `@`-compatible jnp.matmul; einsum as is; addmm/baddbmm expanded."""
 
@@ -268,7 +276,7 @@ class MatMul(CallRule):
                 Example(torch="y = torch.einsum('bij,bkj->bik', x, x)", jax="y = jnp.einsum('bij,bkj->bik', x, x)",
                         inputs={"x": [2, 3, 4]})]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         ctx.use("jnp")
         if name == "einsum":
@@ -290,6 +298,7 @@ class MatMul(CallRule):
         return call("jnp.matmul", rename_keywords(_first_input(node), {"other": None, "mat2": None, "vec": None}))
 
 
+@register
 class ShapeFunctions(CallRule):
     """torch.reshape/transpose/permute/flatten/squeeze/unsqueeze/chunk/split/gather/index_select/clamp/..."""
 
@@ -311,7 +320,7 @@ class ShapeFunctions(CallRule):
                 jax="a, b = torch_chunk(x, 2, dim=-1)\ny = a * jax.nn.sigmoid(b)", inputs={"x": [3, 6]}),
     ]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         args = _first_input(node)
         if not args:
@@ -500,23 +509,25 @@ def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
+@register
 class NoOpFunctions(CallRule):
     """torch.manual_seed is handled with randomness; torch.set_grad_enabled/cuda.* are environment calls."""
 
     targets = ("torch.cuda.is_available", "torch.cuda.device_count", "torch.backends.mps.is_available")
     examples = [Example(torch="use_cuda = torch.cuda.is_available()", jax="use_cuda = False", verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if qualname.endswith("device_count"):
             return expr("0")
         return expr("False")
 
 
+@register
 class Device(CallRule):
     """torch.device(...) -> None (arrays live where JAX puts them)."""
 
     targets = ("torch.device",)
     examples = [Example(torch="device = torch.device('cpu')", jax="device = None", verify=False)]
 
-    def rewrite(self, node, ctx, qualname):
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return expr("None")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import Example, MethodRule
+from t2j.rules.base import Example, MethodRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, is_string, keyword, rename_keywords
 from t2j.rules.library.tensor_functions import AXIS, _paren, max_min, std_var, tensor_op
 
@@ -17,6 +18,7 @@ DTYPE_METHODS = {"float": "jnp.float32", "double": "jnp.float64", "half": "jnp.f
                  "byte": "jnp.uint8", "char": "jnp.int8"}
 
 
+@register
 class ShapeMethods(MethodRule):
     """view/reshape/permute/transpose/flatten/squeeze/unsqueeze/chunk/split/gather/masked_fill/clamp/..."""
 
@@ -35,9 +37,11 @@ class ShapeMethods(MethodRule):
                 jax="y = jnp.clip(jnp.where(x > 0.5, 0.0, x), min=-1, max=1)", inputs={"x": [3, 4]}),
         Example(torch="y = x.flatten(1).sigmoid().pow(2)", jax="y = jax.nn.sigmoid(torch_flatten(x, 1)) ** 2",
                 inputs={"x": [2, 3, 4]}),
+        Example(torch="parts = line.split(',')",
+                jax="parts = line.split(',')", verify=False, fires=False),
     ]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if name == "split" and node.args and is_string(node.args[0].value):
             return None  # str.split
         if name in ("add", "mul", "sub", "div") and not node.args:
@@ -45,6 +49,7 @@ class ShapeMethods(MethodRule):
         return tensor_op(name, receiver, list(node.args), ctx)
 
 
+@register
 class ReductionMethods(MethodRule):
     """x.sum/mean/prod/any/all/argmax/argmin/cumsum/cumprod/logsumexp/amax/amin (dim -> axis)."""
 
@@ -52,9 +57,11 @@ class ReductionMethods(MethodRule):
                "amax", "amin", "nansum")
     examples = [Example(torch="y = x.sum(dim=-1, keepdim=True) + x.mean(1, True)",
                         jax="y = x.sum(axis=-1, keepdims=True) + x.mean(1, keepdims=True)", inputs={"x": [3, 4]}),
-                Example(torch="y = x.logsumexp(1)", jax="y = jax.scipy.special.logsumexp(x, 1)", inputs={"x": [3, 4]})]
+                Example(torch="y = x.logsumexp(1)", jax="y = jax.scipy.special.logsumexp(x, 1)", inputs={"x": [3, 4]}),
+                Example(torch="import numpy as np\ny = np.sum(a, axis=0)",
+                        jax="import numpy as np\ny = np.sum(a, axis=0)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         args = rename_keywords(node.args, {**AXIS, "dtype": "dtype"})
         pos = [a for a in args if a.keyword is None]
         if len(pos) == 2 and name not in ("cumsum", "cumprod"):
@@ -67,36 +74,45 @@ class ReductionMethods(MethodRule):
         return call(cst.Attribute(value=_paren(receiver), attr=cst.Name(name)), args)
 
 
+@register
 class StdVarMethods(MethodRule):
     """x.std()/x.var(): torch is unbiased by default (ddof=1)."""
 
     methods = ("std", "var")
     examples = [Example(torch="y = x.std(dim=1, keepdim=True)", jax="y = jnp.std(x, axis=1, keepdims=True, ddof=1)",
-                        inputs={"x": [3, 4]})]
+                        inputs={"x": [3, 4]}),
+                Example(torch="import numpy as np\ns = np.std(a)",
+                        jax="import numpy as np\ns = np.std(a)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         return std_var(node, ctx, f"jnp.{name}", [arg(receiver)] + list(node.args))
 
 
+@register
 class MaxMinMethods(MethodRule):
     """x.max()/x.min(): value; with a dim: (values, indices); with a tensor: elementwise."""
 
     methods = ("max", "min")
     examples = [Example(torch="y, i = x.max(dim=1)", jax="y, i = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))",
-                        inputs={"x": [3, 4]})]
+                        inputs={"x": [3, 4]}),
+                Example(torch="import numpy as np\nm = np.max(a)",
+                        jax="import numpy as np\nm = np.max(a)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         return max_min(name, [arg(receiver)] + list(node.args), ctx)
 
 
+@register
 class SizeMethods(MethodRule):
     """x.size() -> x.shape, x.size(d) -> x.shape[d], x.dim()/ndimension() -> x.ndim, x.nelement() -> x.size."""
 
     methods = ("size", "dim", "ndimension", "nelement")
     examples = [Example(torch="y = x.reshape(x.size(0), x.size()[1] * x.dim() // 2)",
-                        jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim // 2)", inputs={"x": [2, 3]})]
+                        jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim // 2)", inputs={"x": [2, 3]}),
+                Example(torch="import numpy as np\nn = np.size(a)",
+                        jax="import numpy as np\nn = np.size(a)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         r = _paren(receiver)
         if name in ("dim", "ndimension"):
             return cst.Attribute(value=r, attr=cst.Name("ndim"))
@@ -109,14 +125,17 @@ class SizeMethods(MethodRule):
         return cst.Subscript(value=shape, slice=[cst.SubscriptElement(cst.Index(d))])
 
 
+@register
 class DtypeMethods(MethodRule):
     """x.float()/long()/... -> x.astype(jnp.float32/...); x.type(dtype)/type_as(y)."""
 
     methods = tuple(DTYPE_METHODS) + ("type_as", "type")
     examples = [Example(torch="y = (x > 0).float() * x.type_as(x)", jax="y = (x > 0).astype(jnp.float32) * x.astype(x.dtype)",
-                        inputs={"x": [3, 4]})]
+                        inputs={"x": [3, 4]}),
+                Example(torch="name = x.type()",
+                        jax="name = x.type()", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         ctx.use("jnp")
         r = _paren(receiver)
         if name == "type_as":
@@ -140,6 +159,7 @@ def _is_device(node: cst.BaseExpression) -> bool:
     return "device" in text.lower() or text.endswith(("cuda", "cpu"))
 
 
+@register
 class ToDevice(MethodRule):
     """x.to(device)/.cuda()/.cpu()/.contiguous()/.clone() -> x; x.to(dtype) -> astype; x.detach() ->
     lax.stop_gradient(x); x.numpy() -> np.asarray(x)."""
@@ -148,9 +168,11 @@ class ToDevice(MethodRule):
                "share_memory_")
     examples = [Example(torch="y = x.to(x.device).contiguous().clone() * x.detach()",
                         jax="y = x * jax.lax.stop_gradient(x)", inputs={"x": [3, 4]}),
-                Example(torch="y = x.to(torch.float32)", jax="y = x.astype(jnp.float32)", inputs={"x": [3, 4]})]
+                Example(torch="y = x.to(torch.float32)", jax="y = x.astype(jnp.float32)", inputs={"x": [3, 4]}),
+                Example(torch="class Trainer:\n    def moved(self, device):\n        return self.to(device)",
+                        jax="class Trainer:\n    def moved(self, device):\n        return self.to(device)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if name == "detach":
             ctx.use("jax")
             return call("jax.lax.stop_gradient", [arg(receiver)])
@@ -174,6 +196,7 @@ class ToDevice(MethodRule):
         return receiver
 
 
+@register
 class ElementwiseMethods(MethodRule):
     """x.exp()/log()/sqrt()/abs()/tanh()/... -> jnp.<op>(x) (jax arrays have no such methods)."""
 
@@ -192,15 +215,18 @@ class ElementwiseMethods(MethodRule):
              "erf": "jax.scipy.special.erf", "lerp": None}
     methods = tuple(k for k, v in NAMES.items() if v)
     examples = [Example(torch="y = x.abs().sqrt().exp() + x.tanh().matmul(x.T)",
-                        jax="y = jnp.exp(jnp.sqrt(jnp.abs(x))) + jnp.matmul(jnp.tanh(x), x.T)", inputs={"x": [3, 3]})]
+                        jax="y = jnp.exp(jnp.sqrt(jnp.abs(x))) + jnp.matmul(jnp.tanh(x), x.T)", inputs={"x": [3, 3]}),
+                Example(torch="import math\ny = math.exp(v) + math.floor(v)",
+                        jax="import math\ny = math.exp(v) + math.floor(v)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         callee = self.NAMES[name]
         ctx.use(callee.split(".")[0])
         args = rename_keywords(node.args, {"dims": "axis", **AXIS, "diagonal": "k", "descending": "descending"})
         return call(callee, [arg(receiver)] + args)
 
 
+@register
 class ExpandRepeat(MethodRule):
     """x.expand(...) (-1 keeps a size) / expand_as(y) / repeat(...) -> broadcast_to / tile."""
 
@@ -208,9 +234,11 @@ class ExpandRepeat(MethodRule):
                "zero_", "fill_")
     examples = [Example(torch="y = x.unsqueeze(0).expand(3, -1, -1) + x.repeat(3, 1, 1)",
                         jax="y = torch_expand(jnp.expand_dims(x, 0), 3, -1, -1) + jnp.tile(x, (3, 1, 1))",
-                        inputs={"x": [2, 4]})]
+                        inputs={"x": [2, 4]}),
+                Example(torch="import numpy as np\nr = np.repeat(a, 3)",
+                        jax="import numpy as np\nr = np.repeat(a, 3)", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         ctx.use("jnp")
         args = list(node.args)
         if name == "expand":
@@ -240,11 +268,15 @@ class ExpandRepeat(MethodRule):
         return call("jnp.tile", [arg(receiver), arg(reps)])
 
 
+@register
 class ItemMethods(MethodRule):
     """x.item()/x.tolist() keep working on jax arrays; x.data_ptr()/x.is_contiguous() are meaningless."""
 
     methods = ("is_contiguous",)
-    examples = []
+    examples = [Example(torch="y = x * x.is_contiguous()",
+                        jax="y = x * True", inputs={"x": [3]}),
+                Example(torch="class Buffer:\n    def ready(self):\n        return self.is_contiguous()",
+                        jax="class Buffer:\n    def ready(self):\n        return self.is_contiguous()", verify=False, fires=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         return expr("True")

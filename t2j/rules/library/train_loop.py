@@ -9,7 +9,8 @@ import re
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import BlockRule, Example, MethodRule
+from t2j.rules.base import BlockRule, Example, MethodRule, register
+from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, code
 from t2j.translation import Diagnostic
 
@@ -80,6 +81,7 @@ def _with_recomputed(before: list, body: list, model: str) -> list:
     return copied + body
 
 
+@register
 class TrainStep(BlockRule):
     """`opt.zero_grad(); <loss statements>; loss.backward(); opt.step()` -> a jitted train step: `@nnx.jit
     def train_step(model, optimizer, ...)` holding the loss function, `nnx.value_and_grad(..., has_aux=True)` and
@@ -104,9 +106,11 @@ class TrainStep(BlockRule):
             "        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n"
             "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n"
             "    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n"
-            "        loss = train_step(model, optimizer, xb, yb)", verify=False)]
+            "        loss = train_step(model, optimizer, xb, yb)", verify=False),
+                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False, fires=False)]
 
-    def rewrite(self, statements, ctx, earlier=()):
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context, earlier=()) -> list[cst.BaseStatement] | None:
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
         if back is None:
             return None
@@ -207,6 +211,7 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     return jitted, batch_lines, call_line
 
 
+@register
 class GradientAccumulation(BlockRule):
     """`opt.zero_grad(); for ...: <loss>; loss.backward(); ...; opt.step()` (gradients summed over several
     backward passes) -> a jitted `grad_step` returning each micro-batch's gradients, summed with `jax.tree.map`
@@ -221,9 +226,11 @@ class GradientAccumulation(BlockRule):
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
             "for xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
             "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
-            "optimizer.update(model, grads)", verify=False)]
+            "optimizer.update(model, grads)", verify=False),
+                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor xb, yb in batches:\n    optimizer.zero_grad()\n    loss = ((model(xb) - yb) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)", verify=False, fires=False)]
 
-    def rewrite(self, statements, ctx):
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         for zero, statement in enumerate(statements):
             call = _expr_call(statement, "zero_grad")
             opt_name = dotted(call.func.value) if call is not None else None
@@ -306,6 +313,7 @@ def _fresh(name: str, taken: str) -> str:
     return name
 
 
+@register
 class HoistTrainStep(BlockRule):
     """Moves each jitted train step (TrainStep) out of the loops around it, so that it is traced once rather
     than redefined (and retraced) on every iteration. Names a loop assigns that the step reads (the batch, the
@@ -313,9 +321,12 @@ class HoistTrainStep(BlockRule):
     closed over."""
 
     priority = -5
-    examples = []
+    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(2):\n    for xb, yb in loader:\n        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n        optimizer.step()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n        loss = train_step(model, optimizer, xb, yb)", verify=False),
+                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nloss = model(x).mean()\nloss.backward()\noptimizer.step()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nloss = train_step(model, optimizer)", verify=False, fires=False)]
 
-    def rewrite(self, statements, ctx):
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.train_steps:
             return None
         out, changed = [], False
@@ -422,26 +433,33 @@ def _hoist(loop, steps: list[cst.FunctionDef]):
     return loop.visit(Rewriter()), hoisted
 
 
+@register
 class Backward(MethodRule):
     """Remembers where each `loss.backward()` is (for LeftoverBackward); rewrites nothing."""
 
     methods = ("backward",)
-    examples = []
+    observes_only = True
+    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False)]
 
-    def rewrite(self, node, ctx, receiver, name):
+    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if ctx.original is not None:
             ctx.backward_lines[code(node)] = ctx.line_of(ctx.original)
         return None
 
 
+@register
 class LeftoverBackward(BlockRule):
     """A `.backward()` / `.zero_grad()` / `.step()` that TrainStep could not fold into a train step
     (gradient accumulation, several optimizers...) is marked as not translated, with its line."""
 
     priority = -10
-    examples = []
+    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False),
+                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n    loss = model(x).mean()\n    loss.backward()\n    optimizer.step()",
+                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(model, optimizer)", verify=False, fires=False)]
 
-    def rewrite(self, statements, ctx):
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         changed = False
         out = []
         for s in statements:
