@@ -76,5 +76,9 @@ def resolve(expr: cst.BaseExpression, aliases: dict[str, str]) -> str | None:
     return f"{base}.{rest}" if rest else base
 
 
+# torch and the packages that hand out torch modules: what the output must not keep unnoticed
+TORCH_ROOTS = ("torch", "torchvision", "torchaudio", "einops.layers.torch")
+
+
 def is_torch(qualname: str | None) -> bool:
-    return bool(qualname) and (qualname == "torch" or qualname.startswith("torch."))
+    return bool(qualname) and any(qualname == root or qualname.startswith(root + ".") for root in TORCH_ROOTS)

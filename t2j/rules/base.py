@@ -50,6 +50,7 @@ class Example(BaseModel):
     fires: bool = True  # False: a "must not fire" example (the rule leaves this code alone; `jax` is what it becomes)
     init_args: str = ""  # constructor parameters of the module, e.g. "n=4"
     verify: bool = True  # False for text-only examples (random numbers, side effects)
+    imports: str = ""  # import lines the torch side needs beyond torch/nn/F (e.g. einops layers)
 
     def tensor(self, name: str) -> Tensor:
         spec = self.inputs[name]

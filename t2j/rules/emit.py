@@ -21,6 +21,7 @@ IMPORT_LINES = {
     "math": "import math",
     "functools": "import functools",
     "optax": "import optax",
+    "einops": "import einops",
 }
 
 

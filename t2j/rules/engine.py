@@ -17,10 +17,11 @@ from t2j.analyze.source import analyze
 from t2j.rules import base
 from t2j.rules.context import Context, FunctionFrame, ClassFrame
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
+from t2j.rules.leftovers import check_leftovers
 from t2j.translation import Diagnostic
 
 MARK = "# t2j: not translated: "
-IMPORT_ORDER = ["math", "functools", "np", "jax", "jnp", "lax", "nnx", "optax"]
+IMPORT_ORDER = ["math", "functools", "einops", "np", "jax", "jnp", "lax", "nnx", "optax"]
 BlockT = TypeVar("BlockT", cst.IndentedBlock, cst.Module)
 
 
@@ -89,7 +90,7 @@ class Engine(cst.CSTTransformer):
     def _first(self, rules: Iterable[base.Rule], node: Any, *extra: Any) -> Any:
         """The output of the first rule that applies to `node` (and records that it fired), else None."""
         for rule in rules:
-            out = rule.rewrite(node, self.ctx, *extra)  # type: ignore[attr-defined]
+            out = self._rewrite(rule, node, *extra)
             if out is not None:
                 self.ctx.fire(rule.rule_name())
                 return out
@@ -99,13 +100,27 @@ class Engine(cst.CSTTransformer):
         """Every rule that applies, in turn, each on the previous output (a statement list is passed as a fresh
         copy); a FlattenSentinel (a class plus statements after it) ends the chain."""
         for rule in rules:
-            out = rule.rewrite(list(node) if isinstance(node, list) else node, self.ctx)  # type: ignore[attr-defined]
+            out = self._rewrite(rule, list(node) if isinstance(node, list) else node)
             if out is not None:
                 self.ctx.fire(rule.rule_name())
                 node = out
                 if isinstance(out, cst.FlattenSentinel):
                     break
         return node
+
+    def _rewrite(self, rule: base.Rule, node: Any, *extra: Any) -> Any:
+        """`rule.rewrite(node, ctx, *extra)`; a rule that crashes on a construct leaves it as it was, marked and
+        listed (one construct no rule handles must not cost the whole translation)."""
+        try:
+            return rule.rewrite(node, self.ctx, *extra)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - any bug of one rule becomes a diagnostic
+            ctx = self.ctx
+            line = ctx.line_of(node) if isinstance(node, cst.CSTNode) else 0
+            if not line and isinstance(node, cst.Call) and ctx.original is not None:
+                line = ctx.line_of(ctx.original)
+            ctx.untranslated(node if isinstance(node, cst.CSTNode) else cst.Pass(),
+                             f"{rule.rule_name()} failed here ({type(exc).__name__}: {exc})", line=line)
+            return None
 
     # ------------------------------------------------------------------ generic statement bookkeeping
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -298,7 +313,28 @@ def _insertion_index(body) -> int:
 
 def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     """Translate PyTorch source text to Flax NNX + optax with the rules. `bare`: body only (no import header
-    and no emitted helpers), as the text of rule examples is written."""
+    and no emitted helpers), as the text of rule examples is written.
+
+    Never silently incomplete: names the output still uses keep their imports, and every leftover torch
+    reference or undefined name is marked and listed (t2j.rules.leftovers); a crash of the translator
+    returns the source, marked, with a diagnostic saying why."""
+    try:
+        result = _translate(source, bare=bare)
+    except cst.ParserSyntaxError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an internal error is reported, never raised out of translate
+        if bare:
+            raise
+        what = f"the rules backend failed on this file ({type(exc).__name__}: {exc}); nothing was translated"
+        return RulesResult(code=f"{MARK}{what}\n{source}", diagnostics=[Diagnostic(line=0, message=f"not translated: {what}")])
+    if bare:
+        return result
+    code, leftovers = check_leftovers(source, result.code)
+    diagnostics = sorted(result.diagnostics + leftovers, key=lambda d: d.line)
+    return result.model_copy(update={"code": code, "diagnostics": diagnostics})
+
+
+def _translate(source: str, *, bare: bool) -> RulesResult:
     module = cst.parse_module(source)
     info = analyze(module)
     cache: dict[str, object] = {}

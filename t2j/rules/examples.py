@@ -39,7 +39,7 @@ def torch_module(example: Example) -> str:
     body_init = "\n".join(f"        {l}" for l in init) or "        pass"
     body_fwd = "\n".join(f"        {l}" for l in forward)
     inputs = ", ".join(_tensor_expr(example, n) for n in example.inputs)
-    return (f"{MODULE_PRELUDE}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
+    return (f"{MODULE_PRELUDE}{example.imports.strip() + chr(10) if example.imports else ''}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
             f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
             f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n")
 
@@ -50,7 +50,8 @@ def example_translation(example: Example) -> tuple[str, list[str]]:
     from t2j.rules import translate_rules
 
     if not example.verify:
-        result = translate_rules(PRELUDE + example.torch.strip() + "\n", bare=True)
+        imports = example.imports.strip() + "\n" if example.imports else ""
+        result = translate_rules(PRELUDE + imports + example.torch.strip() + "\n", bare=True)
         return result.code.strip(), result.rules_fired
     result = translate_rules(torch_module(example), bare=True)
     lines = result.code.splitlines()

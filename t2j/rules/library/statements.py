@@ -132,7 +132,7 @@ class NoGrad(WithRule):
 
 
 GRAD_CONTEXTS = ("torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled",
-                 "torch.autocast", "torch.cuda.amp.autocast")
+                 "torch.autocast", "torch.cuda.amp.autocast", "torch.amp.autocast", "torch.cpu.amp.autocast")
 ENVIRONMENT_CALLS = ("torch.set_grad_enabled", "torch.set_num_threads", "torch.use_deterministic_algorithms",
                      "torch.set_printoptions", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
                      "torch.set_default_dtype", "torch.autograd.set_detect_anomaly", "torch.set_float32_matmul_precision")
