@@ -41,10 +41,10 @@ def undefined_names(code: str) -> list[str]:
             if isinstance(message, messages.UndefinedName):
                 found.append(message.message_args[0])
 
-        def syntaxError(self, *args):  # noqa: N802 - pyflakes' API
+        def syntaxError(self, *args):
             found.append("<syntax error>")
 
-        def unexpectedError(self, *args):  # noqa: N802
+        def unexpectedError(self, *args):
             pass
 
     api.check(code, "translation.py", Collect())

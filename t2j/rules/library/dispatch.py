@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import AttributeRule, CallRule, Example, FunctionRule, StatementRule
+from t2j.rules.base import (
+    AttributeRule,
+    CallRule,
+    Example,
+    FunctionRule,
+    StatementRule,
+    register,
+)
 
 MODE_PREDICATES = ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.compiler.is_compiling",
                    "torch._dynamo.is_compiling", "torch.onnx.is_in_onnx_export", "torch.fx._symbolic_trace.is_fx_tracing")
@@ -20,6 +27,7 @@ JIT_DECORATORS = ("torch.jit.unused", "torch.jit.export", "torch.jit.ignore", "t
 IDENTITY_CALLS = {"torch.jit.script": 0, "torch.jit.annotate": 1, "torch.compile": 0}
 
 
+@register
 class ScriptingPredicates(CallRule):
     """`torch.jit.is_scripting()`, `is_tracing()`, `torch.compiler.is_compiling()`... -> `False`."""
 
@@ -31,6 +39,7 @@ class ScriptingPredicates(CallRule):
         return cst.Name("False")
 
 
+@register
 class ScriptIdentity(CallRule):
     """`torch.jit.script(f)` / `torch.compile(f)` -> `f`; `torch.jit.annotate(T, v)` -> `v`."""
 
@@ -47,18 +56,20 @@ class ScriptIdentity(CallRule):
         return positional[at].value
 
 
+@register
 class NoOpCalls(CallRule):
     """`torch._C._log_api_usage_once(...)`, `torch.fx.wrap(...)` and `torch._assert(...)` are recognised
     here; `DropNoOpStatements` and `TorchAssert` rewrite the statements (used as a value, the leftover check
     marks them)."""
 
     targets = NO_OP_CALLS + ("torch._assert",)
-    examples = []
+    examples = [Example(torch="torch.fx.wrap('helper')\ny = x + 1", jax="y = x + 1", verify=False)]
 
     def rewrite(self, node, ctx, qualname):
         return node
 
 
+@register
 class DropNoOpStatements(StatementRule):
     """A statement that only calls `torch._C._log_api_usage_once(...)` or `torch.fx.wrap(...)` is removed."""
 
@@ -73,6 +84,7 @@ class DropNoOpStatements(StatementRule):
         return []
 
 
+@register
 class TorchAssert(StatementRule):
     """`torch._assert(cond, message)` -> `assert cond, message`."""
 
@@ -89,16 +101,18 @@ class TorchAssert(StatementRule):
         return [node.with_changes(body=[cst.Assert(test=c.args[0].value, msg=message)])]
 
 
+@register
 class JitDecoratorNames(AttributeRule):
     """`torch.jit.unused` & co. as decorators are recognised here; `DropJitDecorators` removes them."""
 
     targets = JIT_DECORATORS
-    examples = []
+    examples = [Example(torch="@torch.jit.export\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
 
     def rewrite(self, node, ctx, qualname):
         return node
 
 
+@register
 class DropJitDecorators(FunctionRule):
     """`@torch.jit.unused`, `@torch.jit.export`, `@torch.jit.ignore`, `@torch.jit._overload_method` are
     dropped (an overload stub is then an ordinary def that the real one, defined after it, replaces)."""

@@ -6,10 +6,11 @@ layer (inside nnx.Sequential, or as an attribute)."""
 
 from __future__ import annotations
 
-from t2j.rules.base import CallRule, Example
+from t2j.rules.base import CallRule, Example, register
 from t2j.rules.cstutil import arg, call, expr
 
 
+@register
 class EinopsLayers(CallRule):
     """`Rearrange(pattern, **axes)` / `Reduce(pattern, reduction, **axes)` (einops.layers.torch) ->
     `functools.partial(einops.rearrange | einops.reduce, pattern=..., [reduction=...,] **axes)`."""
