@@ -40,6 +40,25 @@ def _is_false(node) -> bool:
     return node is None or (isinstance(node, cst.Name) and node.value in ("False", "None"))
 
 
+def _all_ones(size, nd: int) -> bool:
+    """An adaptive output size of 1 in every pooled dimension (1, (1, 1), [1, 1, 1])."""
+    if isinstance(size, cst.Integer):
+        return size.value == "1"
+    if isinstance(size, (cst.Tuple, cst.List)) and len(size.elements) == nd:
+        return all(isinstance(e.value, cst.Integer) and e.value.value == "1" for e in size.elements)
+    return False
+
+
+def _axes(nd: int) -> cst.BaseExpression:
+    return expr("(" + ", ".join(str(-i) for i in range(nd, 0, -1)) + (",)" if nd == 1 else ")"))
+
+
+def global_mean(x: cst.BaseExpression, nd: int, ctx) -> cst.Call:
+    """Adaptive average pooling to size 1: the mean over the pooled (trailing) axes, kept as size-1 axes."""
+    ctx.use("jnp")
+    return call("jnp.mean", [arg(x), arg(_axes(nd), "axis"), arg("True", "keepdims")])
+
+
 @register
 class PoolModules(CallRule):
     """nn.MaxPool2d/AvgPool2d/AdaptiveAvgPool2d/... -> functools.partial of an emitted torch-semantics pool
@@ -49,6 +68,9 @@ class PoolModules(CallRule):
     examples = [Example(torch="self.pool = nn.MaxPool2d(2)\ny = self.pool(x)",
                         jax="self.pool = functools.partial(torch_max_pool, kernel_size=2, ndim=2)\ny = self.pool(x)",
                         inputs={"x": [2, 3, 8, 8]}),
+                Example(torch="self.pool = nn.AdaptiveAvgPool2d((1, 1))\ny = self.pool(x)",
+                        jax="self.pool = functools.partial(jnp.mean, axis=(-2, -1), keepdims=True)\ny = self.pool(x)",
+                        inputs={"x": [2, 3, 7, 5]}),
                 Example(torch="self.pool = nn.AdaptiveAvgPool2d((3, 2))\ny = self.pool(x)",
                         jax="self.pool = functools.partial(torch_adaptive_avg_pool, output_size=(3, 2), ndim=2)\ny = self.pool(x)",
                         inputs={"x": [2, 3, 7, 5]})]
@@ -59,6 +81,8 @@ class PoolModules(CallRule):
         if b is None or not _is_false(b.get("return_indices")):
             return None
         b.pop("return_indices", None)
+        if helper == "torch_adaptive_avg_pool" and _all_ones(b.get("output_size"), nd):
+            return _partial(ctx, expr("jnp.mean"), {"axis": _axes(nd), "keepdims": expr("True")})
         return _partial(ctx, ctx.helper(helper), {**b, "ndim": expr(str(nd))})
 
 
@@ -73,7 +97,9 @@ class PoolFunctions(CallRule):
                         jax="y = torch_avg_pool(x, 3, stride=2, padding=1, count_include_pad=False, ndim=2)",
                         inputs={"x": [2, 3, 8, 8]}),
                 Example(torch="y = F.adaptive_avg_pool2d(x, 1).flatten(1)",
-                        jax="y = torch_flatten(torch_adaptive_avg_pool(x, 1, ndim=2), 1)", inputs={"x": [2, 3, 5, 5]})]
+                        jax="y = jnp.mean(x, axis=(-2, -1)).reshape(x.shape[0], -1)", inputs={"x": [2, 3, 5, 5]}),
+                Example(torch="y = F.adaptive_avg_pool1d(x, (2,))", jax="y = torch_adaptive_avg_pool(x, (2,), ndim=1)",
+                        inputs={"x": [2, 3, 5]})]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -83,6 +109,8 @@ class PoolFunctions(CallRule):
         b = bind(node, FUNCTION_PARAMS[helper])
         if b is None or not _is_false(b.get("return_indices")):
             return None
+        if helper == "torch_adaptive_avg_pool" and "input" in b and _all_ones(b.get("output_size"), nd):
+            return global_mean(b["input"], nd, ctx)
         args = [a for a in node.args if not (a.keyword and a.keyword.value == "return_indices")]
         return call(ctx.helper(helper), args + [arg(str(nd), "ndim")])
 

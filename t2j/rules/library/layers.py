@@ -99,13 +99,54 @@ class BatchNorm(EmittedLayer):
 
 
 @register
+class LayerNorm(CallRule):
+    """nn.LayerNorm(d) over the last axis -> nnx.LayerNorm(d, epsilon=1e-5, use_fast_variance=False): torch's
+    eps and its two-pass variance (nnx's default fast variance E[x^2] - E[x]^2 is off by ~1e-4 on inputs with a
+    large mean); weight/bias are nnx's scale/bias. Several normalized dimensions keep TorchLayerNorm."""
+
+    targets = ("torch.nn.LayerNorm",)
+    priority = 10
+    examples = [Example(torch="self.ln = nn.LayerNorm(8)\ny = self.ln(x + 3.0)",
+                        jax="self.ln = nnx.LayerNorm(8, epsilon=1e-5, use_fast_variance=False, rngs=rngs)\n"
+                            "y = self.ln(x + 3.0)", inputs={"x": [3, 8]}),
+                Example(torch="self.ln = nn.LayerNorm([6], eps=1e-6, elementwise_affine=False)\ny = self.ln(x)",
+                        jax="self.ln = nnx.LayerNorm(6, epsilon=1e-6, use_fast_variance=False, use_scale=False, "
+                            "use_bias=False, rngs=rngs)\ny = self.ln(x)", inputs={"x": [2, 5, 6]}),
+                Example(torch="self.ln = nn.LayerNorm(6, bias=False)\ny = self.ln(x)",
+                        jax="self.ln = nnx.LayerNorm(6, epsilon=1e-5, use_fast_variance=False, use_bias=False, "
+                            "rngs=rngs)\ny = self.ln(x)", inputs={"x": [2, 6]})]
+
+    def rewrite(self, node, ctx, qualname):
+        b = bind(node, ["normalized_shape", "eps", "elementwise_affine", "bias", "device", "dtype"])
+        if b is None or "normalized_shape" not in b:
+            return None
+        shape = b["normalized_shape"]
+        if isinstance(shape, (cst.List, cst.Tuple)) and len(shape.elements) == 1 and \
+                isinstance(shape.elements[0], cst.Element):
+            shape = shape.elements[0].value
+        # an int (a name or attribute is taken as one, as torch code writes it); a tuple of dims stays emulated
+        if not isinstance(shape, (cst.Integer, cst.Name, cst.Attribute)):
+            return None
+        args = [arg(shape), arg(b.get("eps", expr("1e-5")), "epsilon"), arg("False", "use_fast_variance")]
+        affine = b.get("elementwise_affine")
+        if affine is not None and not (isinstance(affine, cst.Name) and affine.value == "True"):
+            if not (isinstance(affine, cst.Name) and affine.value == "False"):
+                return None
+            args += [arg("False", "use_scale"), arg("False", "use_bias")]
+        elif "bias" in b:
+            args.append(arg(b["bias"], "use_bias"))
+        return call("nnx.LayerNorm", args + [arg(ctx.rngs(), "rngs")])
+
+
+@register
 class Norms(EmittedLayer):
-    """nn.LayerNorm (eps 1e-5, any trailing shape) / GroupNorm / InstanceNorm -> torch-layout modules."""
+    """nn.LayerNorm over several trailing dimensions / GroupNorm / InstanceNorm -> torch-layout modules (nnx's
+    GroupNorm and InstanceNorm normalize channels-last input)."""
 
     targets = ("torch.nn.LayerNorm", "torch.nn.GroupNorm", "torch.nn.InstanceNorm1d", "torch.nn.InstanceNorm2d",
                "torch.nn.InstanceNorm3d")
-    examples = [Example(torch="self.ln = nn.LayerNorm(8)\ny = self.ln(x)",
-                        jax="self.ln = TorchLayerNorm(8, rngs=rngs)\ny = self.ln(x)", inputs={"x": [3, 8]}),
+    examples = [Example(torch="self.ln = nn.LayerNorm((4, 8))\ny = self.ln(x)",
+                        jax="self.ln = TorchLayerNorm((4, 8), rngs=rngs)\ny = self.ln(x)", inputs={"x": [3, 4, 8]}),
                 Example(torch="self.gn = nn.GroupNorm(2, 4)\ny = self.gn(x)",
                         jax="self.gn = TorchGroupNorm(2, 4, rngs=rngs)\ny = self.gn(x)", inputs={"x": [2, 4, 3, 3]})]
 
@@ -355,7 +396,7 @@ class LayerWeights(AttributeRule):
 
     attributes = ("weight",)
     examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
-                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel.T.T",
+                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel",
                         inputs={"x": [2, 4]}),
                 Example(torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
                         jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
@@ -370,4 +411,20 @@ class LayerWeights(AttributeRule):
             return cst.Attribute(value=cst.Attribute(value=node.value, attr=cst.Name("kernel")), attr=cst.Name("T"))
         if kind == "torch.nn.Embedding":
             return cst.Attribute(value=node.value, attr=cst.Name("embedding"))
+        return None
+
+
+@register
+class DoubleTranspose(AttributeRule):
+    """`x.T.T` (torch's `fc.weight.T` once `fc.weight` reads nnx's `fc.kernel.T`) -> `x`: reversing the axes
+    twice is the identity."""
+
+    attributes = ("T",)
+    examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = x @ self.fc.weight.T",
+                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel", inputs={"x": [2, 4]})]
+
+    def rewrite(self, node, ctx, qualname):
+        inner = node.value
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "T":
+            return inner.value
         return None

@@ -42,10 +42,10 @@ class ParamGroups(BlockRule):
     examples = [Example(
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
               "    g['lr'] = 0.01",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
             "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n    print(g['lr'])",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor g in torch_param_groups(optimizer):\n    print(g['lr'])", verify=False, fires=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nfor g in torch_param_groups(optimizer):\n    print(g['lr'])", verify=False, fires=False)]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         out, changed = [], False
@@ -109,7 +109,7 @@ class ParamGroupsRead(AttributeRule):
     attributes = ("param_groups",)
     priority = -1
     examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
                             "print(torch_param_groups(optimizer)[0]['lr'])", verify=False),
                 Example(torch="groups = config.param_groups",
                         jax="groups = config.param_groups", verify=False, fires=False)]

@@ -6,7 +6,7 @@ import libcst as cst
 
 from t2j.rules.base import CallRule, Example, Tensor, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, bind, call, expr, keyword, positional, rename_keywords, shape_args
+from t2j.rules.cstutil import arg, bind, call, code, expr, keyword, positional, rename_keywords, shape_args
 
 AXIS = {"dim": "axis", "keepdim": "keepdims", "input": None, "out": None}
 DROP = {"device": None, "requires_grad": None, "pin_memory": None, "layout": None, "memory_format": None,
@@ -330,6 +330,25 @@ class ShapeFunctions(CallRule):
         return tensor_op(name, x, rest, ctx)
 
 
+def _flatten_batch(x: cst.BaseExpression, rest: list[cst.Arg]) -> cst.BaseExpression | None:
+    """`flatten(x, 1)` of a named tensor -> `x.reshape(x.shape[0], -1)`; of a global average pool's
+    `jnp.mean(x, axis=..., keepdims=True)` -> `jnp.mean(x, axis=...).reshape(x.shape[0], -1)` (same shape)."""
+    if len(rest) != 1 or not isinstance(rest[0].value, cst.Integer) or rest[0].value.value != "1" or \
+            (rest[0].keyword is not None and rest[0].keyword.value != "start_dim"):
+        return None
+    source = x
+    if isinstance(x, cst.Call) and code(x.func) == "jnp.mean" and len(x.args) == 3 and \
+            isinstance(x.args[0].value, cst.Name) and [a.keyword.value if a.keyword else None for a in x.args] == \
+            [None, "axis", "keepdims"] and code(x.args[2].value) == "True":
+        source = x.args[0].value
+        x = x.with_changes(args=[x.args[0], x.args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+    elif not isinstance(x, cst.Name):
+        return None
+    rows = cst.Subscript(value=cst.Attribute(value=source, attr=cst.Name("shape")),
+                         slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+    return call(cst.Attribute(value=x, attr=cst.Name("reshape")), [arg(rows), arg("-1")])
+
+
 def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst.BaseExpression | None:
     """Shared by torch.<name>(x, ...) and x.<name>(...)."""
     ctx.use("jnp")
@@ -347,6 +366,8 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
             return cst.Attribute(value=_paren(x), attr=cst.Name("T"))
         return call("jnp.swapaxes", [X] + rename_keywords(rest, {"dim0": None, "dim1": None}))
     if name == "t":
+        if isinstance(x, cst.Attribute) and x.attr.value == "T":  # `fc.weight.t()` is nnx's `fc.kernel`
+            return x.value
         return cst.Attribute(value=_paren(x), attr=cst.Name("T"))
     if name == "permute":
         dims = kws.get("dims")
@@ -359,7 +380,8 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
     if name in ("movedim", "moveaxis"):
         return call("jnp.moveaxis", [X] + rename_keywords(rest, {"source": "source", "destination": "destination"}))
     if name == "flatten":
-        return call(ctx.helper("torch_flatten"), [X] + rest)
+        native = _flatten_batch(x, rest)
+        return native if native is not None else call(ctx.helper("torch_flatten"), [X] + rest)
     if name == "unflatten":
         return call(ctx.helper("torch_unflatten"), [X] + rest)
     if name == "squeeze":

@@ -91,7 +91,7 @@ class TrainStep(BlockRule):
     examples = [Example(
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
               "    out = model(x)\n    loss = ((out - y) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\n"
             "def train_step(model, optimizer):\n    def loss_fn(model):\n        out = model(x)\n"
             "        loss = ((out - y) ** 2).mean()\n        return loss, (out,)\n"
             "    (loss, (out,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
@@ -101,7 +101,7 @@ class TrainStep(BlockRule):
         torch="optimizer = torch.optim.Adam(model.parameters())\nfor epoch in range(2):\n    for xb, yb in loader:\n"
               "        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n"
               "        optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_adam(), wrt=nnx.Param)\n@nnx.jit\n"
+        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.adam)(learning_rate=1e-3), wrt=nnx.Param)\n@nnx.jit\n"
             "def train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n"
             "        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n"
             "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n"
@@ -220,7 +220,7 @@ class GradientAccumulation(BlockRule):
     examples = [Example(
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
               "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n"
+        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
             "grads = None\n@nnx.jit\n"
             "def grad_step(model, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean() / 4\n"
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
