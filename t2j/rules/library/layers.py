@@ -421,7 +421,8 @@ class DoubleTranspose(AttributeRule):
 
     attributes = ("T",)
     examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = x @ self.fc.weight.T",
-                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel", inputs={"x": [2, 4]})]
+                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel", inputs={"x": [2, 4]}),
+                Example(torch="y = x.T + 1.0", jax="y = x.T + 1.0", inputs={"x": [2, 4]}, fires=False)]
 
     def rewrite(self, node, ctx, qualname):
         inner = node.value

@@ -121,7 +121,7 @@ class RememberOptimizer(StatementRule):
     priority = 50
     observes_only = True
     examples = [Example(torch="opt = torch.optim.SGD(net.parameters(), lr=0.1)\nfor i in range(3):\n    opt.zero_grad()\n    loss = net(x).mean()\n    loss.backward()\n    opt.step()",
-                        jax="opt = nnx.Optimizer(net, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(net, opt):\n    def loss_fn(net):\n        loss = net(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(net)\n    opt.update(net, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(net, opt)", verify=False)]
+                        jax="opt = nnx.Optimizer(net, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(net, opt):\n    def loss_fn(net):\n        loss = net(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(net)\n    opt.update(net, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(net, opt)", verify=False)]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         small = node.body[0] if len(node.body) == 1 else None

@@ -108,7 +108,7 @@ class TrainStep(BlockRule):
             "    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n"
             "        loss = train_step(model, optimizer, xb, yb)", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False, fires=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False, fires=False)]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context, earlier=()) -> list[cst.BaseStatement] | None:
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
@@ -228,7 +228,7 @@ class GradientAccumulation(BlockRule):
             "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
             "optimizer.update(model, grads)", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor xb, yb in batches:\n    optimizer.zero_grad()\n    loss = ((model(xb) - yb) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)", verify=False, fires=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)", verify=False, fires=False)]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         for zero, statement in enumerate(statements):
@@ -322,9 +322,9 @@ class HoistTrainStep(BlockRule):
 
     priority = -5
     examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(2):\n    for xb, yb in loader:\n        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n        optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n        loss = train_step(model, optimizer, xb, yb)", verify=False),
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n        loss = train_step(model, optimizer, xb, yb)", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nloss = model(x).mean()\nloss.backward()\noptimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nloss = train_step(model, optimizer)", verify=False, fires=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nloss = train_step(model, optimizer)", verify=False, fires=False)]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.train_steps:
@@ -440,7 +440,7 @@ class Backward(MethodRule):
     methods = ("backward",)
     observes_only = True
     examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False)]
 
     def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         if ctx.original is not None:
@@ -455,9 +455,9 @@ class LeftoverBackward(BlockRule):
 
     priority = -10
     examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False),
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n    loss = model(x).mean()\n    loss.backward()\n    optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(model, optimizer)", verify=False, fires=False)]
+                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(model, optimizer)", verify=False, fires=False)]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         changed = False
