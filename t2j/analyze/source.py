@@ -12,6 +12,7 @@ RANDOM_FUNCTIONS = {
     "torch.randn", "torch.rand", "torch.randint", "torch.randperm", "torch.randn_like", "torch.rand_like",
     "torch.randint_like", "torch.normal", "torch.bernoulli", "torch.multinomial", "torch.nn.functional.dropout",
 }
+CONTAINER_BASES = ("torch.nn.Sequential",)  # torch containers a user class may derive from (-> nnx.Sequential)
 NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")
 
 
@@ -28,6 +29,7 @@ class SourceInfo:
     aliases: dict[str, str]
     module_classes: set[str] = field(default_factory=set)  # classes deriving from nn.Module (transitively)
     direct_module_classes: set[str] = field(default_factory=set)  # `class X(nn.Module)` exactly
+    container_classes: set[str] = field(default_factory=set)  # `class X(nn.Sequential)`: its super().__init__ builds it
     classes_with_init: set[str] = field(default_factory=set)
     builders: set[str] = field(default_factory=set)  # "Class.method" / "func" that construct layers with rngs
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
@@ -71,10 +73,12 @@ def analyze(module: cst.Module) -> SourceInfo:
             for base in cls.bases:
                 q = info.qualname(base.value)
                 name = dotted(base.value)
-                if q == "torch.nn.Module" or name in info.module_classes:
+                if q in ("torch.nn.Module", *CONTAINER_BASES) or name in info.module_classes:
                     info.module_classes.add(cls.name.value)
                     if q == "torch.nn.Module":
                         info.direct_module_classes.add(cls.name.value)
+                    elif q in CONTAINER_BASES:
+                        info.container_classes.add(cls.name.value)
                     changed = True
                     break
 

@@ -28,6 +28,7 @@ class FunctionFrame:
     rngs_used: bool = False  # layers were built here without an rngs parameter
     key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
     local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
+    factories: set[str] = field(default_factory=set)  # parameters, and locals bound to a name/attribute/`a or b`/partial
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Context:
     backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
     train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
+    factory_attributes: set[str] = field(default_factory=set)  # `self.x` bound to a factory (`self._norm_layer`)
     mask_names: set[str] = field(default_factory=set)  # variables assigned a boolean mask (x > 0, ~m, m & n)
 
     # ---------------------------------------------------------------------------------------------------

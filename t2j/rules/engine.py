@@ -12,8 +12,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 from pydantic import BaseModel, Field
 
-from t2j.analyze.imports import is_torch
-from t2j.analyze.source import analyze
+from t2j.analyze.imports import dotted as dotted_name, is_torch
+from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
 from t2j.rules.context import Context, FunctionFrame, ClassFrame
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
@@ -85,6 +85,15 @@ class Engine(cst.CSTTransformer):
         self.index = index
         self.inner: set[int] = set()  # ids of nodes that are the `.value` of an Attribute
         self.funcs: set[int] = set()  # ids of nodes that are the `.func` of a Call
+        self.annotations = 0  # depth of type annotations being visited
+
+    def visit_Annotation(self, node: cst.Annotation) -> bool:
+        self.annotations += 1
+        return True
+
+    def leave_Annotation(self, original: cst.Annotation, updated: cst.Annotation) -> cst.Annotation:
+        self.annotations -= 1
+        return updated
 
     # ------------------------------------------------------------------ dispatch
     def _first(self, rules: Iterable[base.Rule], node: Any, *extra: Any) -> Any:
@@ -149,7 +158,8 @@ class Engine(cst.CSTTransformer):
             ctx.functions.append(FunctionFrame(
                 key=key, name=node.name.value, has_rngs=has_rngs,
                 in_module_class=(cls is not None and cls.is_module) or (parent is not None and parent.in_module_class),
-                key_defined="key" in params, local_containers=ctx.info.containers.get(key, set())))
+                key_defined="key" in params, local_containers=ctx.info.containers.get(key, set()),
+                factories=params | _value_locals(node)))
         elif kind is cst.Import or kind is cst.ImportFrom:
             return False
         return super().on_visit(node)
@@ -238,6 +248,8 @@ class Engine(cst.CSTTransformer):
         if qualname is not None:
             if id(original) in self.inner:  # a prefix of a longer dotted name (`torch.nn` in `torch.nn.X`)
                 return updated
+            if self.annotations and is_layer_constructor(qualname):
+                return cst.parse_expression("nnx.Module")  # `-> nn.Conv2d`, `List[nn.Linear]`: a type only
             out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
             if out is not None:
                 return out
@@ -253,6 +265,8 @@ class Engine(cst.CSTTransformer):
         qualname = self.ctx.info.aliases.get(original.value)
         if qualname is None or not is_torch(qualname):
             return updated
+        if self.annotations and is_layer_constructor(qualname):
+            return cst.parse_expression("nnx.Module")
         out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
         return updated if out is None else out
 
@@ -285,6 +299,23 @@ class Engine(cst.CSTTransformer):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         return self._each(self.index.classes, updated)
+
+
+def _value_locals(fn: cst.FunctionDef) -> set[str]:
+    """Local names of `fn` bound to a plain name or attribute, an `a or b`, or a `partial(...)`: values that may
+    be layer classes or factories (`norm_layer = self._norm_layer`, `act = act_layer or nn.ReLU`)."""
+    found: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            value = node.value
+            is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation)) or (
+                isinstance(value, cst.Call) and (dotted_name(value.func) or "").split(".")[-1] == "partial")
+            if is_value:
+                found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+    fn.body.visit(Visitor())
+    return found
 
 
 def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.BaseStatement], str]:

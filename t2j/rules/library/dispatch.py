@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from t2j.analyze.imports import dotted
+
 from t2j.rules.base import (
     AttributeRule,
     CallRule,
@@ -128,3 +130,29 @@ class DropJitDecorators(FunctionRule):
         if len(kept) == len(node.decorators):
             return None
         return node.with_changes(decorators=kept)
+
+
+NOT_TENSORS = ("self", "args", "config", "cfg", "opt", "opts", "hparams", "params", "settings")  # `.device` settings
+
+
+@register
+class DeviceAttributes(AttributeRule):
+    """`x.device` -> `None` (JAX places arrays itself; `device=None` is every jnp constructor's default and
+    `.to(None)` is dropped); `x.is_cuda` / `x.is_xpu` / `x.is_mps` -> `False`. A configuration's `.device`
+    (`self.device`, `args.device`, `config.device`) is left alone."""
+
+    attributes = ("device", "is_cuda", "is_xpu", "is_mps")
+    examples = [
+        Example(torch="device = x.device\ny = torch.arange(4, device=device) + x.to(x.device)",
+                jax="device = None\ny = jnp.arange(4) + x", inputs={"x": [4]}),
+        Example(torch="y = x if x.is_cuda else -x", jax="y = x if False else -x", inputs={"x": [4]}),
+        Example(torch="class Trainer:\n    def where(self):\n        return self.device, args.device",
+                jax="class Trainer:\n    def where(self):\n        return self.device, args.device",
+                verify=False, fires=False),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        receiver = dotted(node.value)
+        if receiver is not None and receiver.split(".")[0] in NOT_TENSORS and receiver.count(".") == 0:
+            return None
+        return cst.Name("None" if node.attr.value == "device" else "False")

@@ -80,6 +80,8 @@ class SuperInit(StatementRule):
         cls = ctx.classes[-1].name
         if cls in ctx.info.direct_module_classes:
             return []
+        if cls in ctx.info.container_classes:
+            return None  # `super().__init__(*layers)` of an nn.Sequential subclass builds the nnx.Sequential
         if keyword(call_node, "rngs") is not None:
             return None
         new = call_node.with_changes(args=list(call_node.args) + [arg("rngs", "rngs")])

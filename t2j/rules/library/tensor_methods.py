@@ -154,7 +154,7 @@ class DtypeMethods(MethodRule):
 
 def _is_device(node: cst.BaseExpression) -> bool:
     text = dotted(node) or ""
-    if is_string(node):
+    if is_string(node) or text == "None":  # `x.device` translates to None (DeviceAttributes)
         return True
     return "device" in text.lower() or text.endswith(("cuda", "cpu"))
 

@@ -1,0 +1,180 @@
+"""Layer classes and factories used as values, as model code passes them around.
+
+`norm_layer = nn.BatchNorm2d`, `activation=nn.ReLU`, `partial(nn.LayerNorm, eps=1e-6)`, `norm_layer or
+nn.BatchNorm2d`, `block=BasicBlock`: the value is called later, with torch's arguments, where the rules
+cannot see which class it is. A torch layer class used as a value becomes a lambda with torch's signature
+whose body is what the rules make of the call (so `norm_layer(planes)` builds the same layer a direct
+`nn.BatchNorm2d(planes)` would); calling a factory (a parameter, or a local bound to a name, attribute,
+`a or b` or `partial(...)`) where layers are built passes `rngs` on."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from t2j.analyze.imports import dotted
+from t2j.rules.base import AttributeRule, CallRule, Example, StatementRule, register
+from t2j.rules.cstutil import arg, keyword
+
+_NORM = "eps=1e-05, momentum=0.1, affine=True, track_running_stats=True"
+_NORM_CALL = "eps=eps, momentum=momentum, affine=affine, track_running_stats=track_running_stats"
+_CONV = "stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros'"
+_CONV_CALL = "stride, padding, dilation, groups, bias, padding_mode"
+_INPLACE = ("inplace=False", "inplace")
+# torch layer -> (the lambda's parameters: torch's, device/dtype left out; the arguments of the call)
+SIGNATURES = {
+    **{f"BatchNorm{d}d": (f"num_features, {_NORM}", f"num_features, {_NORM_CALL}") for d in (1, 2, 3)},
+    **{f"InstanceNorm{d}d": ("num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False",
+                             f"num_features, {_NORM_CALL}") for d in (1, 2, 3)},
+    "LayerNorm": ("normalized_shape, eps=1e-05, elementwise_affine=True, bias=True",
+                  "normalized_shape, eps=eps, elementwise_affine=elementwise_affine, bias=bias"),
+    "GroupNorm": ("num_groups, num_channels, eps=1e-05, affine=True", "num_groups, num_channels, eps=eps, affine=affine"),
+    **{f"Conv{d}d": (f"in_channels, out_channels, kernel_size, {_CONV}", f"in_channels, out_channels, kernel_size, "
+                     f"{_CONV_CALL}") for d in (1, 2, 3)},
+    "Linear": ("in_features, out_features, bias=True", "in_features, out_features, bias"),
+    **{name: _INPLACE for name in ("ReLU", "ReLU6", "SiLU", "Hardswish", "Hardsigmoid", "Mish")},
+    "Sigmoid": ("", ""), "Tanh": ("", ""),
+    "LeakyReLU": ("negative_slope=0.01, inplace=False", "negative_slope, inplace"),
+    "ELU": ("alpha=1.0, inplace=False", "alpha, inplace"),
+    "Dropout": ("p=0.5, inplace=False", "p, inplace"),
+    "Identity": ("*args, **kwargs", ""),
+}
+
+
+def _lambda_text(name: str) -> str:
+    params, call_args = SIGNATURES[name]
+    params = f"{params}, *, rngs=None" if params and not params.startswith("*") else (
+        "*args, rngs=None, **kwargs" if params else "*, rngs=None")
+    return f"lambda {params}: nn.{name}({call_args})"
+
+
+@register
+class LayerClassValue(AttributeRule):
+    """`nn.BatchNorm2d` (a torch layer class as a value, not called) -> a lambda with torch's signature that
+    builds what the rules build for the call, taking `rngs`."""
+
+    targets = tuple(f"torch.nn.{name}" for name in SIGNATURES)
+    examples = [
+        Example(torch="self.norm_layer = nn.LayerNorm\nself.norm = self.norm_layer(4)\ny = self.norm(x)",
+                jax="self.norm_layer = (lambda normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, *, "
+                    "rngs=None: TorchLayerNorm(normalized_shape, eps=eps, elementwise_affine=elementwise_affine, "
+                    "bias=bias, rngs=rngs))\nself.norm = self.norm_layer(4, rngs=rngs)\ny = self.norm(x)",
+                inputs={"x": (2, 4)}),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        from t2j.rules.engine import translate_rules
+
+        name = qualname.rsplit(".", 1)[-1]
+        inner = translate_rules(f"import torch.nn as nn\nf = {_lambda_text(name)}\n", bare=True)
+        if inner.diagnostics:
+            return None  # the call itself is not translated: the value stays marked
+        for helper in inner.helpers:
+            ctx.helper(helper)
+        text = inner.code.strip().split("=", 1)[1].strip()
+        for module in ("functools", "lax", "np", "math"):
+            if f"{module}." in text:
+                ctx.use(module)
+        return cst.parse_expression(f"({text})")  # parenthesized: safe as an operand (`a or nn.X`)
+
+
+@register
+class FactoryCallRngs(CallRule):
+    """Where layers are built (rngs in scope), calling a factory -- a parameter, or a local bound to a name,
+    an attribute, `a or b` or `partial(...)` (`norm_layer(planes)`, `block(inplanes, planes)`) -- passes
+    `rngs` (the factory is a translated layer class, a user module class, or a partial of one)."""
+
+    examples = [
+        Example(torch="class Block(nn.Module):\n    def __init__(self, dim, norm_layer=None):\n        super().__init__()\n"
+                      "        norm_layer = norm_layer or nn.LayerNorm\n        self.norm = norm_layer(dim)",
+                jax="class Block(nnx.Module):\n    def __init__(self, dim, norm_layer=None, *, rngs: nnx.Rngs):\n"
+                    "        norm_layer = norm_layer or (lambda normalized_shape, eps=1e-05, elementwise_affine=True, "
+                    "bias=True, *, rngs=None: TorchLayerNorm(normalized_shape, eps=eps, "
+                    "elementwise_affine=elementwise_affine, bias=bias, rngs=rngs))\n"
+                    "        self.norm = norm_layer(dim, rngs=rngs)", verify=False),
+        Example(torch="def forward(x, fn):\n    return fn(x)", jax="def forward(x, fn):\n    return fn(x)",
+                verify=False, fires=False),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        fn = ctx.function
+        if fn is None or not fn.has_rngs or keyword(node, "rngs") is not None:
+            return None
+        name = dotted(node.func)
+        if isinstance(node.func, cst.Name):
+            if name not in fn.factories or name in ctx.info.module_classes or name == "rngs":
+                return None
+        elif name not in ctx.factory_attributes:
+            return None
+        return node.with_changes(args=list(node.args) + [arg(ctx.rngs(), "rngs")])
+
+
+@register
+class FactoryAttributes(StatementRule):
+    """Records `self.x = factory` (a parameter or factory local) so that `self.x(...)` in a builder method
+    (`norm_layer = self._norm_layer` ... `self._norm_layer(planes)`) passes `rngs` (FactoryCallRngs)."""
+
+    observes_only = True
+    examples = [Example(
+        torch="class Net(nn.Module):\n    def __init__(self, norm_layer=nn.LayerNorm):\n        super().__init__()\n"
+              "        self._norm = norm_layer\n        self.norm = self._norm(4)",
+        jax="class Net(nnx.Module):\n    def __init__(self, norm_layer=(lambda normalized_shape, eps=1e-05, "
+            "elementwise_affine=True, bias=True, *, rngs=None: TorchLayerNorm(normalized_shape, eps=eps, "
+            "elementwise_affine=elementwise_affine, bias=bias, rngs=rngs)), *, rngs: nnx.Rngs):\n"
+            "        self._norm = norm_layer\n        self.norm = self._norm(4, rngs=rngs)", verify=False)]
+
+    def rewrite(self, node, ctx):
+        fn = ctx.function
+        if fn is None or len(node.body) != 1 or not isinstance(node.body[0], cst.Assign):
+            return None
+        small = node.body[0]
+        value = dotted(small.value)
+        is_factory = isinstance(small.value, cst.Lambda) or (value is not None and (
+            value in fn.factories or value in ctx.factory_attributes)) or (
+            isinstance(small.value, cst.Call) and (dotted(small.value.func) or "").split(".")[-1] == "partial")
+        if not is_factory:
+            return None
+        for target in small.targets:
+            name = dotted(target.target)
+            if name and name.startswith("self.") and name.count(".") == 1:
+                ctx.factory_attributes.add(name)
+        return None
+
+
+@register
+class SequentialBase(AttributeRule):
+    """`nn.Sequential` as a value -- a base class (`class ConvBNAct(nn.Sequential)`, whose
+    `super().__init__(*layers)` then builds an nnx.Sequential), an isinstance check -- -> `nnx.Sequential`."""
+
+    targets = ("torch.nn.Sequential",)
+    examples = [Example(
+        torch="class ConvAct(nn.Sequential):\n    def __init__(self, c):\n        layers = [nn.Linear(c, c), nn.ReLU()]\n"
+              "        super().__init__(*layers)",
+        jax="class ConvAct(nnx.Sequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
+            "        layers = [nnx.Linear(c, c, rngs=rngs), jax.nn.relu]\n        super().__init__(*layers)", verify=False)]
+
+    def rewrite(self, node, ctx, qualname):
+        return cst.parse_expression("nnx.Sequential")
+
+
+EINOPS_FUNCTIONS = ("einops.rearrange", "einops.repeat", "einops.reduce")
+
+
+@register
+class EinopsOnParameters(CallRule):
+    """`repeat(self.cls_token, ...)`: einops does not know nnx.Param -> `repeat(jnp.asarray(self.cls_token), ...)`
+    (a no-op on arrays; the parameter's value otherwise)."""
+
+    targets = EINOPS_FUNCTIONS
+    examples = [Example(torch="self.token = nn.Parameter(torch.randn(1, 4))\ny = repeat(self.token, '1 d -> b d', b=2) + x",
+                        jax="self.token = nnx.Param(jax.random.normal(rngs.params(), (1, 4)))\n"
+                            "y = repeat(jnp.asarray(self.token), '1 d -> b d', b=2) + x",
+                        imports="from einops import repeat", inputs={"x": (2, 4)})]
+
+    def rewrite(self, node, ctx, qualname):
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            return None
+        first = dotted(node.args[0].value)
+        if first is None or not first.startswith("self.") or first.count(".") != 1:
+            return None
+        wrapped = node.args[0].with_changes(value=cst.parse_expression(f"jnp.asarray({first})"))
+        return node.with_changes(args=[wrapped, *node.args[1:]])
