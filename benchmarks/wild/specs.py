@@ -180,10 +180,10 @@ SPECS = [
     _tv("tv_vgg.py", "vgg.py", wrapped("VGG", "make_layers(cfgs['A'], batch_norm=True), num_classes=10",
                                        "torch.randn(2, 3, 32, 32)")),
     _tv("tv_resnet.py", "resnet.py", wrapped("ResNet", "BasicBlock, [1, 1, 1, 1], num_classes=10",
-                                             "torch.randn(2, 3, 32, 32)")),
+                                             "torch.randn(2, 3, 64, 64)")),
     _tv("tv_resnet_bottleneck.py", "resnet.py", wrapped(
         "ResNet", "Bottleneck, [1, 1, 1, 1], num_classes=10, groups=2, width_per_group=8",
-        "torch.randn(2, 3, 32, 32)")),
+        "torch.randn(2, 3, 64, 64)")),
     _tv("tv_squeezenet.py", "squeezenet.py", entry("SqueezeNet", "'1_1', 10", "torch.randn(2, 3, 64, 64)")),
     _tv("tv_densenet.py", "densenet.py", entry("DenseNet", "8, (2, 2), 16, 2, 0.0, 10",
                                                "torch.randn(2, 3, 32, 32)")),

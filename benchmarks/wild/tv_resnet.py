@@ -314,4 +314,4 @@ def get_init_inputs():
 
 
 def get_inputs():
-    return [torch.randn(2, 3, 32, 32)]
+    return [torch.randn(2, 3, 64, 64)]

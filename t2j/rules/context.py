@@ -52,6 +52,7 @@ class Context:
     backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
     train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
+    buffers: dict[str, set[str]] = field(default_factory=dict)  # class -> names registered with register_buffer
     factory_attributes: set[str] = field(default_factory=set)  # `self.x` bound to a factory (`self._norm_layer`)
     mask_names: set[str] = field(default_factory=set)  # variables assigned a boolean mask (x > 0, ~m, m & n)
 

@@ -8,7 +8,7 @@ import libcst as cst
 from t2j.analyze.imports import dotted
 from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, call, keyword, positional
+from t2j.rules.cstutil import arg, call, is_string, keyword, literal, positional
 from t2j.rules.library.tensor_functions import tensor_op
 
 INPLACE_BINARY = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "pow_": "pow",
@@ -197,7 +197,7 @@ class RegisterBuffer(CallRule):
 
     targets = ()
     examples = [Example(torch="self.register_buffer('offset', torch.ones(4))\ny = x + self.offset",
-                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset", inputs={"x": [2, 4]}),
+                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset[...]", inputs={"x": [2, 4]}),
                 Example(torch="store.register_buffer('offset', torch.ones(4))",
                         jax="store.register_buffer('offset', jnp.ones(4))", verify=False, fires=False)]
 
@@ -210,6 +210,8 @@ class RegisterBuffer(CallRule):
         if name is None or value is None:
             return None
         wrapper = "nnx.Variable" if node.func.attr.value == "register_buffer" else "nnx.Param"
+        if wrapper == "nnx.Variable" and ctx.classes and is_string(name.value):
+            ctx.buffers.setdefault(ctx.classes[-1].name, set()).add(literal(name.value))
         v = value.value
         if isinstance(v, cst.Call) and dotted(v.func) in ("nnx.Param",):
             v = v.args[0].value
