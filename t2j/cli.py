@@ -5,7 +5,9 @@ Exit codes: 0 done (and verified where asked), 1 done but not verified / not equ
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from importlib import import_module
 
 import typer
@@ -42,8 +44,15 @@ for _module in COMMAND_MODULES:
     import_module(_module).register(app)
 
 
+def _terminate(signum, frame) -> None:
+    # SIGTERM (`timeout 300 t2j verify ...`) unwinds like Ctrl-C: atexit stops the sandboxes and their jobs
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input becomes a one-line message and exit code 2 (usage errors too, via click)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=argv, prog_name="t2j")
     except BadInput as exc:

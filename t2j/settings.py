@@ -15,7 +15,10 @@ class Settings(BaseModel):
     atol: float = 1e-5
     float64: bool = False
     timeout_s: float = 300.0
-    memory_limit_mb: int = 8192
+    memory_limit_mb: int = 8192  # all processes of one sandboxed side together
+    process_limit: int = 512  # processes and threads of one sandboxed side
+    output_limit_mb: int = 256  # largest file a sandboxed side may write (its stdout/stderr included)
+    require_isolation: bool = False  # refuse to verify where the bubblewrap sandbox is unavailable
     warm_sandbox: bool = True  # fork sandboxed children from a warm interpreter (skips ~5 s of imports)
     timing_runs: int = 7
     collect_ir: bool = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import typer
 
 from t2j.errors import BadInput
@@ -13,6 +14,8 @@ from t2j.errors import BadInput
 def render(verification) -> str:
     """A short human report: the verdict, each check's worst tensor, speed and IR sizes."""
     lines = [verification.summary()]
+    if verification.isolation:
+        lines.append(f"  isolation: {verification.isolation}")
     if verification.error:
         lines.append(verification.error.rstrip())
         return "\n".join(lines)
@@ -56,13 +59,18 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the full report as JSON"),
         save_weights: Optional[Path] = typer.Option(None, "--save-weights",
                                                    help="also write the ported JAX weights to this .safetensors file"),
+        require_isolation: bool = typer.Option(False, "--require-isolation",
+                                               help="fail (exit 2) where the bubblewrap sandbox is unavailable"),
     ):
         """Verify OUT against REF: outputs and gradients under jax.jit (a training script: per-step losses and final
         weights of the same training run). Exit 0 equivalent, 1 not, 2 bad input."""
         from t2j.settings import Settings
-        from t2j.verify.api import parse_source, read_source, verify_files
+        from t2j.source import parse_source, read_source
+        from t2j.verify.api import verify_files
 
-        settings = Settings(float64=float64, timeout_s=timeout)
+        if not timeout > 0:
+            raise BadInput(f"--timeout must be a positive number of seconds, got {timeout:g}")
+        settings = Settings(float64=float64, timeout_s=timeout, require_isolation=require_isolation)
         if rtol is not None:
             settings.rtol = rtol
         if atol is not None:
@@ -74,27 +82,13 @@ def register(app: typer.Typer) -> None:
         parse_source(read_source(out, "translation"), f"translation '{out}'")
         if save_weights is not None and save_weights.suffix != ".safetensors":
             raise BadInput(f"--save-weights needs a .safetensors path, got '{save_weights}'")
-        result = verify_files(ref, out, entry=entry, settings=settings)
-        if save_weights is not None and result.ok:
-            _save_ported_weights(ref, out, result.entry, save_weights)
+        weights: dict = {}
+        result = verify_files(ref, out, entry=entry, settings=settings, weights=weights)
+        if save_weights is not None and result.ok and weights:
+            from safetensors.numpy import save_file
+
+            save_weights.parent.mkdir(parents=True, exist_ok=True)
+            save_file({k: np.ascontiguousarray(v) for k, v in weights.items()}, str(save_weights))
             result.notes.append(f"weights saved to {save_weights}")
         typer.echo(result.model_dump_json(indent=2) if as_json else render(result))
         raise typer.Exit(0 if result.ok else 1)
-
-
-def _save_ported_weights(ref: Path, out: Path, entry: str, target: Path) -> None:
-    """Port the reference's initial weights into the translation and write them as safetensors."""
-    import torch
-    from flax import nnx
-
-    from t2j.verify.port import port_weights, save_weights
-    from t2j.verify.runner import load_module
-
-    torch.manual_seed(0)
-    reference = load_module(str(ref), "t2j_reference_export")
-    translation = load_module(str(out), "t2j_translation_export")
-    init = list(reference.get_init_inputs()) if hasattr(reference, "get_init_inputs") else []
-    torch_model = getattr(reference, entry)(*init)
-    jax_model = getattr(translation, entry)(*init, rngs=nnx.Rngs(0))
-    port_weights(torch_model, jax_model)
-    save_weights(jax_model, target)

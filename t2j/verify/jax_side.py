@@ -1,9 +1,19 @@
-"""The JAX side: build the NNX module, port the torch weights, run forward and backward under jax.jit."""
+"""The JAX side (untrusted, sandboxed, no torch): build the NNX module, port the torch weights, and *export* the
+jitted programs the trusted runner will execute (t2j.verify.program_runner). It sees the reference's weights and
+the shapes of its inputs, never their values, the torch outputs, gradients or cotangents; every number of the
+verdict comes from running these programs, not from what this process says.
+
+Programs (jax.export, serialized), over flat lists of arrays so that no custom pytree crosses the boundary:
+- forward(params, rest, arrays) -> outputs                       (eval mode)
+- vjp(params, float_arrays, other_arrays, rest, cotangents) -> (d params, d float inputs)   of sum(out * c)
+- train(variables, arrays) -> (outputs, variables after the call)  (one training-mode call)
+`params` are the nnx.Param leaves, `rest` the other array-valued variables (BatchNorm statistics ...); PRNG
+keys are baked into the programs. The leaf paths, shapes and dtypes, and the torch key and layout steps each was
+ported from, are returned so that the parent feeds the programs the torch weights itself.
+"""
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
 import numpy as np
@@ -11,6 +21,63 @@ import numpy as np
 from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
 from t2j.verify.compare import flatten
+
+
+def _pure_paths(tree) -> dict[str, np.ndarray]:
+    """Flatten an nnx.State (or pure dict) into {dotted path: numpy array}."""
+    import jax
+    from flax import nnx
+
+    pure = nnx.to_pure_dict(tree) if isinstance(tree, nnx.State) else tree
+    flat, _ = jax.tree_util.tree_flatten_with_path(pure)
+    return {".".join(str(getattr(k, "key", getattr(k, "idx", k))) for k in path): np.asarray(v) for path, v in flat}
+
+
+def _key_path(path) -> str:
+    parts = []
+    for key in path:
+        if hasattr(key, "key"):
+            parts.append(str(key.key))
+        elif hasattr(key, "idx"):
+            parts.append(str(key.idx))
+    return ".".join(parts)
+
+
+class Leaves:
+    """An nnx.State as a flat list of array arguments plus baked-in constants (PRNG keys)."""
+
+    def __init__(self, state):
+        import jax
+
+        flat, self.treedef = jax.tree_util.tree_flatten_with_path(state)
+        self.leaves = [leaf for _, leaf in flat]
+        self.arg_index = [i for i, leaf in enumerate(self.leaves) if _plain(leaf)]
+        self.paths = [_key_path(flat[i][0]) for i in self.arg_index]
+
+    def args(self) -> list:
+        return [self.leaves[i] for i in self.arg_index]
+
+    def specs(self) -> list:
+        import jax
+
+        return [jax.ShapeDtypeStruct(np.shape(a), a.dtype) for a in self.args()]
+
+    def rebuild(self, args):
+        import jax
+
+        leaves = list(self.leaves)
+        for i, a in zip(self.arg_index, args):
+            leaves[i] = a
+        return jax.tree_util.tree_unflatten(self.treedef, leaves)
+
+    def describe(self) -> list[dict]:
+        return [{"path": p, "shape": list(np.shape(a)), "dtype": str(a.dtype)} for p, a in zip(self.paths, self.args())]
+
+
+def _plain(leaf) -> bool:
+    import jax
+
+    return isinstance(leaf, (jax.Array, np.ndarray)) and not jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.extended)
 
 
 def _decode(bundle: Bundle, prefix: str, described: list[dict], float64: bool) -> list[Any]:
@@ -28,165 +95,191 @@ def _decode(bundle: Bundle, prefix: str, described: list[dict], float64: bool) -
     return values
 
 
-def _pure_paths(tree) -> dict[str, np.ndarray]:
-    """Flatten an nnx.State (or pure dict) into {dotted path: numpy array}."""
-    import jax
-    from flax import nnx
-
-    pure = nnx.to_pure_dict(tree) if isinstance(tree, nnx.State) else tree
-    flat, _ = jax.tree_util.tree_flatten_with_path(pure)
-    return {".".join(str(getattr(k, "key", getattr(k, "idx", k))) for k in path): np.asarray(v) for path, v in flat}
-
-
-def _median_time(fn, *args, runs: int) -> float:
-    import jax
-
-    jax.block_until_ready(fn(*args))
-    times = []
-    for _ in range(max(runs, 1)):
-        start = time.perf_counter()
-        jax.block_until_ready(fn(*args))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def input_dtype(spec: dict, float64: bool) -> np.dtype:
+    dtype = np.dtype(spec["dtype"])
+    return np.dtype(np.float64) if float64 and np.issubdtype(dtype, np.floating) else dtype
 
 
 def _error_text(exc: BaseException) -> str:
     import traceback
 
-    lines = traceback.format_exception(exc, limit=-6)
-    return "".join(lines)[-4000:]
+    return "".join(traceback.format_exception(exc, limit=-6))[-4000:]
 
 
-def _backward(out: Bundle, model, entry, inputs, float_index, with_arrays, cots, settings: Settings) -> None:
-    """Gradients of sum(output * c); all non-Param state is an argument, so eval-mode mutation is harmless."""
-    import jax
-    import jax.numpy as jnp
+def _check_module(model) -> None:
     from flax import nnx
 
-    from t2j.verify.ir import collect_ir
+    if not isinstance(model, nnx.Module):
+        raise TypeError(f"the JAX entry is a {type(model).__name__}, expected an nnx.Module: translate "
+                        "`class X(nn.Module)` to `class X(nnx.Module)` with a keyword-only `rngs` argument")
 
-    if model is not None:
-        graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+
+def _build(entry, init_inputs, state, settings: Settings):
+    """The translation's module with the torch weights ported in.
+
+    A class is first built abstractly (nnx.eval_shape: no initializer runs, so nothing is compiled): when the
+    torch weights then fill every array of the module, that is the module. Anything left abstract (a PRNG key, a
+    constant the constructor computes) needs the real constructor, which is called then."""
+    import jax
+    from flax import nnx
+
+    from t2j.verify.port import port_state
+
+    if isinstance(entry, type):
+        try:
+            abstract = nnx.eval_shape(lambda: entry(*init_inputs, rngs=nnx.Rngs(settings.seed)))
+        except Exception:  # noqa: BLE001 -- a constructor that needs concrete values: build it for real below
+            abstract = None
+        if isinstance(abstract, nnx.Module):
+            ported = port_state(state, abstract, float64=settings.float64)
+            leaves = jax.tree_util.tree_leaves(nnx.state(abstract))
+            graph_leaves = [leaf for _, leaf in nnx.iter_graph(abstract)]
+            if not any(isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves + graph_leaves):
+                return abstract, ported
+        model = entry(*init_inputs, rngs=nnx.Rngs(settings.seed))
     else:
-        graphdef, params, rest = None, {}, {}
-
-    def loss(params, float_arrays, rest):
-        args = with_arrays(float_arrays, float_index)
-        result = nnx.merge(graphdef, params, rest)(*args) if model is not None else entry(*args)
-        total = 0.0
-        for path, value in flatten(result):
-            cot = cots.get(path)
-            # an output of the wrong shape already fails forward_eval; it cannot carry this cotangent
-            if cot is not None and value is not None and tuple(value.shape) == tuple(cot.shape):
-                total = total + jnp.sum(value * cot.astype(value.dtype))
-        return total
-
-    float_arrays = [inputs[i] for i in float_index]
-    grad = jax.grad(loss, argnums=(0, 1))
-    grad_params, grad_inputs = jax.jit(grad)(params, float_arrays, rest)
-    out.put_group("grad_input", {str(i): np.asarray(g) for i, g in zip(float_index, grad_inputs)})
-    if model is not None:
-        out.put_group("grad_param", _pure_paths(grad_params))
-    if settings.collect_ir:
-        out.meta["ir_backward"] = collect_ir(grad, params, float_arrays, rest).model_dump()
+        model = entry
+    _check_module(model)
+    return model, port_state(state, model, float64=settings.float64)
 
 
-def run_jax(entry, torch_bundle: Bundle, settings: Settings) -> Bundle:
-    """Run the translation on the reference's inputs and weights. `entry`: nnx.Module class/instance or function."""
+def _export(fn, *specs, out: Bundle | None = None, ir_key: str = "") -> bytes:
+    """jax.export of jit(fn) at `specs`, serialized; with `ir_key`, the jaxpr of that same trace goes to
+    out.meta[ir_key] (JAX's own export steps, sharing one trace instead of tracing twice)."""
+    import jax
+
+    jitted = jax.jit(fn)
+    if not ir_key:
+        return bytes(jax.export.export(jitted)(*specs).serialize())
+    from jax._src import config
+    from jax._src.export import _export as internal
+    from jax._src.interpreters import mlir
+
+    from t2j.verify.ir import jaxpr_op_counts
+
+    traced = jitted.trace(*specs)
+    lowered = traced.lower(lowering_platforms=(internal.default_export_platform(),),
+                           _private_parameters=mlir.LoweringParameters(
+                               for_export=True, hoist_constants_as_args=False,
+                               export_ignore_forward_compatibility=config.export_ignore_forward_compatibility.value))
+    exported = internal._export_lowered(lowered, traced.jaxpr, traced.fun_name)
+    out.meta[ir_key] = {"jaxpr": str(traced.jaxpr), "op_counts": {"jaxpr": jaxpr_op_counts(traced.jaxpr)}}
+    return bytes(exported.serialize())
+
+
+def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[str, bytes]]:
+    """Build the translation's entry for the reference's job and export its programs."""
     import jax
     import jax.numpy as jnp
     from flax import nnx
 
-    from t2j.verify.ir import collect_ir
-    from t2j.verify.port import get_state, port_state
+    from t2j.verify.port import get_state
 
     f64 = settings.float64
-    meta = torch_bundle.meta
-    inputs = _decode(torch_bundle, "input", meta["inputs"], f64)
-    out = Bundle()
-
+    meta = job.meta
+    specs = meta["inputs"]
+    out, programs = Bundle(), {}
     model = None
     if meta["kind"] == "module":
-        init_inputs = _decode(torch_bundle, "init", meta["init_inputs"], f64)
-        if isinstance(entry, type):
-            model = entry(*init_inputs, rngs=nnx.Rngs(settings.seed))
-        else:
-            model = entry
-        if not isinstance(model, nnx.Module):
-            raise TypeError(
-                f"the JAX entry is a {type(model).__name__}, expected an nnx.Module: translate "
-                "`class X(nn.Module)` to `class X(nnx.Module)` with a keyword-only `rngs` argument"
-            )
-        state = get_state(torch_bundle, "state")
-        ported = port_state(state, model, float64=f64)
+        init_inputs = _decode(job, "init", meta["init_inputs"], f64)
+        state = get_state(job, "state")
+        model, ported = _build(entry, init_inputs, state, settings)
         out.meta["mappings"] = [
             {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps, "description": m.description,
-             "shape": list(state.arrays[m.torch_key].shape)}
-            for m in ported.mappings
-        ]
+             "shape": list(state.arrays[m.torch_key].shape)} for m in ported.mappings]
         out.meta["skipped"] = ported.skipped
         model.eval()
+    elif not callable(entry):
+        raise TypeError(f"the JAX entry is a {type(entry).__name__}, expected a function")
 
-    array_index = [i for i, v in enumerate(inputs) if isinstance(v, jax.Array)]
-    float_index = [i for i in array_index if jnp.issubdtype(inputs[i].dtype, jnp.floating)]
+    array_index = [i for i, s in enumerate(specs) if s["kind"] == "array"]
+    array_specs = [jax.ShapeDtypeStruct(tuple(specs[i]["shape"]), input_dtype(specs[i], f64)) for i in array_index]
+    float_pos = [k for k, i in enumerate(array_index) if np.issubdtype(array_specs[k].dtype, np.floating)]
+    other_pos = [k for k in range(len(array_index)) if k not in float_pos]
+    statics = [None if s["kind"] == "array" else s["value"] for s in specs]
 
-    def with_arrays(arrays, positions):
-        args = list(inputs)
-        for i, a in zip(positions, arrays):
+    def call_args(arrays):
+        args = list(statics)
+        for i, a in zip(array_index, arrays):
             args[i] = a
         return args
 
-    arrays = [inputs[i] for i in array_index]
     if model is not None:
-        graphdef, state = nnx.split(model)
-
-        def forward(state, *arrays):
-            m = nnx.merge(graphdef, state)
-            return m(*with_arrays(arrays, array_index))
-
-        fwd_args = (state, *arrays)
+        graphdef, params_state, rest_state = nnx.split(model, nnx.Param, ...)
+        params, rest = Leaves(params_state), Leaves(rest_state)
     else:
+        params = rest = None
 
-        def forward(*arrays):
-            return entry(*with_arrays(arrays, array_index))
+    def apply(param_args, rest_args, arrays):
+        if model is None:
+            return entry(*call_args(arrays))
+        m = nnx.merge(graphdef, params.rebuild(param_args), rest.rebuild(rest_args))
+        return m(*call_args(arrays))
 
-        fwd_args = tuple(arrays)
+    def forward(param_args, rest_args, arrays):
+        return [leaf for _, leaf in flatten(apply(param_args, rest_args, arrays)) if leaf is not None]
 
-    jitted = jax.jit(forward)
-    start = time.perf_counter()
-    lowered = jitted.lower(*fwd_args)
-    compiled = lowered.compile()
-    out.meta["compile_s"] = time.perf_counter() - start
-    result = compiled(*fwd_args)
-    out.put_group("out_eval", {p: np.asarray(v) for p, v in flatten(result) if v is not None})
-    out.meta["jax_jit_s"] = _median_time(compiled, *fwd_args, runs=settings.timing_runs)
-    if settings.collect_ir:
-        out.meta["ir_forward"] = collect_ir(forward, *fwd_args, lowered=lowered).model_dump()
+    param_specs = params.specs() if params else []
+    rest_specs = rest.specs() if rest else []
+    shapes = jax.eval_shape(lambda p, r, a: apply(p, r, a), param_specs, rest_specs, array_specs)
+    outputs = [{"path": path, "shape": list(leaf.shape), "dtype": str(leaf.dtype)}
+               for path, leaf in flatten(shapes) if leaf is not None]
+    out.meta.update(outputs=outputs, params=params.describe() if params else [],
+                    rest=rest.describe() if rest else [], float_inputs=[array_index[k] for k in float_pos],
+                    array_inputs=array_index)
+    if params:
+        out.put_group("param", {str(i): np.asarray(a) for i, a in enumerate(params.args())})
+        out.put_group("rest", {str(i): np.asarray(a) for i, a in enumerate(rest.args())})
+    programs["forward"] = _export(forward, param_specs, rest_specs, array_specs, out=out,
+                                  ir_key="ir_forward" if settings.collect_ir else "")
 
-    # backward: gradients of sum(output * c) w.r.t. every float input and every nnx.Param
-    cots = {p: jnp.asarray(c) for p, c in torch_bundle.group("cot").items()}
-    if meta.get("differentiable") and cots:
+    float_out = [k for k, o in enumerate(outputs) if np.issubdtype(np.dtype(o["dtype"]), np.floating)]
+    out.meta["float_outputs"] = float_out
+    if meta.get("differentiable") and float_out:
         try:
-            _backward(out, model, entry, inputs, float_index, with_arrays, cots, settings)
+            def loss(param_args, float_arrays, other_arrays, rest_args, cots):
+                arrays = [None] * len(array_index)
+                for k, a in zip(float_pos, float_arrays):
+                    arrays[k] = a
+                for k, a in zip(other_pos, other_arrays):
+                    arrays[k] = a
+                leaves = forward(param_args, rest_args, arrays)
+                total = 0.0
+                for k, cot in zip(float_out, cots):
+                    total = total + jnp.sum(leaves[k] * cot.astype(leaves[k].dtype))
+                return total
+
+            grad = jax.grad(loss, argnums=(0, 1))
+            cot_specs = [jax.ShapeDtypeStruct(tuple(outputs[k]["shape"]), np.dtype(outputs[k]["dtype"]))
+                         for k in float_out]
+            vjp_specs = (param_specs, [array_specs[k] for k in float_pos], [array_specs[k] for k in other_pos],
+                         rest_specs, cot_specs)
+            programs["vjp"] = _export(grad, *vjp_specs, out=out, ir_key="ir_backward" if settings.collect_ir else "")
         except Exception as exc:  # reported as a failed backward check; the forward checks still stand
             out.meta["backward_error"] = _error_text(exc)
 
-    # one training-mode call, when the reference says it means something
-    if model is not None and "out_train" in {k.split("/")[0] for k in torch_bundle.arrays}:
+    if model is not None and meta.get("train"):
         try:
             model.train()
-            graphdef, state = nnx.split(model)
+            train_graph, variables_state = nnx.split(model)
+            variables = Leaves(variables_state)
 
-            def train_forward(state, *arrays):
-                m = nnx.merge(graphdef, state)
-                result = m(*with_arrays(arrays, array_index))
-                return result, nnx.state(m)
+            def train_tree(variable_args, arrays):
+                m = nnx.merge(train_graph, variables.rebuild(variable_args))
+                result = m(*call_args(arrays))
+                return result, Leaves(nnx.state(m)).args()
 
-            result, new_state = jax.jit(train_forward)(state, *arrays)
-            out.put_group("out_train", {p: np.asarray(v) for p, v in flatten(result) if v is not None})
-            out.put_group("state_train", _pure_paths(new_state))
+            def train(variable_args, arrays):
+                result, after = train_tree(variable_args, arrays)
+                return [leaf for _, leaf in flatten(result) if leaf is not None], after
+
+            programs["train"] = _export(train, variables.specs(), array_specs)
+            out.meta["variables"] = variables.describe()
+            out.put_group("variable", {str(i): np.asarray(a) for i, a in enumerate(variables.args())})
+            train_shapes = jax.eval_shape(train_tree, variables.specs(), array_specs)
+            out.meta["train_outputs"] = [path for path, leaf in flatten(train_shapes[0]) if leaf is not None]
         except Exception as exc:
             out.meta["train_error"] = _error_text(exc)
         finally:
             model.eval()
-    return out
+    return out, programs

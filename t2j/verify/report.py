@@ -104,6 +104,7 @@ class Verification(BaseModel):
     ir_forward: IR | None = None
     ir_backward: IR | None = None
     notes: list[str] = Field(default_factory=list)
+    isolation: str = ""  # "strong" (bubblewrap sandboxes) or "weak (why)"; see t2j.verify.isolation
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
@@ -124,8 +125,11 @@ class Verification(BaseModel):
 
     def summary(self) -> str:
         """One line for people: verdict, worst errors, speed."""
+        weak = f" [isolation: {self.isolation}]" if self.isolation.startswith("weak") else ""
         if self.error:
-            return f"NOT VERIFIED ({self.failed_stage}): {last_error_line(self.error)}"
+            head, last = self.error.strip().splitlines()[0], last_error_line(self.error)
+            text = head if not last or last == head else f"{head}: {last}"
+            return f"NOT VERIFIED ({self.failed_stage}): {text}{weak}"
         parts = []
         for c in self.checks:
             if c.skipped:
@@ -134,4 +138,4 @@ class Verification(BaseModel):
                 parts.append(f"{c.name}: {'ok' if c.ok else 'FAIL'} (max abs err {c.max_abs_err:.2e})")
         ratio = self.speed_ratio
         speed = f"; jit vs torch eager: {ratio:.2f}x" if ratio else ""
-        return ("VERIFIED" if self.ok else "NOT VERIFIED") + ": " + ", ".join(parts) + speed
+        return ("VERIFIED" if self.ok else "NOT VERIFIED") + ": " + ", ".join(parts) + speed + weak

@@ -1,8 +1,12 @@
-"""Entry point of the sandboxed subprocesses: `python -m t2j.verify.runner torch|jax WORKDIR`.
+"""What runs inside a sandboxed job: `main(side, scratch)`, called by the fork server's child.
 
-The torch side loads the reference, calls get_init_inputs()/get_inputs() and writes WORKDIR/torch.{npz,json};
-the JAX side loads the translation, reads the torch bundle and writes WORKDIR/jax.{npz,json}. Any failure
-prints a traceback to stderr and exits non-zero; the parent turns that into a failed verification.
+Files in the scratch folder (the only folder the job can write):
+- job.json: {"mode": "module"|"training", "source": path, "entry": name, "settings": {...}}, and input.{npz,json}
+  (a Bundle) for the jax and runner sides;
+- the job writes result.{npz,json} (a Bundle) and, on the JAX side, the exported programs as <name>.program.
+"torch": the reference's results (sees no JAX code); "jax": the translation's exported programs (sees no torch
+results); "runner": the trusted runner runs those programs (imports no user code). Any failure prints a
+traceback to stderr and exits non-zero; the parent turns that into a verdict naming the side.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+
+PROGRAM_SUFFIX = ".program"
 
 
 def load_module(path: str, name: str):
@@ -25,60 +31,69 @@ def load_module(path: str, name: str):
     return module
 
 
-def main(side: str, workdir: str) -> int:
+def main(side: str, scratch: str) -> int:
     from t2j.settings import Settings
+    from t2j.verify.bundle import Bundle
 
-    job = json.loads((Path(workdir) / "job.json").read_text())
-    settings = Settings(**job["settings"])
-    entry_name = job["entry"]
-    if job.get("mode") == "training":
-        return _training(side, job, settings, Path(workdir))
+    folder = Path(scratch)
+    job = json.loads((folder / "job.json").read_text())
+    settings = Settings(**job.get("settings", {}))
+    if side == "runner":
+        return _runner(folder, Bundle)
     if side == "torch":
         import torch
 
         torch.manual_seed(settings.seed)
-        module = load_module(job["ref"], "t2j_reference")
-        init_inputs = list(module.get_init_inputs()) if hasattr(module, "get_init_inputs") else []
-        inputs = list(module.get_inputs())
-        from t2j.verify.torch_side import run_torch
+        module = load_module(job["source"], "t2j_reference")
+        if job.get("mode") == "training":
+            from t2j.verify.training_side import run_torch_training
 
-        bundle = run_torch(getattr(module, entry_name), inputs, init_inputs, settings)
-        bundle.save(Path(workdir) / "torch")
+            bundle = run_torch_training(module, settings)
+        else:
+            from t2j.verify.torch_side import run_torch
+
+            init_inputs = list(module.get_init_inputs()) if hasattr(module, "get_init_inputs") else []
+            bundle = run_torch(getattr(module, job["entry"]), list(module.get_inputs()), init_inputs, settings)
+        bundle.save(folder / "result")
         return 0
     if side == "jax":
         import jax
 
         if settings.float64:
             jax.config.update("jax_enable_x64", True)
-        from t2j.verify.bundle import Bundle
-        from t2j.verify.jax_side import run_jax
+        job_bundle = Bundle.load(folder / "input")
+        module = load_module(job["source"], "t2j_translation")
+        if job.get("mode") == "training":
+            from t2j.verify.training_side import run_jax_training
 
-        torch_bundle = Bundle.load(Path(workdir) / "torch")
-        module = load_module(job["jax"], "t2j_translation")
-        if not hasattr(module, entry_name):
-            print(f"EntryNotFound: the translation defines no '{entry_name}'", file=sys.stderr)
+            run_jax_training(module, job_bundle, settings).save(folder / "result")
+            return 0
+        if not hasattr(module, job["entry"]):
+            print(f"EntryNotFound: the translation defines no '{job['entry']}'", file=sys.stderr)
             return 3
-        bundle = run_jax(getattr(module, entry_name), torch_bundle, settings)
-        bundle.save(Path(workdir) / "jax")
+        from t2j.verify.jax_side import export_module
+
+        bundle, programs = export_module(getattr(module, job["entry"]), job_bundle, settings)
+        for name, blob in programs.items():
+            (folder / f"{name}{PROGRAM_SUFFIX}").write_bytes(blob)
+        bundle.meta["programs"] = sorted(programs)
+        bundle.save(folder / "result")
         return 0
     print(f"unknown side {side!r}", file=sys.stderr)
     return 2
 
 
-def _training(side: str, job: dict, settings, workdir: Path) -> int:
-    from t2j.verify.bundle import Bundle
-    from t2j.verify.training_side import run_jax_training, run_torch_training
+def _runner(folder: Path, Bundle) -> int:
+    from t2j.verify.program_runner import ProgramRejected, run_programs
 
-    if side == "torch":
-        import torch
-
-        torch.manual_seed(settings.seed)
-        bundle = run_torch_training(load_module(job["ref"], "t2j_reference"), settings)
-        bundle.save(workdir / "torch")
-        return 0
-    torch_bundle = Bundle.load(workdir / "torch")
-    bundle = run_jax_training(load_module(job["jax"], "t2j_translation"), torch_bundle, settings)
-    bundle.save(workdir / "jax")
+    job_bundle = Bundle.load(folder / "input")
+    programs = {name: (folder / f"{name}{PROGRAM_SUFFIX}").read_bytes() for name in job_bundle.meta["programs"]}
+    try:
+        result = run_programs(job_bundle, programs)
+    except ProgramRejected as exc:
+        print(str(exc), file=sys.stderr)
+        return 4
+    result.save(folder / "result")
     return 0
 
 

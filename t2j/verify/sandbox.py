@@ -1,74 +1,109 @@
-"""Run untrusted code in a subprocess: timeout, memory cap, scrubbed environment, temporary working directory."""
+"""Run untrusted code sandboxed: the public entry points (used by the verifier, migrate --record, scripts).
+
+    from t2j.verify.sandbox import Limits, sandbox_job, run_command
+
+    with sandbox_job("jax", Limits(timeout_s=60), readable=[folder]) as job:   # "torch" | "jax" | "runner"
+        (job.scratch / "job.json").write_text(...)       # the job's private, writable folder
+        result = job.run()                                # a SandboxResult, never an exception
+        ...read what the job wrote in job.scratch...      # removed when the block ends
+
+    result = run_command(["python", "script.py"], Limits(timeout_s=60), readable=[project])  # any command
+
+A job runs in a child of a warm fork server of its kind (torch and jax imported once; see forkserver.py), or
+(`warm=False`) of a one-shot server. Each server is a bubblewrap sandbox (isolation.py): read-only host, HOME and
+/tmp hidden, no network, own PID namespace, allow-list environment, dies with t2j, and a cgroup capping its total
+memory and tasks where t2j may create one. The torch, jax and runner servers share no writable folder, and every
+job gets a fresh scratch folder; the server kills all the job's processes when it ends. `isolation()` says
+whether this holds here ("strong") or only rlimits and a scrubbed environment do ("weak", with the reason).
+"""
 
 from __future__ import annotations
 
 import atexit
 import json
 import os
-import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-import t2j
+from t2j.verify.isolation import (Cgroup, Isolation, bwrap_command, created_sandbox_root, exposure_for, isolation,
+                                  sandbox_env, sandbox_root, torch_dirs)
 
-_SECRET_NAME = re.compile(
-    r"(KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|CERT)", re.IGNORECASE
-)
-_SECRET_PREFIXES = ("AWS_", "AZURE_", "GCP_", "GOOGLE_", "OPENAI_", "ANTHROPIC_", "HF_", "HUGGING",
-                    "GITHUB_", "GH_", "GITLAB_", "SSH_", "DOCKER_", "NPM_", "PYPI_")
-_PACKAGE_ROOT = str(Path(t2j.__file__).resolve().parent.parent)
+__all__ = ["Limits", "SandboxResult", "Isolation", "isolation", "sandbox_job", "run_command", "close_servers",
+           "jax_cache_dir"]
+
+SERVER_ALLOWANCE_MB = 1024  # the warm interpreter itself (torch or jax imported), on top of the job's limit
+_TAIL_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one sandboxed job may use: wall time, memory of all its processes together, tasks (processes and
+    threads), and the size of any file it writes (its stdout and stderr included)."""
+
+    timeout_s: float = 300.0
+    memory_mb: int = 8192
+    processes: int = 512
+    output_mb: int = 256
 
 
 @dataclass
 class SandboxResult:
-    returncode: int | None  # None when killed for the timeout
-    stdout: str
-    stderr: str
-    timed_out: bool
+    """How a sandboxed job ended. `reason` is set when the sandbox stopped it: "timeout", "memory", "processes",
+    "output" (file size limit) or "lost" (its server died: the job killed it, or the kernel did)."""
+
+    returncode: int | None  # the exit code; None when it was killed by a signal
+    signal: int | None = None
+    reason: str | None = None
+    stdout: str = ""
+    stderr: str = ""
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and self.reason is None
+
+    @property
+    def timed_out(self) -> bool:
+        return self.reason == "timeout"
+
+    def how(self) -> str:
+        """One line: how the process ended."""
+        if self.reason == "timeout":
+            return f"timed out after {self.limits.timeout_s:g} s (killed)"
+        if self.reason == "memory":
+            return f"exceeded the memory limit ({self.limits.memory_mb} MB for all its processes together; killed)"
+        if self.reason == "processes":
+            return f"exceeded the process limit ({self.limits.processes} processes and threads; killed)"
+        if self.reason == "output" or self.signal == signal.SIGXFSZ:
+            return f"wrote more than the output limit ({self.limits.output_mb} MB in one file; killed)"
+        if self.reason == "lost":
+            return "its sandbox ended abruptly (the process tree was killed)"
+        if self.signal is not None:
+            try:
+                name = signal.Signals(self.signal).name
+            except ValueError:
+                name = f"signal {self.signal}"
+            described = {"SIGSEGV": "segmentation fault", "SIGABRT": "aborted", "SIGBUS": "bus error",
+                         "SIGFPE": "arithmetic error", "SIGILL": "illegal instruction"}.get(name)
+            return f"killed by {name}" + (f" ({described})" if described else "")
+        return f"exited with code {self.returncode}"
 
     def tail(self, lines: int = 30) -> str:
         text = self.stderr.strip() or self.stdout.strip()
         return "\n".join(text.splitlines()[-lines:])
 
 
-def scrubbed_env(workdir: Path) -> dict[str, str]:
-    """The parent's environment without anything that looks like a secret, HOME/TMPDIR moved to `workdir`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not _SECRET_NAME.search(name) and not name.upper().startswith(_SECRET_PREFIXES)
-    }
-    python_path = [_PACKAGE_ROOT] + [
-        str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p
-    ]
-    env.update(
-        HOME=str(workdir),
-        TMPDIR=str(workdir),
-        PYTHONPATH=os.pathsep.join(dict.fromkeys(python_path)),
-        PYTHONDONTWRITEBYTECODE="1",  # never write __pycache__ next to the user's files
-        PYTHONUNBUFFERED="1",
-        PYTHONHASHSEED="0",
-        TF_CPP_MIN_LOG_LEVEL="3",
-    )
-    cache = jax_cache_dir()
-    if cache:
-        # Compiled XLA executables (the model's eager initialisers included) are reused across jobs.
-        env.update(
-            JAX_COMPILATION_CACHE_DIR=cache,
-            JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
-            JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0",
-        )
-    return env
-
-
 def jax_cache_dir() -> str | None:
-    """Where sandboxed JAX runs share compiled executables; T2J_JAX_CACHE=0 turns the cache off."""
+    """Where the trusted runner keeps XLA executables across runs; T2J_JAX_CACHE=0 turns the cache off."""
     setting = os.environ.get("T2J_JAX_CACHE", "")
     if setting == "0":
         return None
@@ -78,73 +113,59 @@ def jax_cache_dir() -> str | None:
     return os.path.join(base, "t2j", "jax-compilation-cache")
 
 
-# Runs first in the child: cap its memory, then run the requested module as __main__. Doing this in the child
-# (not with preexec_fn) keeps the parent, which may have live JAX threads, from running Python code after fork.
-_BOOTSTRAP = (
-    "import resource, runpy, sys\n"
-    "limit = int(sys.argv[1]) * 1024 * 1024\n"
-    "if limit > 0: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
-    "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
-    "sys.argv = sys.argv[3:]\n"
-    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
-)
-
-
-def run_sandboxed(args: list[str], workdir: Path, timeout_s: float, memory_limit_mb: int) -> SandboxResult:
-    """Run `python -m module args...` in `workdir` (args[0] == "-m"); a hang is killed (whole process group)
-    and reported, never raised."""
-    if args[0] != "-m":
-        raise ValueError("run_sandboxed runs a module: args must start with '-m'")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _BOOTSTRAP, str(memory_limit_mb), "-m", *args[1:]],
-        cwd=workdir,
-        env=scrubbed_env(workdir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout_s)
-        return SandboxResult(process.returncode, stdout, stderr, timed_out=False)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        stdout, stderr = process.communicate()
-        return SandboxResult(None, stdout, stderr, timed_out=True)
+def _cache_env(kind: str) -> dict[str, str]:
+    cache = jax_cache_dir() if kind == "runner" else None  # only the trusted runner writes the cache
+    if not cache:
+        return {"JAX_ENABLE_COMPILATION_CACHE": "false"}
+    return {"JAX_COMPILATION_CACHE_DIR": cache, "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+            "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"}
 
 
 class ForkServer:
-    """One warm interpreter per side ("torch" or "jax") that forks a sandboxed child per job (see forkserver.py).
+    """One sandboxed warm interpreter of a kind; jobs run one at a time (the caller holds `lock`)."""
 
-    Jobs are serialised with a lock; a server that died is restarted on the next job.
-    """
-
-    def __init__(self, kind: str):
-        self.kind = kind
+    def __init__(self, kind: str, exposed: frozenset[str], limits: Limits, once: bool = False):
+        self.kind, self.exposed, self.limits, self.once = kind, exposed, limits, once
+        self.lock = threading.Lock()
+        self.jobs = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=sandbox_root()))
+        self.isolation = isolation()
+        self.cgroup: Cgroup | None = None
         self._process: subprocess.Popen | None = None
         self._buffer = b""
-        self._lock = threading.Lock()
-        self._home = Path(tempfile.mkdtemp(prefix=f"t2j-forkserver-{kind}-"))
 
-    def _start(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "t2j.verify.forkserver", self.kind],
-            cwd=self._home,
-            env=scrubbed_env(self._home),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    def suits(self, exposed: frozenset[str], limits: Limits) -> bool:
+        return (self._process is not None and self._process.poll() is None and exposed <= self.exposed
+                and (limits.memory_mb, limits.processes) == (self.limits.memory_mb, self.limits.processes))
+
+    def start(self) -> None:
+        writable = [str(self.jobs)]
+        cache = jax_cache_dir() if self.kind == "runner" else None
+        if cache:
+            os.makedirs(cache, exist_ok=True)
+            writable.append(os.path.realpath(cache))
+        env = sandbox_env(self.jobs, _cache_env(self.kind))
+        argv = [sys.executable, "-m", "t2j.verify.forkserver", self.kind]
+        if self.isolation.strong:
+            hide = torch_dirs() if self.kind in ("jax", "runner") else []
+            argv = bwrap_command(sorted(self.exposed), writable, self.jobs, env, hide=hide) + argv + ["--isolated"]
+        log = os.environ.get("T2J_SANDBOX_LOG")  # debugging: where the servers' own stderr goes
+        errors = open(log, "ab") if log else subprocess.DEVNULL
+        self._process = subprocess.Popen(argv, cwd=self.jobs, env=env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
+        if log:
+            errors.close()
+        self.cgroup = Cgroup(f"t2j-{os.getpid()}-{self._process.pid}",
+                             self.limits.memory_mb + SERVER_ALLOWANCE_MB if self.limits.memory_mb else 0,
+                             self.limits.processes + 64)
+        if self.cgroup.active and not self.cgroup.add(self._process.pid):
+            self.cgroup.remove()
         self._buffer = b""
 
-    def _read_message(self, timeout_s: float | None) -> dict | None:
-        """The next JSON line from the server, or None on timeout; raises EOFError if the server died."""
+    def new_scratch(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="job-", dir=self.jobs))
+
+    def _read(self, timeout_s: float | None) -> dict | None:
+        """The next JSON line from the server; None on timeout; EOFError if it died."""
         fd = self._process.stdout.fileno()
         while b"\n" not in self._buffer:
             ready, _, _ = select.select([fd], [], [], timeout_s)
@@ -157,70 +178,161 @@ class ForkServer:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return json.loads(line)
 
-    def run(self, workdir: Path, timeout_s: float, memory_limit_mb: int) -> SandboxResult:
-        with self._lock:
-            if self._process is None or self._process.poll() is not None:
-                self._start()
-            job = {"side": self.kind, "workdir": str(workdir), "memory_limit_mb": memory_limit_mb}
+    def run(self, scratch: Path, limits: Limits, side: str, argv: list[str] | None = None) -> SandboxResult:
+        job = {"side": side, "scratch": str(scratch), "timeout_s": limits.timeout_s, "memory_mb": limits.memory_mb,
+               "processes": limits.processes, "output_mb": limits.output_mb, "once": self.once}
+        if argv is not None:
+            job["argv"] = argv
+        oom_before = self.cgroup.oom_kills() if self.cgroup else 0
+        try:
             self._process.stdin.write((json.dumps(job) + "\n").encode())
             self._process.stdin.flush()
-            started = self._read_message(timeout_s=120.0)  # the first job waits for the imports
-            if started is None:
+            if self._read(timeout_s=180.0) is None:  # the first job waits for the imports
                 self.close()
-                raise RuntimeError("fork server did not start a job within 120 s")
-            pid = started["pid"]
-            finished = self._read_message(timeout_s=timeout_s)
-            timed_out = finished is None
-            if timed_out:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                finished = self._read_message(timeout_s=30.0) or {"status": -1}
-            status = finished["status"]
-            if os.WIFEXITED(status):
-                code = os.WEXITSTATUS(status)
-            elif os.WIFSIGNALED(status):
-                code = -os.WTERMSIG(status)
-            else:
-                code = -1
-        read = lambda name: (workdir / f"{self.kind}.{name}").read_text(errors="replace") if (
-            workdir / f"{self.kind}.{name}").exists() else ""
-        return SandboxResult(None if timed_out else code, read("stdout.txt"), read("stderr.txt"), timed_out)
+                return self._finish(scratch, SandboxResult(None, reason="lost", stderr="the sandbox did not start"),
+                                    limits)
+            finished = self._read(timeout_s=limits.timeout_s + 30.0)
+        except (EOFError, OSError, ValueError):
+            finished = {"reason": "lost"}
+        if finished is None:  # the server itself hung: the backstop
+            self.close()
+            finished = {"reason": "timeout"}
+        if self.cgroup and self.cgroup.oom_kills() > oom_before:
+            finished["reason"] = "memory"
+        if finished.get("reason") in ("lost", "memory") and self._process.poll() is not None:
+            self.close()
+        return self._finish(scratch, _result(finished), limits)
+
+    def _finish(self, scratch: Path, result: SandboxResult, limits: Limits) -> SandboxResult:
+        result.limits = limits
+        result.stdout = _tail(scratch / "stdout.txt")
+        result.stderr = _tail(scratch / "stderr.txt")
+        return result
 
     def close(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        if self._process is not None:
+            if self._process.poll() is None:
+                try:
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
         self._process = None
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+
+    def discard(self) -> None:
+        self.close()
+        shutil.rmtree(self.jobs, ignore_errors=True)
+
+
+def _result(finished: dict) -> SandboxResult:
+    status, reason = finished.get("status"), finished.get("reason")
+    if status is None:
+        return SandboxResult(None, reason=reason or "lost")
+    if os.WIFEXITED(status):
+        return SandboxResult(os.WEXITSTATUS(status), reason=reason)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        return SandboxResult(None, signal=sig, reason=reason or ("output" if sig == signal.SIGXFSZ else None))
+    return SandboxResult(None, reason=reason or "lost")
+
+
+def _tail(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - _TAIL_BYTES))
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 _servers: dict[str, ForkServer] = {}
 _servers_lock = threading.Lock()
 
 
-def fork_server(kind: str) -> ForkServer:
-    """The process-wide warm interpreter for `kind` (created on first use, closed at exit)."""
+def _exposures(readable) -> frozenset[str]:
+    return frozenset(e for e in (exposure_for(p) for p in readable) if e)
+
+
+class Job:
+    """One sandboxed job: write its inputs into `scratch`, `run()` it, read its outputs from `scratch`."""
+
+    def __init__(self, server: ForkServer, limits: Limits, side: str):
+        self.server, self.limits, self.side = server, limits, side
+        self.scratch = server.new_scratch()
+        self.isolation = server.isolation
+
+    def run(self, argv: list[str] | None = None) -> SandboxResult:
+        return self.server.run(self.scratch, self.limits, self.side, argv)
+
+
+@contextmanager
+def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool = True,
+                side: str | None = None) -> Iterator[Job]:
+    """A job for a `kind` server ("torch", "jax", "runner"; "exec" runs `job.run(argv)`), able to read the
+    folders in `readable`. The scratch folder and every process of the job are gone when the block ends."""
+    limits = limits or Limits()
+    exposed = _exposures(readable)
+    if warm and kind != "exec":
+        with _servers_lock:
+            server = _servers.get(kind)
+            if server is None or not server.suits(exposed, limits):
+                if server is not None:
+                    server.discard()
+                server = ForkServer(kind, exposed | (server.exposed if server else frozenset()), limits)
+                _servers[kind] = server
+        with server.lock:
+            if not server.suits(exposed, limits):
+                server.close()
+                server.start()
+            job = Job(server, limits, side or kind)
+            try:
+                yield job
+            finally:
+                shutil.rmtree(job.scratch, ignore_errors=True)
+        return
+    server = ForkServer(kind, exposed, limits, once=True)
+    server.start()
+    job = Job(server, limits, side or kind)
+    try:
+        yield job
+    finally:
+        server.discard()
+
+
+def run_command(argv: list[str], limits: Limits | None = None, readable=(), stdin_files: dict[str, bytes] | None = None,
+                keep: list[str] = ()) -> tuple[SandboxResult, dict[str, bytes]]:
+    """Run any command in a fresh sandbox (cwd: its scratch folder, where `stdin_files` are written first).
+    Returns the result and the bytes of the scratch files named in `keep` that the command wrote."""
+    with sandbox_job("exec", limits, readable=readable, warm=False) as job:
+        for name, data in (stdin_files or {}).items():
+            (job.scratch / name).write_bytes(data)
+        result = job.run(argv)
+        kept = {}
+        for name in keep:
+            path = job.scratch / name
+            if path.is_file() and not path.is_symlink():
+                kept[name] = path.read_bytes()
+        return result, kept
+
+
+def close_servers() -> None:
+    """Stop every warm server (their jobs with them) and remove this process's sandbox folder."""
     with _servers_lock:
-        if kind not in _servers:
-            _servers[kind] = ForkServer(kind)
-        return _servers[kind]
+        for server in _servers.values():
+            server.discard()
+        _servers.clear()
+    if created_sandbox_root():
+        shutil.rmtree(sandbox_root(), ignore_errors=True)
 
 
-@atexit.register
-def _close_servers() -> None:
-    for server in _servers.values():
-        server.close()
-
-
-def run_side(side: str, workdir: Path, timeout_s: float, memory_limit_mb: int, warm: bool = True) -> SandboxResult:
-    """Run one side of a verification job sandboxed: in a child of the warm fork server, or a fresh interpreter."""
-    if warm and hasattr(os, "fork"):
-        try:
-            return fork_server(side).run(workdir, timeout_s, memory_limit_mb)
-        except (EOFError, RuntimeError, OSError):
-            fork_server(side).close()
-    return run_sandboxed(["-m", "t2j.verify.runner", side, str(workdir)], workdir, timeout_s, memory_limit_mb)
+atexit.register(close_servers)

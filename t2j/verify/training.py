@@ -4,7 +4,8 @@ The script convention (see `benchmarks/corpus/train/`): `make_models()` returns 
 `make_data()` a tuple of tensors, and `train(*models, *data)` trains them in place and returns the loss of
 every optimizer step. Both sides start from the same weights (the torch initial weights are ported into the
 JAX models) and train on the same data (the torch script's `make_data()`, passed to both), each in its own
-sandboxed subprocess. Verified means: every per-step loss and every final parameter and running statistic
+sandbox; the JAX side receives the initial weights and the data only, never the torch losses or final weights
+(the parent maps those into the JAX layout itself). Verified means: every per-step loss and every final parameter and running statistic
 agree within `train_rtol`/`train_atol` (norm-wise, like the module verifier). Dropout is switched off on both
 sides because masks drawn by two random generators cannot match; the report says when it was.
 """
@@ -18,10 +19,13 @@ import numpy as np
 
 from t2j.errors import BadInput
 from t2j.settings import Settings
-from t2j.verify.api import _failed, _verify_in_sandbox, parse_source, read_source, top_level_names
+from t2j.source import parse_source, read_source, top_level_names
 from t2j.verify.bundle import Bundle
 from t2j.verify.compare import compare_arrays, compare_trees, merge_checks
+from t2j.verify.jobs import SideFailed, isolation_text, run_side, stage_of
+from t2j.verify.port import apply_steps
 from t2j.verify.report import Check, TensorCheck, Tolerances, Verification
+from t2j.verify.verdict import failed
 
 REQUIRED = ("make_models", "make_data", "train")
 
@@ -53,21 +57,73 @@ def verify_training_files(ref_path: str | Path, jax_path: str | Path,
     compare the per-step losses and the final weights. A translation that crashes, hangs or drifts is a failed
     Verification (kind "training"); a reference that is not a training script raises BadInput."""
     settings = settings or Settings()
+    from t2j.verify.api import require_isolation
+
+    require_isolation(settings)
     ref_source = read_source(ref_path, "reference")
     check_training_script(ref_source, label=f"reference '{ref_path}'")
     jax_source = read_source(jax_path, "translation")
     try:
         jax_tree = ast.parse(jax_source)
     except SyntaxError as exc:
-        return _as_training(_failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", "train", settings),
+        return _as_training(failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", "train", settings),
                             settings)
     missing = [name for name in REQUIRED if name not in top_level_names(jax_tree)]
     if missing:
-        return _as_training(_failed("jax", f"EntryNotFound: the translation defines no {', '.join(missing)}()",
+        return _as_training(failed("jax", f"EntryNotFound: the translation defines no {', '.join(missing)}()",
                                     "train", settings), settings)
-    verdict = _verify_in_sandbox(Path(ref_path).resolve(), Path(jax_path).resolve(), jax_source, "train", settings,
-                                 mode="training", assembler=assemble_training)
+    level = isolation_text()
+    try:
+        torch_bundle, _ = run_side("torch", Path(ref_path).resolve(), "train", "training", settings, None)
+        jax_result, _ = run_side("jax", Path(jax_path).resolve(), "train", "training", settings,
+                                 jax_training_job(torch_bundle))
+        verdict = assemble_training(torch_bundle, expected_in_jax_layout(torch_bundle, jax_result), settings, "train")
+    except SideFailed as exc:
+        verdict = failed(stage_of(exc.args[0]), exc.args[1], "train", settings, level)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        verdict = failed("jax", f"the JAX side's results are malformed ({type(exc).__name__}: {exc})", "train",
+                         settings, level)
+    verdict.isolation = level
     return _as_training(verdict, settings)
+
+
+def jax_training_job(torch_bundle: Bundle) -> Bundle:
+    """What the JAX side of a training job may know: the initial weights and the data."""
+    meta = torch_bundle.meta
+    job = Bundle(meta={"models": meta["models"], "data": meta["data"]})
+    for index in range(meta["models"]):
+        job.put_group(f"init{index}", torch_bundle.group(f"init{index}"))
+        job.meta[f"init{index}"] = meta[f"init{index}"]
+    job.put_group("data", torch_bundle.group("data"))
+    return job
+
+
+def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
+    """The JAX side's losses and final weights next to the torch final (and noise-floor) weights mapped, here,
+    through the layout steps of the ported tensors: `expected{i}`, `nudged{i}`, `final{i}` by JAX path."""
+    out = Bundle(arrays={"losses": np.asarray(jax_result.arrays["losses"], dtype=np.float64)},
+                 meta={k: jax_result.meta[k] for k in ("jax_train_s", "dropout_disabled") if k in jax_result.meta})
+    for index in range(torch_bundle.meta["models"]):
+        final = jax_result.group(f"final{index}")
+        mappings = jax_result.meta.get(f"mappings{index}", [])
+        claimed = {m["torch_key"] for m in mappings}
+        state_meta = torch_bundle.meta[f"init{index}"]
+        required = [k for k in state_meta["parameter_keys"] if k not in state_meta.get("aliases", {})]
+        missing = [k for k in required if k not in claimed]
+        if missing:
+            raise SideFailed("jax", f"port_weights: the JAX side did not port torch parameter(s) "
+                                    f"{', '.join(missing[:5])} of model {index}")
+        for source, target in ((f"final{index}", f"expected{index}"), (f"nudged{index}", f"nudged{index}")):
+            torch_values = torch_bundle.group(source)
+            mapped = {}
+            for m in mappings:
+                if m["torch_key"] in torch_values and m["jax_path"] in final and m["jax_path"] not in mapped:
+                    value = apply_steps(torch_values[m["torch_key"]], m["steps"])
+                    mapped[m["jax_path"]] = value.astype(np.asarray(final[m["jax_path"]]).dtype)
+            out.put_group(target, mapped)
+        expected = out.group(f"expected{index}")
+        out.put_group(f"final{index}", {path: final[path] for path in expected})
+    return out
 
 
 def _as_training(verdict: Verification, settings: Settings) -> Verification:

@@ -1,0 +1,134 @@
+"""Turning evidence into a verdict (trusted, in the parent): compare the torch results with what the trusted
+runner computed, and describe failures (which side, how it ended, the tail of its output)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from t2j.settings import Settings
+from t2j.verify.bundle import Bundle
+from t2j.verify.compare import compare_arrays, compare_trees
+from t2j.verify.port import apply_steps
+from t2j.verify.report import IR, Check, PortedTensor, TensorCheck, Timing, Tolerances, Verification, last_error_line
+
+FLOAT64_TOLERANCES = Tolerances(rtol=1e-10, atol=1e-12)
+SIDE_NAMES = {"torch": "the PyTorch reference", "jax": "the JAX translation",
+              "runner": "the trusted runner (executing the translation's exported programs)"}
+
+
+def tolerances_for(settings: Settings) -> Tolerances:
+    defaults = Settings()
+    if settings.float64 and (settings.rtol, settings.atol) == (defaults.rtol, defaults.atol):
+        return FLOAT64_TOLERANCES
+    return Tolerances(rtol=settings.rtol, atol=settings.atol)
+
+
+def failed(stage: str, error: str, entry: str, settings: Settings, isolation: str = "") -> Verification:
+    """A verdict for a run that ended before anything could be compared."""
+    return Verification(ok=False, entry=entry, failed_stage=stage, error=error, isolation=isolation,
+                        tolerances=tolerances_for(settings), float64=settings.float64)
+
+
+def side_failure(side: str, result, settings: Settings) -> str:
+    """The error text of a sandboxed side that did not finish: who, how it ended, the tail of its output."""
+    tail = result.tail()
+    how = result.how()
+    if result.returncode == 0 and result.reason is None:
+        how = "exited with code 0 before writing its results (the code ended the process: sys.exit/os._exit?)"
+    if result.reason is None and ("MemoryError" in tail or "std::bad_alloc" in tail):
+        how += f" (out of memory: limit {settings.memory_limit_mb} MB)"
+    if "TorchImportBlocked" in tail:
+        how = "imported torch, which the JAX side may not use"
+    text = f"{SIDE_NAMES.get(side, side)} {how}"
+    return text + (f"\n{tail}" if tail else "")
+
+
+
+
+def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry: str) -> Verification:
+    tol = tolerances_for(settings)
+    checks = [compare_trees("forward_eval", torch_bundle.group("out_eval"), jax_bundle.group("out_eval"), tol)]
+    mappings = jax_bundle.meta.get("mappings", [])
+    by_key: dict[str, list[dict]] = {}
+    for m in mappings:
+        by_key.setdefault(m["torch_key"], []).append(m)
+
+    if torch_bundle.meta.get("differentiable"):
+        checks.append(_backward_check(torch_bundle, jax_bundle, by_key, tol))
+    else:
+        checks.append(Check(name="backward", ok=True,
+                            skipped="no floating-point output depends on a floating-point input or parameter"))
+
+    if torch_bundle.meta.get("kind") == "module":
+        if "train_skipped" in torch_bundle.meta:
+            checks.append(Check(name="forward_train", ok=True, skipped=torch_bundle.meta["train_skipped"]))
+        else:
+            if "train_error" in jax_bundle.meta:
+                checks.append(_error_check("forward_train", jax_bundle.meta["train_error"]))
+            else:
+                checks.append(compare_trees("forward_train", torch_bundle.group("out_train"),
+                                            jax_bundle.group("out_train"), tol))
+            checks.append(_running_stats_check(torch_bundle, jax_bundle, by_key, tol))
+
+    timing = Timing(
+        torch_eager_s=torch_bundle.meta.get("torch_eager_s"),
+        jax_jit_s=jax_bundle.meta.get("jax_jit_s"),
+        compile_s=jax_bundle.meta.get("compile_s"),
+    )
+    return Verification(
+        ok=all(c.ok for c in checks),
+        entry=entry,
+        checks=checks,
+        ported=[PortedTensor(torch_key=m["torch_key"], jax_path=m["jax_path"], transform=m["description"],
+                             shape=m["shape"]) for m in mappings],
+        tolerances=tol,
+        float64=settings.float64,
+        timing=timing,
+        ir_forward=IR(**jax_bundle.meta["ir_forward"]) if "ir_forward" in jax_bundle.meta else None,
+        ir_backward=IR(**jax_bundle.meta["ir_backward"]) if "ir_backward" in jax_bundle.meta else None,
+        notes=[f"not ported: {s}" for s in jax_bundle.meta.get("skipped", [])],
+    )
+
+
+def _error_check(name: str, error: str) -> Check:
+    last = last_error_line(error)
+    return Check(name=name, ok=False, tensors=[TensorCheck(name=name, ok=False, max_abs_err=float("inf"),
+                                                           problem=f"the JAX side raised: {last}")])
+
+
+def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
+    if "backward_error" in jax_bundle.meta:
+        return _error_check("backward", jax_bundle.meta["backward_error"])
+    expected = {f"d/d input[{k}]": v for k, v in torch_bundle.group("grad_input").items()}
+    actual = {f"d/d input[{k}]": v for k, v in jax_bundle.group("grad_input").items()}
+    check = compare_trees("backward", expected, actual, tol)
+    jax_grads = jax_bundle.group("grad_param")
+    for key, grad in torch_bundle.group("grad_param").items():
+        for m in by_key.get(key, []):
+            name = f"d/d {key}"
+            want = apply_steps(grad, m["steps"])
+            got = jax_grads.get(m["jax_path"])
+            if got is None:
+                got = np.zeros_like(want)
+                if np.any(want != 0):
+                    check.tensors.append(compare_arrays(name, want, got, tol).model_copy(update={
+                        "problem": f"the JAX model holds '{m['jax_path']}' as a non-trainable variable "
+                                   "(wrap it in nnx.Param)"}))
+                    continue
+            check.tensors.append(compare_arrays(f"{name} (as {m['jax_path']})", want, got, tol))
+    check.ok = all(t.ok for t in check.tensors)
+    return check
+
+
+def _running_stats_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
+    if "train_error" in jax_bundle.meta:
+        return _error_check("running_stats", jax_bundle.meta["train_error"])
+    jax_state = jax_bundle.group("state_train")
+    expected, actual = {}, {}
+    for key, value in torch_bundle.group("state_train").items():
+        for m in by_key.get(key, []):
+            name = f"{key} (as {m['jax_path']})"
+            expected[name] = apply_steps(value, m["steps"])
+            if m["jax_path"] in jax_state:
+                actual[name] = jax_state[m["jax_path"]]
+    return compare_trees("running_stats", expected, actual, tol)

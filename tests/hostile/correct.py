@@ -1,0 +1,1 @@
+from _model import Correct as Model  # noqa: F401

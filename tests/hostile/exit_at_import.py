@@ -1,0 +1,4 @@
+# Ends the process with success before anything is written.
+import os
+
+os._exit(0)

@@ -1,0 +1,1 @@
+from _model import Wrong as Model  # noqa: F401
