@@ -1,0 +1,133 @@
+"""Training scripts as people write them (benchmarks/corpus/scripts/, no make_models convention): translate
+each with the rules backend, run the JAX script end to end (sandboxed, time-limited), and check it with the
+recording checker (t2j.verify.recording: the torch run recorded, module classes verified with the recorded
+arguments, the train step replayed on the recorded batches) when that checker is available.
+
+    PYTHONPATH=. python benchmarks/script_bench.py [FILES...] [--timeout S] [--max-steps N] [--json OUT.json]
+
+One row per script, then: translated, incomplete (a `# t2j: not translated` mark left), ran end to end,
+modules verified, train step verified, and "ran but not verified" (the case the issue calls the worst).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def run_end_to_end(code: str, timeout_s: float) -> dict:
+    """Run the translated script as `__main__` in a scratch folder, sandboxed; (ok, seconds, last error line)."""
+    from t2j.verify.sandbox import run_sandboxed
+
+    work = Path(tempfile.mkdtemp(prefix="t2j-script-run-"))
+    try:
+        (work / "script_jax.py").write_text(code)
+        start = time.perf_counter()
+        result = run_sandboxed(["-m", "script_jax"], work, timeout_s, memory_limit_mb=8192)
+        seconds = time.perf_counter() - start
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if result.timed_out:
+        return {"ran": False, "run_s": seconds, "error": f"timed out after {timeout_s:g} s"}
+    error = None if result.returncode == 0 else (_exception_line(result.tail(40)) or f"exit {result.returncode}")
+    return {"ran": result.returncode == 0, "run_s": seconds, "error": error}
+
+
+def _exception_line(text: str) -> str:
+    """The last `SomeError: ...` line of a traceback (JAX appends notes after it)."""
+    lines = [line.strip() for line in text.splitlines()]
+    found = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b", line)]
+    return found[-1] if found else (lines[-1] if lines else "")
+
+
+def record_check(path: Path, code: str, max_steps: int, timeout_s: float) -> dict:
+    """The recording checker's verdict, or {"checker": None} when this version of t2j has none."""
+    try:
+        from t2j.verify.recording import verify_script
+    except ImportError:
+        return {"checker": None}
+    report = verify_script(path, code, max_steps=max_steps, timeout_s=timeout_s)
+    return {"checker": report.model_dump(mode="json")}
+
+
+def run_one(path: Path, timeout_s: float, max_steps: int) -> dict:
+    from t2j.rules import translate_rules
+
+    row: dict = {"file": path.name}
+    start = time.perf_counter()
+    try:
+        result = translate_rules(path.read_text())
+    except Exception as exc:  # noqa: BLE001 -- a translator crash is a row of the table, not the end of the run
+        row.update(translated=False, error=f"translator raised {type(exc).__name__}: {exc}")
+        return row
+    row.update(translated=True, translate_ms=(time.perf_counter() - start) * 1e3,
+               markers=[f"line {d.line}: {d.message}" for d in result.diagnostics if "not translated" in d.message])
+    row.update(run_end_to_end(result.code, timeout_s))
+    row.update(record_check(path, result.code, max_steps, timeout_s))
+    return row
+
+
+def _status(row: dict) -> str:
+    if not row.get("translated"):
+        return "CRASH"
+    checker = row.get("checker")
+    if checker and checker.get("step_verified"):
+        return "VERIFIED"
+    if row["markers"]:
+        return "INCOMPLETE"
+    return "RAN" if row["ran"] else "FAILED"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", nargs="*")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per sandboxed run")
+    parser.add_argument("--max-steps", type=int, default=5, help="optimizer steps the checker records")
+    parser.add_argument("--json", dest="json_out")
+    args = parser.parse_args()
+    files = [Path(f) for f in args.files] or sorted(
+        Path(f) for f in glob.glob(str(ROOT / "benchmarks/corpus/scripts/s[0-9][0-9]_*.py")))
+    rows = []
+    for path in files:
+        row = run_one(path, args.timeout, args.max_steps)
+        rows.append(row)
+        checker = row.get("checker")
+        if checker:
+            modules = f"modules {checker['modules_verified']}/{checker['modules_checked']}"
+            step = f"step {'ok' if checker['step_verified'] else 'no'} ({checker.get('steps', 0)})"
+            why = checker.get("summary", "")
+        else:
+            modules, step, why = "modules -", "step -", ""
+        detail = row.get("error") or (row["markers"][0] if row.get("markers") else why)
+        print(f"{_status(row):10s} {path.stem:38s} ran {'yes' if row.get('ran') else 'no ':3s} {modules:12s} "
+              f"{step:12s} {str(detail)[:110]}", flush=True)
+    n = len(rows)
+    translated = sum(bool(r.get("translated")) for r in rows)
+    incomplete = sum(bool(r.get("markers")) for r in rows)
+    ran = sum(bool(r.get("ran")) for r in rows)
+    checked = [r["checker"] for r in rows if r.get("checker")]
+    modules_ok = sum(c["modules_verified"] for c in checked)
+    modules_all = sum(c["modules_checked"] for c in checked)
+    steps_ok = sum(bool(c["step_verified"]) for c in checked)
+    silent = sum(1 for r in rows if r.get("ran") and not r.get("markers")
+                 and not (r.get("checker") or {}).get("step_verified"))
+    print(f"\n{n} scripts: translated {translated}, incomplete (marked) {incomplete}, ran end to end {ran}, "
+          + (f"modules verified {modules_ok}/{modules_all}, train step verified {steps_ok}/{n}, "
+             f"ran unmarked but train step not verified {silent}" if checked else
+             "recording checker not available (modules / train step not checked)"))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
