@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -54,6 +55,7 @@ class Context:
     train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
     buffers: dict[str, set[str]] = field(default_factory=dict)  # class -> names registered with register_buffer
     factory_attributes: set[str] = field(default_factory=set)  # `self.x` bound to a factory (`self._norm_layer`)
+    step_mappings: dict[str, dict] = field(default_factory=dict)  # train step -> its arguments' torch values
     mask_names: set[str] = field(default_factory=set)  # variables assigned a boolean mask (x > 0, ~m, m & n)
 
     # ---------------------------------------------------------------------------------------------------
@@ -124,3 +126,16 @@ class Context:
         if self.before:
             self.before[-1].append(cst.parse_statement(f"key, {name} = jax.random.split(key)\n"))
         return cst.Name(name)
+
+
+STEP_MARK = "# t2j: train-step "
+
+
+def step_lines(mappings: dict[str, dict]) -> str:
+    """The machine-readable lines ending a translation, one per jitted train step: its name, the model it
+    trains, which parameter holds which torch value (an expression of the torch script's names, valued where its
+    backward() ran), the names it closes over and the line of that backward(). The recording checker
+    (t2j.verify.recording) replays the step on the recorded torch values from them."""
+    if not mappings:
+        return ""
+    return "\n\n" + "".join(STEP_MARK + json.dumps(m, separators=(",", ":")) + "\n" for m in mappings.values())

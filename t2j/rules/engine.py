@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from t2j.analyze.imports import dotted as dotted_name, is_torch
 from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
-from t2j.rules.context import Context, FunctionFrame, ClassFrame
+from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.leftovers import check_leftovers
 from t2j.translation import Diagnostic
@@ -30,6 +30,7 @@ class RulesResult(BaseModel):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     rules_fired: list[str] = Field(default_factory=list)
     helpers: list[str] = Field(default_factory=list)  # torch-semantics helpers emitted into the code
+    train_steps: list[dict] = Field(default_factory=list)  # each jitted step's arguments (STEP_MARK lines)
 
 
 class RuleIndex:
@@ -407,6 +408,8 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
     if helper_text:
         banner = "\n\n# --- torch-semantics helpers emitted by t2j (rules backend) ---\n"
         code = code.replace(placeholder + "\n", banner + helper_text + "\n", 1)
+    code += step_lines(ctx.step_mappings)
     helpers = [h.name for h in resolve_helpers(ctx.helpers)]
     return RulesResult(code=code, diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
+                       train_steps=list(ctx.step_mappings.values()),
                        rules_fired=ctx.fired, helpers=helpers)

@@ -107,6 +107,16 @@ class TrainStep(BlockRule):
             "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n"
             "    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n"
             "        loss = train_step(model, optimizer, xb, yb)", verify=False),
+        Example(
+        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n"
+              "    predictions = model(x)\n    loss = ((predictions - y) ** 2).mean()\n    optimizer.zero_grad()\n"
+              "    loss.backward()\n    optimizer.step()\n    print(loss.item())",
+        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+            "def train_step(model, optimizer):\n    def loss_fn(model):\n        predictions = model(x)\n"
+            "        loss = ((predictions - y) ** 2).mean()\n        return loss, (predictions,)\n"
+            "    (loss, (predictions,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
+            "    optimizer.update(model, grads)\n    return loss, predictions\nfor epoch in range(3):\n"
+            "    loss, predictions = train_step(model, optimizer)\n    print(loss.item())", verify=False),
                 Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
                         jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False, fires=False)]
 
@@ -128,18 +138,51 @@ class TrainStep(BlockRule):
         if model is None or "." in opt_name:
             return None
         start = zero[-1] + 1 if zero else 0
-        body = _with_recomputed(list(earlier) + list(statements[:start]), list(statements[start:back]), model)
+        moved: list = []
+        if zero and loss.value not in _assigned_names(statements[start:back]):
+            # the forward and the loss computed before zero_grad() (zero_grad only clears .grad, so torch does
+            # not care where it is): the statements the loss depends on move into the loss function
+            candidates = [s for i, s in enumerate(statements[:start]) if i not in zero]
+            moved = _loss_slice(candidates, loss.value, model)
+        body = _with_recomputed(list(earlier) + [s for s in statements[:start] if not _in(s, moved)],
+                                moved + list(statements[start:back]), model)
         text = "".join(code(s) for s in statements)
         between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
         on_grads = [s for s in between if "grads" in _names(s)]
         between = [s for s in between if s not in on_grads]
-        jitted, batch_lines, call_line = _jitted_step(ctx, model, opt_name, body, loss.value, text, on_grads)
-        kept_before = [s for i, s in enumerate(statements[:start]) if i not in zero]
-        after = [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
+        jitted, batch_lines, call_line = _jitted_step(ctx, model, opt_name, body, loss.value, text, on_grads,
+                                                      backward=code(loss_call))
+        kept = [s for i, s in enumerate(statements[:start]) if i not in zero and not _in(s, moved)]
+        # a kept statement that reads what the step now computes (a print of the predictions) runs after it
+        computed = set(_assigned_names(moved))
+        position = {id(s): i for i, s in enumerate(statements)}
+        late = [s for s in kept if moved and position[id(s)] > position[id(moved[0])]
+                and set(_read_names(s)) & computed]
+        kept_before = [s for s in kept if not _in(s, late)]
+        after = late + [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
         # a second optimizer's step in the same block (GANs)
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
         ctx.use("nnx")
         return kept_before + [jitted] + batch_lines + [call_line] + between + after
+
+
+def _in(statement, statements: list) -> bool:
+    return any(statement is s for s in statements)
+
+
+def _loss_slice(candidates: list, loss: str, model: str) -> list:
+    """The statements among `candidates` that compute `loss` from the model: walking back from the loss, a
+    statement is taken when it assigns a name still needed and reads the model or a value taken before."""
+    needed, taken = {loss}, []
+    for s in reversed(candidates):
+        assigned = set(_assigned_names([s]))
+        if not assigned & needed:
+            continue
+        names = _names(s)
+        if model in names or names & {n for t in taken for n in _assigned_names([t])} or loss in assigned:
+            taken.insert(0, s)
+            needed |= names - assigned
+    return taken
 
 
 MODEL_NAME = re.compile(r"(model|net|network|encoder|decoder|generator|discriminator|classifier)", re.IGNORECASE)
@@ -172,8 +215,13 @@ def _trained_by(opt_name: str, ctx, statements: list) -> str | None:
     return model
 
 
+NOT_DATA = frozenset({"nnx", "jax", "jnp", "np", "optax", "print", "len", "range", "float", "int", "sum", "min",
+                      "max", "abs", "tuple", "list", "dict", "zip", "enumerate", "isinstance", "True", "False",
+                      "None"})
+
+
 def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: str, on_grads: list,
-                 update: bool = True):
+                 update: bool = True, backward: str | None = None):
     """(the `@nnx.jit` step function, the batch lines before its call, the call). With `update`, the step
     applies the optimizer and returns the loss and the loss function's other values; without (gradient
     accumulation), it returns the gradients first."""
@@ -204,6 +252,14 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
                                  f"    return {results}\n")
     inner = list(jitted.body.body)
     jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + list(on_grads) + inner[1:]))
+    sources = {name: name for name in params} | {name: code(value) for name, value in batches}
+    local = set(_assigned_names([jitted])) | {loss_fn, "grads"}
+    closure = [n for n in _read_names(jitted.body) if n not in sources and n not in local and n not in NOT_DATA]
+    # which step parameter holds which torch value (an expression of the torch loop's names, valued where the
+    # torch backward() ran): emitted as data with the code (t2j.verify.recording replays the step from it)
+    ctx.step_mappings[step_fn] = {"step": step_fn, "kind": "train" if update else "grad", "model": model,
+                                  "optimizer": opt_name if update else None, "args": sources, "closure": closure,
+                                  "line": ctx.backward_lines.get(backward, 0) if backward else 0}
     targets = results if update else results.replace("grads", "micro_grads", 1)
     call_line = cst.parse_statement(f"{targets} = {step_fn}({', '.join(params)})\n")
     ctx.train_steps.add(step_fn)
@@ -334,7 +390,7 @@ class HoistTrainStep(BlockRule):
             if isinstance(statement, (cst.For, cst.While)):
                 found = _find_steps(statement.body, ctx.train_steps)
                 if found:
-                    statement, hoisted = _hoist(statement, found)
+                    statement, hoisted = _hoist(statement, found, ctx.step_mappings)
                     out += hoisted
                     changed = True
             out.append(statement)
@@ -405,7 +461,7 @@ def _loop_assigned(loop) -> set[str]:
     return names
 
 
-def _hoist(loop, steps: list[cst.FunctionDef]):
+def _hoist(loop, steps: list[cst.FunctionDef], mappings: dict[str, dict]):
     """(the loop without the step definitions, the definitions with the loop's names as extra parameters)."""
     assigned = _loop_assigned(loop)
     extra: dict[str, list[str]] = {}
@@ -416,6 +472,10 @@ def _hoist(loop, steps: list[cst.FunctionDef]):
         add = [n for n in _read_names(fn.body) if n in assigned and n not in params and n not in local]
         extra[fn.name.value] = add
         new_params = list(fn.params.params) + [cst.Param(cst.Name(n)) for n in add]
+        mapping = mappings.get(fn.name.value)
+        if mapping is not None:
+            mapping["args"].update({n: n for n in add})
+            mapping["closure"] = [n for n in mapping["closure"] if n not in add]
         hoisted.append(fn.with_changes(params=fn.params.with_changes(params=new_params),
                                        leading_lines=[]))
 
