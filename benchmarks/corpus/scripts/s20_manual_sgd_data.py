@@ -1,6 +1,5 @@
 # Old-style manual update through .data and .grad.data, zeroing each gradient by hand.
 import torch
-import torch.nn as nn
 
 torch.manual_seed(0)
 
