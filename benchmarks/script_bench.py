@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 def run_end_to_end(code: str, timeout_s: float) -> dict:
     """Run the translated script as `__main__` in a scratch folder, sandboxed; (ok, seconds, last error line)."""
+    from t2j.verify.recording import last_exception
     from t2j.verify.sandbox import run_sandboxed
 
     work = Path(tempfile.mkdtemp(prefix="t2j-script-run-"))
@@ -39,15 +39,8 @@ def run_end_to_end(code: str, timeout_s: float) -> dict:
         shutil.rmtree(work, ignore_errors=True)
     if result.timed_out:
         return {"ran": False, "run_s": seconds, "error": f"timed out after {timeout_s:g} s"}
-    error = None if result.returncode == 0 else (_exception_line(result.tail(40)) or f"exit {result.returncode}")
+    error = None if result.returncode == 0 else (last_exception(result.tail(40)) or f"exit {result.returncode}")
     return {"ran": result.returncode == 0, "run_s": seconds, "error": error}
-
-
-def _exception_line(text: str) -> str:
-    """The last `SomeError: ...` line of a traceback (JAX appends notes after it)."""
-    lines = [line.strip() for line in text.splitlines()]
-    found = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b", line)]
-    return found[-1] if found else (lines[-1] if lines else "")
 
 
 def record_check(path: Path, code: str, max_steps: int, timeout_s: float) -> dict:

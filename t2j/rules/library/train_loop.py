@@ -146,6 +146,7 @@ class TrainStep(BlockRule):
             moved = _loss_slice(candidates, loss.value, model)
         body = _with_recomputed(list(earlier) + [s for s in statements[:start] if not _in(s, moved)],
                                 moved + list(statements[start:back]), model)
+        free, body = _model_free_first(body, model, loss.value)
         text = "".join(code(s) for s in statements)
         between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
         on_grads = [s for s in between if "grads" in _names(s)]
@@ -158,7 +159,7 @@ class TrainStep(BlockRule):
         position = {id(s): i for i, s in enumerate(statements)}
         late = [s for s in kept if moved and position[id(s)] > position[id(moved[0])]
                 and set(_read_names(s)) & computed]
-        kept_before = [s for s in kept if not _in(s, late)]
+        kept_before = [s for s in kept if not _in(s, late)] + free
         after = late + [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
         # a second optimizer's step in the same block (GANs)
         after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
@@ -168,6 +169,22 @@ class TrainStep(BlockRule):
 
 def _in(statement, statements: list) -> bool:
     return any(statement is s for s in statements)
+
+
+def _model_free_first(body: list, model: str, loss: str) -> tuple[list, list]:
+    """(the leading statements of the loss body that do not depend on the model, the rest). Those (a latent
+    batch drawn with its key split, a target computed from the batch) run before the step, whose arguments their
+    values become; inside the loss function a key split would read the key before it is bound."""
+    dependent = {model}
+    free, rest = [], []
+    for s in body:
+        assigned = set(_assigned_names([s]))
+        if rest or loss in assigned or set(_read_names(s)) & dependent:
+            rest.append(s)
+            dependent |= assigned
+        else:
+            free.append(s)
+    return (free, rest) if rest else ([], body)
 
 
 def _loss_slice(candidates: list, loss: str, model: str) -> list:

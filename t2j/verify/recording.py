@@ -1,0 +1,256 @@
+"""The recording checker: verify the translation of any training script, no convention needed.
+
+1. The PyTorch script runs sandboxed with recording hooks (t2j.verify.recording_side): for every nn.Module class
+   it defines, the constructor arguments and inputs of its first call; for the first `max_steps` optimizer
+   steps of every train step the translator emitted, the loss, the torch values of the step's parameters and at
+   the first step the weights of its modules; the weights after the last recorded step. Then it is stopped.
+2. Module checks: each translated class against its torch class with the recorded arguments (forward, backward,
+   train mode: the module verifier, t2j.verify.api), on the class definitions of both files.
+3. Step replay: the translated script runs sandboxed with its train steps wrapped: the torch initial weights
+   ported in, the recorded batches fed to the step; per-step losses and the weights after the last step must
+   match torch within the training tolerances.
+
+Which parameter of a step holds which torch value is data the translator emits (`# t2j: train-step` lines,
+RulesResult.train_steps), never guessed. Dropout is switched off on both sides and reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field, computed_field
+
+from t2j.settings import Settings
+from t2j.verify.bundle import Bundle
+from t2j.verify.compare import compare_arrays, compare_trees
+from t2j.verify.report import Tolerances
+from t2j.verify.sandbox import run_sandboxed
+
+STEP_MARK = "# t2j: train-step "  # the format of t2j.rules.context.step_lines
+
+
+class ModuleCheck(BaseModel):
+    name: str
+    ok: bool
+    summary: str
+
+
+class StepCheck(BaseModel):
+    step: str
+    ok: bool
+    steps: int = 0  # optimizer steps replayed
+    loss_max_abs: float | None = None
+    weights_max_abs: float | None = None
+    summary: str
+
+
+class ScriptReport(BaseModel):
+    """What the recording checker could verify of one translated training script."""
+
+    modules: list[ModuleCheck] = Field(default_factory=list)
+    train_steps: list[StepCheck] = Field(default_factory=list)
+    not_checked: list[str] = Field(default_factory=list)  # what could not be checked, and why
+    notes: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+    @computed_field
+    @property
+    def modules_checked(self) -> int:
+        return len(self.modules)
+
+    @computed_field
+    @property
+    def modules_verified(self) -> int:
+        return sum(m.ok for m in self.modules)
+
+    @computed_field
+    @property
+    def step_verified(self) -> bool:
+        return bool(self.train_steps) and all(s.ok for s in self.train_steps) and self.error is None
+
+    @computed_field
+    @property
+    def steps(self) -> int:
+        return min((s.steps for s in self.train_steps), default=0)
+
+    @computed_field
+    @property
+    def summary(self) -> str:
+        if self.error:
+            return f"NOT VERIFIED: {self.error[:200]}"
+        parts = [f"modules {self.modules_verified}/{self.modules_checked} verified"]
+        if self.train_steps:
+            parts.append("train step " + ("VERIFIED" if self.step_verified else "NOT VERIFIED") +
+                         f" over {self.steps} step(s)")
+            parts += [s.summary for s in self.train_steps if not s.ok][:2]
+        else:
+            parts.append("no train step replayed")
+        return "; ".join(parts + self.not_checked[:2])
+
+
+def last_exception(text: str) -> str:
+    """The last `SomeError: ...` line of a traceback (JAX appends a note after it), else its last line."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    found = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)]
+    return (found[-1] if found else (lines[-1] if lines else ""))[:300]
+
+
+def train_steps_of(jax_code: str) -> list[dict]:
+    """The train-step data the translator emitted into `jax_code`."""
+    steps = []
+    for line in jax_code.splitlines():
+        if line.startswith(STEP_MARK):
+            try:
+                steps.append(json.loads(line[len(STEP_MARK):]))
+            except ValueError:
+                continue
+    return steps
+
+
+def verify_script(torch_path: str | Path, jax_code: str, max_steps: int = 5, timeout_s: float = 120.0,
+                  settings: Settings | None = None, check_modules: bool = True) -> ScriptReport:
+    """Record the torch script, check its module classes and replay its translated train steps. Never raises
+    for a bad translation: what failed is in the report."""
+    settings = settings or Settings()
+    torch_path = Path(torch_path)
+    torch_code = torch_path.read_text()
+    report = ScriptReport()
+    steps = train_steps_of(jax_code)
+    if not steps:
+        report.not_checked.append("the translation has no train step (no '# t2j: train-step' data) to replay")
+    unreplayable = [s["step"] for s in steps if s.get("kind") != "train"]
+    if unreplayable:
+        report.not_checked.append(f"gradient-accumulation steps are not replayed: {', '.join(unreplayable)}")
+    workdir = Path(tempfile.mkdtemp(prefix="t2j-record-"))
+    try:
+        (workdir / "script_torch.py").write_text(torch_code)
+        (workdir / "script_jax.py").write_text(jax_code)
+        job = {"script": "script_torch.py", "translation": "script_jax.py", "max_steps": max_steps, "steps": steps}
+        (workdir / "job.json").write_text(json.dumps(job))
+        torch_run = run_sandboxed(["-m", "t2j.verify.recording_side", "torch", str(workdir)], workdir, timeout_s,
+                                  settings.memory_limit_mb)
+        if not (workdir / "torch.json").exists():
+            why = f"timed out after {timeout_s:g} s" if torch_run.timed_out else last_exception(torch_run.tail(40))
+            report.error = f"the torch script could not be recorded: {why}"
+            return report
+        recorded = Bundle.load(workdir / "torch")
+        if recorded.meta.get("script_error"):
+            report.notes.append("the torch script failed after recording began: "
+                                + last_exception(recorded.meta["script_error"]))
+        if check_modules:
+            report.modules = _check_modules(torch_code, jax_code, workdir, recorded, report, settings)
+        if any(recorded.meta["steps"].get(s["step"], {}).get("steps") for s in steps):
+            jax_run = run_sandboxed(["-m", "t2j.verify.recording_side", "jax", str(workdir)], workdir, timeout_s,
+                                    settings.memory_limit_mb)
+            if not (workdir / "jax.json").exists():
+                why = f"timed out after {timeout_s:g} s" if jax_run.timed_out else last_exception(jax_run.tail(40))
+                report.train_steps = [StepCheck(step=s["step"], ok=False, summary=f"replay crashed: {why}")
+                                      for s in steps if s.get("kind") == "train"]
+            else:
+                report.train_steps = _compare_steps(steps, recorded, Bundle.load(workdir / "jax"), settings, report)
+        elif steps:
+            report.not_checked.append("the torch run never reached a translated train step's backward()")
+        if recorded.meta.get("dropout"):
+            report.notes.append("dropout disabled on both sides (masks of two random generators cannot match)")
+        return report
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settings: Settings,
+                   report: ScriptReport) -> list[StepCheck]:
+    tol = Tolerances(rtol=settings.train_rtol, atol=settings.train_atol)
+    out = []
+    if replayed.meta.get("script_error"):
+        report.notes.append("the translated script failed during the replay: "
+                            + last_exception(replayed.meta["script_error"]))
+    for mapping in steps:
+        name = mapping["step"]
+        torch_side = recorded.meta["steps"].get(name, {})
+        jax_side = replayed.meta["steps"].get(name, {})
+        expected = torch_side.get("losses", [])
+        actual = jax_side.get("losses", [])
+        if mapping.get("kind") != "train" or not expected:
+            continue
+        problems = list(torch_side.get("missing", [])) + list(jax_side.get("problems", []))
+        if len(actual) != len(expected):
+            error = last_exception(replayed.meta.get("script_error", ""))
+            out.append(StepCheck(step=name, ok=False, steps=len(actual), summary=(
+                f"{name}: torch made {len(expected)} step(s), the translation {len(actual)}"
+                + (f" ({error[:160]})" if error else ""))))
+            continue
+        import numpy as np
+
+        losses = compare_arrays("losses", np.asarray(expected), np.asarray(actual), tol)
+        weights = compare_trees("final_weights", replayed.group(f"{name}/expected"),
+                                replayed.group(f"{name}/final"), tol)
+        has_weights = bool(replayed.group(f"{name}/final"))
+        ok = losses.ok and weights.ok and has_weights and not problems
+        why = []
+        if not losses.ok:
+            why.append(f"losses differ (max abs {losses.max_abs_err:.2e}, limit {losses.limit:.2e})")
+        if not weights.ok:
+            bad = [t.name for t in weights.tensors if not t.ok][:3]
+            why.append(f"weights after the last step differ ({', '.join(bad)}; max abs {weights.max_abs_err:.2e})")
+        if not has_weights:
+            why.append("the trained model's weights were not compared")
+        why += problems[:2]
+        out.append(StepCheck(step=name, ok=ok, steps=len(actual), loss_max_abs=losses.max_abs_err,
+                             weights_max_abs=weights.max_abs_err if has_weights else None,
+                             summary=f"{name}: " + ("ok" if ok else "; ".join(why))))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Module checks on the class definitions of both files
+
+
+def definitions_only(code: str) -> str:
+    """`code` without what runs on import: imports, function and class definitions and assignments of values
+    computed without calls are kept (classes read module constants); loops, calls and `if __name__` blocks go."""
+    tree = ast.parse(code)
+    kept = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            kept.append(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
+                not any(isinstance(n, ast.Call) for n in ast.walk(node.value)):
+            kept.append(node)
+    return ast.unparse(ast.Module(body=kept, type_ignores=[]))
+
+
+def _check_modules(torch_code: str, jax_code: str, workdir: Path, recorded: Bundle, report: ScriptReport,
+                   settings: Settings, limit: int = 6) -> list[ModuleCheck]:
+    from t2j.verify.api import verify_sources
+
+    jax_classes = {n.name for n in ast.parse(jax_code).body if isinstance(n, ast.ClassDef)}
+    torch_defs, jax_defs = definitions_only(torch_code), definitions_only(jax_code)
+    checks = []
+    for name, sample in list(recorded.meta.get("samples", {}).items()):
+        if "skipped" in sample:
+            report.not_checked.append(f"module {name}: not checked ({sample['skipped']})")
+            continue
+        if name not in jax_classes:
+            checks.append(ModuleCheck(name=name, ok=False, summary=f"{name}: the translation defines no {name}"))
+            continue
+        if len(checks) >= limit:
+            report.not_checked.append(f"module {name}: not checked (at most {limit} classes a script)")
+            continue
+        sample_path = (workdir / sample["file"]).resolve()
+        reference = (torch_defs + "\n\n\nimport torch as _t2j_torch\n\n"
+                     f"_sample = _t2j_torch.load({str(sample_path)!r}, weights_only=False)\n\n\n"
+                     "def get_init_inputs():\n    return list(_sample['init_args'])\n\n\n"
+                     "def get_inputs():\n    return list(_sample['args'])\n")
+        try:
+            # the checks, not the IR or the speed: a script may define several classes
+            quick = settings.model_copy(update={"collect_ir": False, "timing_runs": 1})
+            verdict = verify_sources(reference, jax_defs, entry=name, settings=quick)
+            checks.append(ModuleCheck(name=name, ok=verdict.ok, summary=f"{name}: {verdict.summary()}"[:300]))
+        except Exception as exc:  # noqa: BLE001 -- a check that cannot run is a failed check, named
+            checks.append(ModuleCheck(name=name, ok=False, summary=f"{name}: {type(exc).__name__}: {exc}"[:300]))
+    return checks

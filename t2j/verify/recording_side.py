@@ -1,0 +1,322 @@
+"""The two sandboxed sides of the recording checker (see t2j.verify.recording), run as
+`python -m t2j.verify.recording_side torch|jax WORKDIR`.
+
+torch: the PyTorch script runs as `__main__` with hooks. Every nn.Module class the script defines records its
+constructor arguments and the inputs of its first call (a module-check sample). Every `backward()` on the line
+a translated train step came from (the `# t2j: train-step` data of the translation) records, for its first
+`max_steps` calls, the loss and the torch values of the step's parameters (the expressions the translator
+emitted, valued in the frame of the backward() call); at the first call also the weights of every module among
+them and the tensors the step closes over. After the optimizer step that ends the `max_steps`-th call, the
+trained model's weights are recorded; when every step has been recorded, the script is stopped.
+
+jax: the translated script runs as `__main__` with `nnx.jit` wrapped: each call of a train step named in the
+data gets the recorded torch values for its parameters (and, at its first call, the torch weights ported into
+its modules and the recorded closed-over tensors); its loss is recorded, and after the `max_steps`-th call the
+trained model's weights and the torch weights after as many steps (ported into a copy). Then it stops.
+
+Dropout is switched off on both sides (masks of two random generators cannot match).
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from t2j.verify.bundle import Bundle
+
+
+class _Recorded(BaseException):
+    """Raised by a hook to end the script once every train step has been recorded."""
+
+
+def _load_job(workdir: Path) -> dict:
+    return json.loads((workdir / "job.json").read_text())
+
+
+def _run_script(path: Path, bundle: Bundle) -> None:
+    sys.argv = [str(path)]
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+        bundle.meta["script_finished"] = True
+    except _Recorded:
+        bundle.meta["script_finished"] = False
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            bundle.meta["script_error"] = f"SystemExit({exc.code!r})"
+    except BaseException as exc:  # noqa: BLE001 -- what was recorded before the crash is still compared
+        bundle.meta["script_error"] = "".join(traceback.format_exception(exc)[-4:])[-3000:]
+
+
+def _as_numpy(value):
+    """A recorded value as a NumPy array, or None when it is not array data (a module, a function, ...)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy().copy()
+    if isinstance(value, (bool, int, float)) and not isinstance(value, bool):
+        return np.asarray(value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return None
+
+
+# ------------------------------------------------------------------------------------------------------------
+# torch
+
+
+def run_torch(workdir: Path) -> None:
+    import torch
+
+    from t2j.verify.port import put_state, torch_state
+
+    job = _load_job(workdir)
+    script = workdir / job["script"]
+    max_steps = int(job["max_steps"])
+    steps = {m["line"]: m for m in job["steps"] if m.get("kind") == "train" and m.get("line")}
+    bundle = Bundle(meta={"steps": {}, "samples": {}, "dropout": 0})
+    calls = {m["step"]: 0 for m in steps.values()}
+    done = {m["step"]: False for m in steps.values()}
+    state = {"current": None}
+    models: dict = {}  # train step -> the torch module it trains
+    samples_dir = workdir / "samples"
+    samples_dir.mkdir(exist_ok=True)
+    script_file = str(script.resolve())
+
+    original_dropout = torch.nn.functional.dropout
+
+    def no_dropout(input, p=0.5, training=True, inplace=False):
+        bundle.meta["dropout"] += 1 if training and p > 0 else 0
+        return original_dropout(input, 0.0, training, inplace)
+
+    torch.nn.functional.dropout = no_dropout
+
+    def on_backward_frame(frame, loss) -> None:
+        if frame.f_code.co_filename != script_file or frame.f_lineno not in steps:
+            return
+        mapping = steps[frame.f_lineno]
+        name = mapping["step"]
+        k = calls[name]
+        if k >= max_steps:
+            return
+        scope = dict(frame.f_globals)
+        scope.update(frame.f_locals)
+        record = bundle.meta["steps"].setdefault(name, {"losses": [], "missing": []})
+        record["losses"].append(float(loss.detach().double().item()))
+        for param, source in mapping["args"].items():
+            try:
+                value = eval(source, scope)  # noqa: S307 -- the reference script's own expression, in its sandbox
+            except Exception as exc:  # noqa: BLE001
+                record["missing"].append(f"{param} = {source}: {type(exc).__name__}: {exc}")
+                continue
+            if isinstance(value, torch.nn.Module):
+                if k == 0:
+                    put_state(bundle, f"{name}/init/{param}", torch_state(value))
+                if param == mapping["model"]:
+                    models[name] = value
+                continue
+            array = _as_numpy(value)
+            if array is not None:
+                bundle.arrays[f"{name}/call{k}/{param}"] = array
+        if k == 0:
+            for free in mapping.get("closure", []):
+                array = _as_numpy(scope.get(free))
+                if array is not None and array.ndim > 0:
+                    bundle.arrays[f"{name}/closure/{free}"] = array
+        state["current"] = name
+
+    original_backward = torch.Tensor.backward
+
+    def backward(self, *args, **kwargs):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != script_file:
+            frame = frame.f_back  # scaler.scale(loss).backward() and friends
+        if frame is not None:
+            on_backward_frame(frame, self)
+        return original_backward(self, *args, **kwargs)
+
+    torch.Tensor.backward = backward
+
+    def after_step(optimizer, args, kwargs) -> None:
+        name = state["current"]
+        if name is None or done[name]:
+            return
+        calls[name] += 1
+        state["current"] = None
+        if calls[name] >= max_steps:
+            if name in models:
+                put_state(bundle, f"{name}/final", torch_state(models[name]))
+            done[name] = True
+            if all(done.values()):
+                raise _Recorded()
+
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    register_optimizer_step_post_hook(after_step)
+    _install_module_samples(torch, samples_dir, bundle, script_file)
+    _run_script(script, bundle)
+    for name, count in calls.items():
+        record = bundle.meta["steps"].setdefault(name, {"losses": [], "missing": []})
+        record["steps"] = count
+        del record["losses"][count:]  # a backward() whose optimizer step never ran
+        if not done[name] and count and name in models:
+            # the script trained fewer than max_steps steps: the weights after its last one
+            put_state(bundle, f"{name}/final", torch_state(models[name]))
+    bundle.save(workdir / "torch")
+
+
+def _install_module_samples(torch, samples_dir: Path, bundle: Bundle, script_file: str) -> None:
+    """Constructor arguments and first-call inputs of every nn.Module class the script defines."""
+    import functools
+
+    from t2j.migrate.record_hook import _detach, _positional
+
+    def wrap(cls) -> None:
+        init, forward = cls.__dict__.get("__init__"), cls.__dict__.get("forward")
+        if init is None or forward is None:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            if "_t2j_init" not in self.__dict__:
+                self.__dict__["_t2j_init"] = _positional(type(self).__init__, args, kwargs)
+            init(self, *args, **kwargs)
+
+        @functools.wraps(forward)
+        def forward_wrapper(self, *args, **kwargs):
+            name = type(self).__qualname__
+            if type(self) is cls and name not in bundle.meta["samples"]:
+                inputs = _positional(cls.forward, args, kwargs)
+                init_args = self.__dict__.get("_t2j_init")
+                why = None
+                if inputs is None or init_args is None:
+                    why = "keyword-only or **kwargs arguments"
+                elif any(isinstance(v, torch.nn.Module) for v in init_args):
+                    why = "its constructor receives a module"
+                if why is None:
+                    path = samples_dir / f"{name}.pt"
+                    try:
+                        torch.save({"init_args": _detach(init_args), "args": _detach(inputs)}, path)
+                    except Exception as exc:  # noqa: BLE001 -- an argument torch cannot save
+                        why = f"its arguments cannot be saved ({type(exc).__name__})"
+                bundle.meta["samples"][name] = {"file": f"samples/{name}.pt"} if why is None else {"skipped": why}
+            return forward(self, *args, **kwargs)
+
+        cls.__init__, cls.forward = __init__, forward_wrapper
+
+    def __init_subclass__(cls, **kwargs):
+        super(torch.nn.Module, cls).__init_subclass__(**kwargs)
+        module = sys.modules.get(cls.__module__)
+        if cls.__module__ == "__main__" and getattr(module, "__file__", None) in (script_file, None) \
+                and "." not in cls.__qualname__:
+            wrap(cls)
+
+    torch.nn.Module.__init_subclass__ = classmethod(__init_subclass__)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# jax
+
+
+def run_jax(workdir: Path) -> None:
+    import inspect
+
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from t2j.verify.port import get_state, port_state
+    from t2j.verify.training_side import _weights
+
+    job = _load_job(workdir)
+    torch_bundle = Bundle.load(workdir / "torch")
+    steps = {m["step"]: m for m in job["steps"] if m.get("kind") == "train"}
+    recorded = torch_bundle.meta["steps"]
+    targets = {name: recorded.get(name, {}).get("steps", 0) for name in steps}
+    targets = {name: n for name, n in targets.items() if n}
+    bundle = Bundle(meta={"steps": {}, "dropout": 0})
+    calls = {name: 0 for name in targets}
+
+    def no_dropout(self, inputs, *args, **kwargs):
+        bundle.meta["dropout"] += 1 if self.rate > 0 and not self.deterministic else 0
+        return inputs
+
+    nnx.Dropout.__call__ = no_dropout
+    original_jit = nnx.jit
+
+    def replaying(fn, jitted):
+        name = fn.__name__
+        mapping = steps[name]
+        params = list(inspect.signature(fn).parameters)
+
+        def call(*args, **kwargs):
+            k = calls.get(name)
+            if k is None or k >= targets[name]:
+                return jitted(*args, **kwargs)
+            bound = dict(zip(params, args)) | kwargs
+            record = bundle.meta["steps"].setdefault(name, {"losses": [], "problems": []})
+            if k == 0:
+                for param, value in bound.items():
+                    if isinstance(value, nnx.Module) and f"{name}/init/{param}" in torch_bundle.meta:
+                        port_state(get_state(torch_bundle, f"{name}/init/{param}"), value)
+                    elif isinstance(value, nnx.Module):
+                        record["problems"].append(f"no torch weights recorded for '{param}'")
+                _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)
+            for param in params:
+                key = f"{name}/call{k}/{param}"
+                if key in torch_bundle.arrays:
+                    bound[param] = jnp.asarray(torch_bundle.arrays[key])
+            result = jitted(**bound)
+            loss = result[0] if isinstance(result, (tuple, list)) else result
+            record["losses"].append(float(np.asarray(loss, dtype=np.float64).reshape(())))
+            calls[name] = k + 1
+            if calls[name] == targets[name]:
+                model = bound.get(mapping["model"])
+                if isinstance(model, nnx.Module) and f"{name}/final" in torch_bundle.meta:
+                    expected = nnx.clone(model)
+                    port_state(get_state(torch_bundle, f"{name}/final"), expected)
+                    bundle.put_group(f"{name}/final", _weights(model))
+                    bundle.put_group(f"{name}/expected", _weights(expected))
+                if all(calls[s] >= targets[s] for s in targets):
+                    raise _Recorded()
+            return result
+
+        return call
+
+    def jit(fn=None, *args, **kwargs):
+        if fn is None:
+            return lambda f: jit(f, *args, **kwargs)
+        jitted = original_jit(fn, *args, **kwargs)
+        if getattr(fn, "__name__", None) in targets:
+            return replaying(fn, jitted)
+        return jitted
+
+    nnx.jit = jit
+    _run_script(workdir / job["translation"], bundle)
+    bundle.meta["calls"] = calls
+    bundle.save(workdir / "jax")
+
+
+def _patch_closure(fn, arrays: dict, record: dict, jnp) -> None:
+    """Give the step the torch values of the tensors it closes over (module globals or closure cells)."""
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for name, array in arrays.items():
+        value = jnp.asarray(array)
+        if name in cells:
+            cells[name].cell_contents = value
+        elif name in fn.__globals__:
+            fn.__globals__[name] = value
+        else:
+            record["problems"].append(f"closed-over '{name}' not found in the translation")
+
+
+def main() -> None:
+    side, workdir = sys.argv[1], Path(sys.argv[2])
+    {"torch": run_torch, "jax": run_jax}[side](workdir)
+
+
+if __name__ == "__main__":
+    main()
