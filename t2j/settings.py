@@ -27,6 +27,9 @@ class Settings(BaseModel):
     # steps (reordered sums feed back through the optimizer), so they get a looser, stated tolerance
     train_rtol: float = 1e-4
     train_atol: float = 1e-5
+    # recording checker (scripts without get_inputs/make_models): each sandboxed run's limit, steps replayed
+    record_timeout_s: float = 300.0
+    record_max_steps: int = 5
 
     # LLM
     base_url: str | None = Field(default_factory=lambda: os.environ.get("OPENAI_BASE_URL"))

@@ -73,8 +73,9 @@ def translate(source, backend: str = "rules", settings: Settings | None = None, 
     """Translate `source` (a path, source text, or a live class/function) to Flax NNX + optax.
 
     The result carries the code, diagnostics for anything not translated (with source lines), the rules
-    that fired, and the verifier's report when the source defines get_inputs() or is a training script
-    (make_models/make_data/train; see t2j.verify.training) and `verify` is True.
+    that fired, and the verifier's report when `verify` is True and the source defines get_inputs(), is a
+    training script in the make_models/make_data/train convention (t2j.verify.training), or trains in any other
+    shape (a `.backward()`: the recording checker, t2j.verify.recording).
     """
     settings = settings or Settings()
     if backend not in BACKENDS:
@@ -94,6 +95,13 @@ def translate(source, backend: str = "rules", settings: Settings | None = None, 
                               rules_fired=result.rules_fired, seconds=seconds)
     if verify and _has_inputs(text):
         translation.verification = run_verification(text, result.code, entry, settings)
+    elif verify and (result.train_steps or ".backward(" in text):
+        # a training script in no convention: verified by recording its torch run (t2j.verify.recording)
+        from t2j.verify.recording import as_verification, verify_script_sources
+
+        report = verify_script_sources(text, result.code, max_steps=settings.record_max_steps,
+                                       timeout_s=settings.record_timeout_s, settings=settings)
+        translation.verification = as_verification(report)
     return translation
 
 

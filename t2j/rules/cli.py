@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
         model: Optional[str] = typer.Option(None, "--model", help="LLM model name (or T2J_MODEL)"),
         api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
         max_repairs: Optional[int] = typer.Option(None, "--max-repairs", min=0, help="LLM repair rounds (default 3)"),
+        record_timeout: float = typer.Option(300.0, "--record-timeout", min=1.0,
+                                             help="training scripts: seconds each recorded/replayed run may take"),
+        max_steps: int = typer.Option(5, "--max-steps", min=1, help="training scripts: optimizer steps replayed"),
     ):
         """Translate SOURCE to Flax NNX + optax. Exit 0 translated (and verified), 1 not verified, 2 bad input."""
         from t2j.translate import translate
@@ -39,6 +42,7 @@ def register(app: typer.Typer) -> None:
         from t2j.repair.cli_support import llm_settings, round_lines
 
         settings = llm_settings(base_url=base_url, model=model, api_key=api_key, max_repairs=max_repairs)
+        settings = settings.model_copy(update={"record_timeout_s": record_timeout, "record_max_steps": max_steps})
         result = translate(source, backend=backend, verify=not no_verify, entry=entry, settings=settings)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(result.code)
@@ -55,7 +59,7 @@ def register(app: typer.Typer) -> None:
 
                 typer.echo(render(result.verification))
             elif not no_verify:
-                typer.echo("not verified: define get_inputs() (and get_init_inputs()) to verify a module, or "
-                           "make_models(), make_data() and train() to verify a training script")
+                typer.echo("not verified: define get_inputs() (and get_init_inputs()) to verify a module; a "
+                           "training script is verified by recording its torch run")
         verified = result.verification is None or result.verification.ok
         raise typer.Exit(0 if verified else 1)

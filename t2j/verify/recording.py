@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, computed_field
 from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
 from t2j.verify.compare import compare_arrays, compare_trees
-from t2j.verify.report import Tolerances
+from t2j.verify.report import Check, TensorCheck, Tolerances, Verification
 from t2j.verify.sandbox import run_sandboxed
 
 STEP_MARK = "# t2j: train-step "  # the format of t2j.rules.context.step_lines
@@ -93,6 +93,19 @@ class ScriptReport(BaseModel):
         return "; ".join(parts + self.not_checked[:2])
 
 
+def as_verification(report: ScriptReport) -> Verification:
+    """The checker's report as the verifier's Verification (kind "script"): one check per module class and per
+    train step, what could not be checked in the notes. Verified needs a replayed train step and every module."""
+    checks = [Check(name=f"module {m.name}", ok=m.ok) for m in report.modules]
+    checks += [Check(name=f"train step {s.step} ({s.steps} steps)", ok=s.ok,
+                     tensors=[TensorCheck(name="losses", max_abs_err=s.loss_max_abs or 0.0, ok=s.ok,
+                                          problem=None if s.ok else s.summary)]) for s in report.train_steps]
+    ok = report.step_verified and all(m.ok for m in report.modules)
+    return Verification(ok=ok, entry="script", kind="script", checks=checks, error=report.error,
+                        failed_stage="record" if report.error else None,
+                        tolerances=Tolerances(), notes=report.not_checked + report.notes)
+
+
 def last_exception(text: str) -> str:
     """The last `SomeError: ...` line of a traceback (JAX appends a note after it), else its last line."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -114,11 +127,16 @@ def train_steps_of(jax_code: str) -> list[dict]:
 
 def verify_script(torch_path: str | Path, jax_code: str, max_steps: int = 5, timeout_s: float = 120.0,
                   settings: Settings | None = None, check_modules: bool = True) -> ScriptReport:
-    """Record the torch script, check its module classes and replay its translated train steps. Never raises
-    for a bad translation: what failed is in the report."""
+    """Record the torch script at `torch_path`, check its module classes and replay its translated train steps
+    (`jax_code`). Never raises for a bad translation: what failed is in the report."""
+    return verify_script_sources(Path(torch_path).read_text(), jax_code, max_steps, timeout_s, settings,
+                                 check_modules)
+
+
+def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, timeout_s: float = 120.0,
+                          settings: Settings | None = None, check_modules: bool = True) -> ScriptReport:
+    """`verify_script` for a torch script held in a string."""
     settings = settings or Settings()
-    torch_path = Path(torch_path)
-    torch_code = torch_path.read_text()
     report = ScriptReport()
     steps = train_steps_of(jax_code)
     if not steps:

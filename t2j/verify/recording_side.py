@@ -78,8 +78,10 @@ def run_torch(workdir: Path) -> None:
     script = workdir / job["script"]
     max_steps = int(job["max_steps"])
     steps = {m["line"]: m for m in job["steps"] if m.get("kind") == "train" and m.get("line")}
+    steps_by_name = {m["step"]: m for m in steps.values()}
     bundle = Bundle(meta={"steps": {}, "samples": {}, "dropout": 0})
-    calls = {m["step"]: 0 for m in steps.values()}
+    calls = {m["step"]: 0 for m in steps.values()}  # optimizer steps completed
+    seen = {m["step"]: 0 for m in steps.values()}  # backward() calls recorded
     done = {m["step"]: False for m in steps.values()}
     state = {"current": None}
     models: dict = {}  # train step -> the torch module it trains
@@ -100,9 +102,15 @@ def run_torch(workdir: Path) -> None:
             return
         mapping = steps[frame.f_lineno]
         name = mapping["step"]
-        k = calls[name]
-        if k >= max_steps:
+        if mapping.get("optimizer") is None:
+            # a hand-written update (no optimizer step to hook): this backward() follows the previous update
+            calls[name] = seen[name]
+            if calls[name] == max_steps and not done[name]:
+                finish(name)
+        k = seen[name]
+        if k >= max_steps or done[name]:
             return
+        seen[name] = k + 1
         scope = dict(frame.f_globals)
         scope.update(frame.f_locals)
         record = bundle.meta["steps"].setdefault(name, {"losses": [], "missing": []})
@@ -141,6 +149,13 @@ def run_torch(workdir: Path) -> None:
 
     torch.Tensor.backward = backward
 
+    def finish(name: str) -> None:
+        if name in models:
+            put_state(bundle, f"{name}/final", torch_state(models[name]))
+        done[name] = True
+        if all(done.values()):
+            raise _Recorded()
+
     def after_step(optimizer, args, kwargs) -> None:
         name = state["current"]
         if name is None or done[name]:
@@ -148,11 +163,7 @@ def run_torch(workdir: Path) -> None:
         calls[name] += 1
         state["current"] = None
         if calls[name] >= max_steps:
-            if name in models:
-                put_state(bundle, f"{name}/final", torch_state(models[name]))
-            done[name] = True
-            if all(done.values()):
-                raise _Recorded()
+            finish(name)
 
     from torch.optim.optimizer import register_optimizer_step_post_hook
 
@@ -160,6 +171,8 @@ def run_torch(workdir: Path) -> None:
     _install_module_samples(torch, samples_dir, bundle, script_file)
     _run_script(script, bundle)
     for name, count in calls.items():
+        if steps_by_name[name].get("optimizer") is None and not done[name]:
+            count = calls[name] = seen[name]  # the script ended after its last hand-written update
         record = bundle.meta["steps"].setdefault(name, {"losses": [], "missing": []})
         record["steps"] = count
         del record["losses"][count:]  # a backward() whose optimizer step never ran

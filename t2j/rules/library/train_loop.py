@@ -12,6 +12,7 @@ from t2j.analyze.imports import dotted
 from t2j.rules.base import BlockRule, Example, MethodRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, code
+from t2j.rules.names import _assigned_names, _loop_assigned, _names, _read_names
 from t2j.translation import Diagnostic
 
 
@@ -23,47 +24,6 @@ def _expr_call(statement, method: str) -> cst.Call | None:
         if isinstance(c.func, cst.Attribute) and c.func.attr.value == method:
             return c
     return None
-
-
-def _assigned_names(statements) -> list[str]:
-    names: list[str] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_AssignTarget(self, node):
-            for n in _target_names(node.target):
-                if n not in names:
-                    names.append(n)
-
-        def visit_AugAssign(self, node):
-            for n in _target_names(node.target):
-                if n not in names:
-                    names.append(n)
-
-    for s in statements:
-        s.visit(Visitor())
-    return names
-
-
-def _target_names(target) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        out = []
-        for e in target.elements:
-            out += _target_names(e.value)
-        return out
-    return []
-
-
-def _names(node) -> set[str]:
-    found: set[str] = set()
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Name(self, n):
-            found.add(n.value)
-
-    node.visit(Visitor())
-    return found
 
 
 def _with_recomputed(before: list, body: list, model: str) -> list:
@@ -238,10 +198,11 @@ NOT_DATA = frozenset({"nnx", "jax", "jnp", "np", "optax", "print", "len", "range
 
 
 def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: str, on_grads: list,
-                 update: bool = True, backward: str | None = None):
+                 update: bool = True, backward: str | None = None, apply: str | None = None):
     """(the `@nnx.jit` step function, the batch lines before its call, the call). With `update`, the step
     applies the optimizer and returns the loss and the loss function's other values; without (gradient
-    accumulation), it returns the gradients first."""
+    accumulation), it returns the gradients first. `apply`: the update lines of a step without optimizer
+    (a hand-written SGD), in place of `opt.update(model, grads)`."""
     aux = [n for n in _assigned_names(body) if n != loss and n != model]
     loss_fn = _fresh("loss_fn", text)
     step_fn = "train_step" if update else "grad_step"
@@ -251,7 +212,7 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     # every module whose state it may change
     used = set().union(*(_names(s) for s in body)) if body else set()
     others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
-    params = [model] + ([opt_name] if update else []) + list(dict.fromkeys(others))
+    params = [model] + ([opt_name] if update and apply is None else []) + list(dict.fromkeys(others))
     body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
     params += [name for name, _ in batches]
     batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
@@ -264,7 +225,7 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     results = ", ".join(([] if update else ["grads"]) + [loss] + aux)
     fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
-    apply = f"    {opt_name}.update({model}, grads)\n" if update else ""
+    apply = apply if apply is not None else f"    {opt_name}.update({model}, grads)\n" if update else ""
     jitted = cst.parse_statement(f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n{apply}"
                                  f"    return {results}\n")
     inner = list(jitted.body.body)
@@ -275,7 +236,8 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     # which step parameter holds which torch value (an expression of the torch loop's names, valued where the
     # torch backward() ran): emitted as data with the code (t2j.verify.recording replays the step from it)
     ctx.step_mappings[step_fn] = {"step": step_fn, "kind": "train" if update else "grad", "model": model,
-                                  "optimizer": opt_name if update else None, "args": sources, "closure": closure,
+                                  "optimizer": opt_name if update and opt_name else None, "args": sources,
+                                  "closure": closure,
                                   "line": ctx.backward_lines.get(backward, 0) if backward else 0}
     targets = results if update else results.replace("grads", "micro_grads", 1)
     call_line = cst.parse_statement(f"{targets} = {step_fn}({', '.join(params)})\n")
@@ -428,54 +390,6 @@ def _find_steps(node, names: set[str]) -> list[cst.FunctionDef]:
 
     node.visit(Finder())
     return found
-
-
-def _read_names(node) -> list[str]:
-    """Names read in `node`, in order of first appearance (attribute and keyword names excluded)."""
-    seen: list[str] = []
-
-    class Reader(cst.CSTVisitor):
-        def visit_Name(self, n):
-            if n.value not in seen:
-                seen.append(n.value)
-
-        def visit_Attribute(self, n):
-            n.value.visit(self)
-            return False
-
-        def visit_Arg(self, n):
-            n.value.visit(self)
-            return False
-
-    node.visit(Reader())
-    return seen
-
-
-def _loop_assigned(loop) -> set[str]:
-    """Names a loop binds (its targets and assignments), not counting those inside nested functions."""
-    names: set[str] = set()
-
-    class Assigned(cst.CSTVisitor):
-        def visit_FunctionDef(self, n):
-            return False
-
-        def visit_For(self, n):
-            names.update(_target_names(n.target))
-
-        def visit_AssignTarget(self, n):
-            names.update(_target_names(n.target))
-
-        def visit_AugAssign(self, n):
-            names.update(_target_names(n.target))
-
-        def visit_AnnAssign(self, n):
-            names.update(_target_names(n.target))
-
-        def visit_AsName(self, n):
-            names.update(_target_names(n.name))
-
-    loop.visit(Assigned())
-    return names
 
 
 def _hoist(loop, steps: list[cst.FunctionDef], mappings: dict[str, dict]):
