@@ -67,3 +67,13 @@ def test_a_translation_without_train_step_data_is_not_verified(translated):
     report = verify_script(SCRIPT, bare, max_steps=2, check_modules=False)
     assert not report.step_verified and report.train_steps == []
     assert any("no train step" in n for n in report.not_checked)
+
+
+def test_translate_verifies_a_script_in_no_convention_by_recording():
+    from t2j import translate
+    from t2j.settings import Settings
+
+    result = translate(str(SCRIPT), settings=Settings(record_max_steps=2))
+    assert result.verification is not None and result.verification.kind == "script"
+    assert result.verification.ok, result.verification.summary()
+    assert [c.name for c in result.verification.checks] == ["module Regressor", "train step train_step (2 steps)"]
