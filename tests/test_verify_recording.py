@@ -52,7 +52,7 @@ def test_a_correct_translation_is_verified_by_recording(translated):
 @pytest.mark.parametrize("wrong", ["learning rate", "no update"])
 def test_a_translation_that_trains_differently_or_not_at_all_is_rejected(translated, wrong):
     if wrong == "learning rate":
-        bad = translated.replace("torch_sgd(lr=0.05", "torch_sgd(lr=0.06")
+        bad = translated.replace("lr=0.05", "lr=0.06").replace("learning_rate=0.05", "learning_rate=0.06")
     else:
         bad = translated.replace("    optimizer.update(model, grads)\n", "")
     assert bad != translated

@@ -71,8 +71,8 @@ class TrainStep(BlockRule):
         torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n"
               "    predictions = model(x)\n    loss = ((predictions - y) ** 2).mean()\n    optimizer.zero_grad()\n"
               "    loss.backward()\n    optimizer.step()\n    print(loss.item())",
-        jax="optimizer = nnx.Optimizer(model, torch_sgd(lr=0.1), wrt=nnx.Param)\n@nnx.jit\n"
-            "def train_step(model, optimizer):\n    def loss_fn(model):\n        predictions = model(x)\n"
+        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
+            "@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        predictions = model(x)\n"
             "        loss = ((predictions - y) ** 2).mean()\n        return loss, (predictions,)\n"
             "    (loss, (predictions,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
             "    optimizer.update(model, grads)\n    return loss, predictions\nfor epoch in range(3):\n"
