@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,22 +23,18 @@ sys.path.insert(0, str(ROOT))
 
 
 def run_end_to_end(code: str, timeout_s: float) -> dict:
-    """Run the translated script as `__main__` in a scratch folder, sandboxed; (ok, seconds, last error line)."""
+    """Run the translated script as `__main__` in a fresh sandbox (t2j.verify.sandbox.run_command)."""
     from t2j.verify.recording import last_exception
-    from t2j.verify.sandbox import run_sandboxed
+    from t2j.verify.sandbox import Limits, run_command
 
-    work = Path(tempfile.mkdtemp(prefix="t2j-script-run-"))
-    try:
-        (work / "script_jax.py").write_text(code)
-        start = time.perf_counter()
-        result = run_sandboxed(["-m", "script_jax"], work, timeout_s, memory_limit_mb=8192)
-        seconds = time.perf_counter() - start
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if result.timed_out:
-        return {"ran": False, "run_s": seconds, "error": f"timed out after {timeout_s:g} s"}
-    error = None if result.returncode == 0 else (last_exception(result.tail(40)) or f"exit {result.returncode}")
-    return {"ran": result.returncode == 0, "run_s": seconds, "error": error}
+    start = time.perf_counter()
+    result, _ = run_command([sys.executable, "script_jax.py"], Limits(timeout_s=timeout_s),
+                            stdin_files={"script_jax.py": code.encode()})
+    seconds = time.perf_counter() - start
+    if not result.ok and result.reason:
+        return {"ran": False, "run_s": seconds, "error": result.how()}
+    error = None if result.ok else (last_exception(result.tail(40)) or result.how())
+    return {"ran": result.ok, "run_s": seconds, "error": error}
 
 
 def record_check(path: Path, code: str, max_steps: int, timeout_s: float) -> dict:

@@ -17,9 +17,11 @@ RulesResult.train_steps), never guessed. Dropout is switched off on both sides a
 from __future__ import annotations
 
 import ast
+import base64
 import json
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
 from t2j.verify.compare import compare_arrays, compare_trees
 from t2j.verify.report import Check, TensorCheck, Tolerances, Verification
-from t2j.verify.sandbox import run_sandboxed
+from t2j.verify.sandbox import Limits, run_command
 
 STEP_MARK = "# t2j: train-step "  # the format of t2j.rules.context.step_lines
 
@@ -150,8 +152,8 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         (workdir / "script_jax.py").write_text(jax_code)
         job = {"script": "script_torch.py", "translation": "script_jax.py", "max_steps": max_steps, "steps": steps}
         (workdir / "job.json").write_text(json.dumps(job))
-        torch_run = run_sandboxed(["-m", "t2j.verify.recording_side", "torch", str(workdir)], workdir, timeout_s,
-                                  settings.memory_limit_mb)
+        torch_run = _run_side("torch", workdir, ["job.json", "script_torch.py"], ["torch.npz", "torch.json"],
+                              timeout_s, settings)
         if not (workdir / "torch.json").exists():
             why = f"timed out after {timeout_s:g} s" if torch_run.timed_out else last_exception(torch_run.tail(40))
             report.error = f"the torch script could not be recorded: {why}"
@@ -163,8 +165,8 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         if check_modules:
             report.modules = _check_modules(torch_code, jax_code, workdir, recorded, report, settings)
         if any(recorded.meta["steps"].get(s["step"], {}).get("steps") for s in steps):
-            jax_run = run_sandboxed(["-m", "t2j.verify.recording_side", "jax", str(workdir)], workdir, timeout_s,
-                                    settings.memory_limit_mb)
+            jax_run = _run_side("jax", workdir, ["job.json", "script_jax.py", "torch.npz", "torch.json"],
+                                ["jax.npz", "jax.json"], timeout_s, settings)
             if not (workdir / "jax.json").exists():
                 why = f"timed out after {timeout_s:g} s" if jax_run.timed_out else last_exception(jax_run.tail(40))
                 report.train_steps = [StepCheck(step=s["step"], ok=False, summary=f"replay crashed: {why}")
@@ -178,6 +180,18 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_side(side: str, workdir: Path, inputs: list[str], outputs: list[str], timeout_s: float,
+              settings: Settings):
+    """One side in a fresh sandbox (t2j.verify.sandbox.run_command): `inputs` copied from `workdir` into its
+    scratch folder, `outputs` copied back."""
+    result, kept = run_command([sys.executable, "-m", "t2j.verify.recording_side", side, "."],
+                               Limits(timeout_s=timeout_s, memory_mb=settings.memory_limit_mb),
+                               stdin_files={name: (workdir / name).read_bytes() for name in inputs}, keep=outputs)
+    for name, data in kept.items():
+        (workdir / name).write_bytes(data)
+    return result
 
 
 def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settings: Settings,
@@ -259,9 +273,11 @@ def _check_modules(torch_code: str, jax_code: str, workdir: Path, recorded: Bund
         if len(checks) >= limit:
             report.not_checked.append(f"module {name}: not checked (at most {limit} classes a script)")
             continue
-        sample_path = (workdir / sample["file"]).resolve()
-        reference = (torch_defs + "\n\n\nimport torch as _t2j_torch\n\n"
-                     f"_sample = _t2j_torch.load({str(sample_path)!r}, weights_only=False)\n\n\n"
+        data = base64.b64encode(recorded.arrays[f"sample/{name}"].tobytes()).decode("ascii")
+        reference = (torch_defs + "\n\n\nimport base64 as _t2j_base64\nimport io as _t2j_io\n\n"
+                     "import torch as _t2j_torch\n\n"
+                     f"_sample = _t2j_torch.load(_t2j_io.BytesIO(_t2j_base64.b64decode({data!r})), "
+                     "weights_only=False)\n\n\n"
                      "def get_init_inputs():\n    return list(_sample['init_args'])\n\n\n"
                      "def get_inputs():\n    return list(_sample['args'])\n")
         try:

@@ -19,6 +19,7 @@ Dropout is switched off on both sides (masks of two random generators cannot mat
 
 from __future__ import annotations
 
+import io
 import json
 import runpy
 import sys
@@ -75,7 +76,7 @@ def run_torch(workdir: Path) -> None:
     from t2j.verify.port import put_state, torch_state
 
     job = _load_job(workdir)
-    script = workdir / job["script"]
+    script = (workdir / job["script"]).resolve()
     max_steps = int(job["max_steps"])
     steps = {m["line"]: m for m in job["steps"] if m.get("kind") == "train" and m.get("line")}
     steps_by_name = {m["step"]: m for m in steps.values()}
@@ -85,8 +86,6 @@ def run_torch(workdir: Path) -> None:
     done = {m["step"]: False for m in steps.values()}
     state = {"current": None}
     models: dict = {}  # train step -> the torch module it trains
-    samples_dir = workdir / "samples"
-    samples_dir.mkdir(exist_ok=True)
     script_file = str(script.resolve())
 
     original_dropout = torch.nn.functional.dropout
@@ -168,7 +167,7 @@ def run_torch(workdir: Path) -> None:
     from torch.optim.optimizer import register_optimizer_step_post_hook
 
     register_optimizer_step_post_hook(after_step)
-    _install_module_samples(torch, samples_dir, bundle, script_file)
+    _install_module_samples(torch, bundle, script_file)
     _run_script(script, bundle)
     for name, count in calls.items():
         if steps_by_name[name].get("optimizer") is None and not done[name]:
@@ -182,7 +181,7 @@ def run_torch(workdir: Path) -> None:
     bundle.save(workdir / "torch")
 
 
-def _install_module_samples(torch, samples_dir: Path, bundle: Bundle, script_file: str) -> None:
+def _install_module_samples(torch, bundle: Bundle, script_file: str) -> None:
     """Constructor arguments and first-call inputs of every nn.Module class the script defines."""
     import functools
 
@@ -211,12 +210,13 @@ def _install_module_samples(torch, samples_dir: Path, bundle: Bundle, script_fil
                 elif any(isinstance(v, torch.nn.Module) for v in init_args):
                     why = "its constructor receives a module"
                 if why is None:
-                    path = samples_dir / f"{name}.pt"
+                    buffer = io.BytesIO()
                     try:
-                        torch.save({"init_args": _detach(init_args), "args": _detach(inputs)}, path)
+                        torch.save({"init_args": _detach(init_args), "args": _detach(inputs)}, buffer)
+                        bundle.arrays[f"sample/{name}"] = np.frombuffer(buffer.getvalue(), dtype=np.uint8).copy()
                     except Exception as exc:  # noqa: BLE001 -- an argument torch cannot save
                         why = f"its arguments cannot be saved ({type(exc).__name__})"
-                bundle.meta["samples"][name] = {"file": f"samples/{name}.pt"} if why is None else {"skipped": why}
+                bundle.meta["samples"][name] = {"recorded": True} if why is None else {"skipped": why}
             return forward(self, *args, **kwargs)
 
         cls.__init__, cls.forward = __init__, forward_wrapper
@@ -308,7 +308,7 @@ def run_jax(workdir: Path) -> None:
         return jitted
 
     nnx.jit = jit
-    _run_script(workdir / job["translation"], bundle)
+    _run_script((workdir / job["translation"]).resolve(), bundle)
     bundle.meta["calls"] = calls
     bundle.save(workdir / "jax")
 
