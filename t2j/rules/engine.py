@@ -17,6 +17,7 @@ from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
 from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
+from t2j.rules.layout import BANNER, helpers_position
 from t2j.rules.leftovers import check_leftovers
 from t2j.translation import Diagnostic
 
@@ -391,9 +392,6 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
     at = _insertion_index(body)
     extra: list[cst.BaseStatement] = []
     placeholder = "__t2j_emitted_helpers__"
-    if helper_text:
-        # helpers are spliced in as text (parsing them with libcst would cost more than the translation)
-        extra.append(cst.parse_statement(placeholder + "\n"))
     if ctx.module_key_used and not ctx.module_key_seeded:
         key_line = cst.parse_statement("key = jax.random.key(0)\n")
         extra.append(key_line.with_changes(leading_lines=[cst.EmptyLine()]))
@@ -404,12 +402,20 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
             l for l in body[at].leading_lines if l.comment is not None))
     body = body[:at] + imports + extra + body[at:]
+    helpers = [h.name for h in resolve_helpers(ctx.helpers)]
+    if helper_text:
+        # after the user's code (before the first statement that runs it); spliced in as text (parsing the
+        # helpers with libcst would cost more than the translation)
+        where = helpers_position(body, at + len(imports) + len(extra), set(helpers))
+        mark = cst.parse_statement(placeholder + "\n").with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        if where < len(body):
+            body[where] = body[where].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
+                l for l in body[where].leading_lines if l.comment is not None))
+        body = body[:where] + [mark] + body[where:]
     code = new.with_changes(body=body).code
     if helper_text:
-        banner = "\n\n# --- torch-semantics helpers emitted by t2j (rules backend) ---\n"
-        code = code.replace(placeholder + "\n", banner + helper_text + "\n", 1)
+        code = code.replace(placeholder + "\n", f"{BANNER}\n\n\n{helper_text}\n", 1)
     code += step_lines(ctx.step_mappings)
-    helpers = [h.name for h in resolve_helpers(ctx.helpers)]
     return RulesResult(code=code, diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
                        train_steps=list(ctx.step_mappings.values()),
                        rules_fired=ctx.fired, helpers=helpers)

@@ -64,6 +64,13 @@ class Conv(EmittedLayer):
         Example(torch="self.conv = nn.Conv1d(4, 8, 3, stride=2, groups=2, bias=False)\ny = self.conv(x)",
                 jax="self.conv = TorchConv(4, 8, 3, stride=2, groups=2, bias=False, ndim=1, rngs=rngs)\ny = self.conv(x)",
                 inputs={"x": [2, 4, 16]}),
+        # depthwise (groups == in_channels, here with a channel multiplier of 2): shifted slices, not a grouped conv
+        Example(torch="self.conv = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4)\ny = self.conv(x)",
+                jax="self.conv = TorchConv(4, 8, 3, stride=2, padding=1, dilation=2, groups=4, ndim=2, rngs=rngs)\n"
+                    "y = self.conv(x)", inputs={"x": [2, 4, 9, 8]}),
+        Example(torch="self.conv = nn.Conv1d(6, 6, 5, padding=2, groups=6, padding_mode='reflect')\ny = self.conv(x)",
+                jax="self.conv = TorchConv(6, 6, 5, padding=2, groups=6, padding_mode='reflect', ndim=1, rngs=rngs)\n"
+                    "y = self.conv(x)", inputs={"x": [3, 6, 11]}),
     ]
 
     def extra_for(self, qualname):
