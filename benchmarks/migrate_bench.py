@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from t2j.migrate.models import MigrateOptions  # noqa: E402
-from t2j.migrate.runner import migrate  # noqa: E402
+from t2j.migrate.codebase import migrate_codebase  # noqa: E402
 
 CODEBASE = ROOT / "benchmarks" / "migrate_codebase"
 RECORD = f"{sys.executable} train.py --epochs 1"
@@ -31,7 +31,7 @@ def run(workers: int, verify: bool, record: bool) -> dict:
         options = MigrateOptions(src=str(CODEBASE), dst=str(Path(folder) / "out"), verify=verify,
                                  record=RECORD if (verify and record) else None)
         start = time.perf_counter()
-        report = migrate(options, workers=workers)
+        report = migrate_codebase(options, workers=workers)
         seconds = time.perf_counter() - start
     s = report.summary
     return {

@@ -24,8 +24,8 @@ _EXPORTS = {
     "PortError": "t2j.verify.port",
     "synthesize": "t2j.synth.engine",
     "SynthConfig": "t2j.synth.engine",
-    "translate": "t2j.translate",
-    "Translation": "t2j.translation",
+    "translate": "t2j.backends",
+    "Translation": "t2j.result",
     "evaluate": "t2j.eval.api",
     "run_llm_translation": "t2j.repair.pipeline",
     "LLMClient": "t2j.llm.client",
@@ -33,7 +33,7 @@ _EXPORTS = {
     "build_translate_prompt": "t2j.prompts.build",
     "build_repair_prompt": "t2j.prompts.build",
     "count_tokens": "t2j.prompts.tokens",
-    "migrate_codebase": "t2j.migrate.runner", "MigrateOptions": "t2j.migrate.models",
+    "migrate_codebase": "t2j.migrate.codebase", "MigrateOptions": "t2j.migrate.models",
     "translate_notebook": "t2j.migrate.notebook",
 }
 

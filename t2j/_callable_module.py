@@ -1,8 +1,9 @@
-"""Let a module double as the public function of the same name.
+"""Let the `t2j.verify` subpackage double as the public function `t2j.verify(...)`.
 
-`t2j.verify` is both a subpackage (t2j/verify/) and the public function `verify`; `t2j.translate` likewise.
-Python binds the submodule to the parent's attribute whenever it is imported, so the module itself must be
-callable for `from t2j import verify; verify(...)` to work in every import order.
+Python binds a submodule to its parent's attribute whenever it is imported (`import t2j.verify.api` sets
+`t2j.verify` to the package), so `from t2j import verify; verify(...)` works in every import order only if the
+package object itself is callable: `make_callable` gives the module a subclass of ModuleType with `__call__`.
+(`t2j.translate` needs no such trick: the function lives in t2j/backends.py, not in a module of its name.)
 """
 
 import sys

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 
+from typing import Any
+
 from pydantic import BaseModel, Field
+
+BACKENDS = ("rules", "openai", "hybrid")  # t2j.translate(backend=...): rules offline; the others need an LLM
+LLM_BACKENDS = ("openai", "hybrid")  # drafted by t2j.repair.pipeline
+NO_LLM_NOTE = ("no LLM configured (set --model/T2J_MODEL and --base-url/OPENAI_BASE_URL or OPENAI_API_KEY); "
+               "used the rules backend")
 
 
 class Settings(BaseModel):
@@ -38,3 +45,10 @@ class Settings(BaseModel):
     max_repairs: int = 3
     augmentation_tokens: int = 2000
     cache_dir: str | None = None
+
+
+def llm_configured(settings: Any) -> bool:
+    """True when a model is named and there is somewhere to send it (a base URL, or an OpenAI API key)."""
+    return bool(getattr(settings, "model", None)) and bool(
+        getattr(settings, "base_url", None) or getattr(settings, "api_key", None)
+    )

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from t2j.translation import Translation
+from t2j.result import UNTRANSLATED_MARK, Translation
 
-MARK = "# t2j: not translated"
+MARK = UNTRANSLATED_MARK.rstrip(":")  # as the status line quotes it
 EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_BAD_INPUT = 0, 1, 2
 
 

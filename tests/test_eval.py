@@ -208,7 +208,7 @@ def test_eval_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
 
 
 def test_eval_judges_through_a_local_openai_server_with_a_malformed_reply(tmp_path, monkeypatch):
-    from t2j.llm.testing import FakeOpenAIServer, Reply
+    from support.fake_openai import FakeOpenAIServer, Reply
 
     monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
     bench = planted_bench(tmp_path)
@@ -259,7 +259,7 @@ def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
     """`llm` (no fixes) and `llm+fixes` on one problem: a buggy draft repaired in a later round; the `llm`
     prompts carry no fix entries, the `llm+fixes` draft prompt does; tokens and rounds are counted; the
     pairwise judge compares `llm+fixes` against `llm`."""
-    from t2j.llm.testing import FakeOpenAIServer, Reply
+    from support.fake_openai import FakeOpenAIServer, Reply
 
     monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
     bench = tmp_path / "bench"
@@ -326,7 +326,7 @@ def test_eval_rules_config_without_llm(tmp_path):
 
 
 def test_rejudge_fills_judge_metrics_of_an_offline_run(tmp_path, monkeypatch):
-    from t2j.llm.testing import FakeOpenAIServer, Reply
+    from support.fake_openai import FakeOpenAIServer, Reply
 
     monkeypatch.setenv("T2J_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "out"

@@ -194,12 +194,11 @@ def test_env_store_is_read_alongside_the_shipped_one(store, tmp_path, monkeypatc
     assert merged.get("env-extra") is not None and len(merged) == len(store) + 1
 
 
-def test_record_mined_keyword_spelling_used_by_the_repair_loop(store, tmp_path):
+def test_record_mined_as_the_repair_loop_calls_it(store, tmp_path):
     from t2j.fixes import record_mined as exported
 
     e = store.get("activation-gelu-exact")
     fwd = Check(name="forward_eval", ok=False, tensors=[TensorCheck(name="out", max_abs_err=5e-4, ok=False)])
-    saved = exported(torch=e.torch, buggy=e.buggy_jax, fixed=e.fixed_jax, verification=_failed(checks=[fwd]),
-                     entry="Model", store=tmp_path)
+    saved = exported(e.torch, e.buggy_jax, e.fixed_jax, _failed(checks=[fwd]), entry="Model", store=tmp_path)
     assert saved.error.kind == "mismatch" and saved.error.check == "forward_eval"
     assert saved.category == "activation"

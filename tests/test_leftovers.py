@@ -11,7 +11,7 @@ from pyflakes import checker
 from t2j.rules import translate_rules
 from t2j.rules.leftovers import check_leftovers
 from t2j.status import translation_status
-from t2j.translate import translate
+from t2j.backends import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 

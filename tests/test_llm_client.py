@@ -6,18 +6,16 @@ import time
 
 import pytest
 
+from support import llm as support_llm
+from support.fake_openai import FakeOpenAIServer, Reply
 from t2j.llm import LLMClient, LLMNotConfigured, LLMUnavailable, NoCodeBlock, extract_code
-from t2j.llm.testing import FakeOpenAIServer, Reply
 from t2j.settings import Settings
 
 MESSAGES = [{"role": "user", "content": "translate x"}]
 
 
 def client_for(server: FakeOpenAIServer, tmp_path, **kw) -> LLMClient:
-    settings = Settings(base_url=server.base_url, model="gpt-4o-mini", api_key="test-key")
-    kw.setdefault("backoff_s", 0.01)
-    kw.setdefault("cache_dir", tmp_path / "cache")
-    return LLMClient(settings, **kw)
+    return support_llm.client_for(server, tmp_path / "cache", **kw)
 
 
 def test_reply_usage_and_cost(tmp_path):

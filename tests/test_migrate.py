@@ -15,7 +15,7 @@ import pytest
 
 from t2j.errors import BadInput
 from t2j.migrate.models import MigrateOptions
-from t2j.migrate.runner import migrate
+from t2j.migrate.codebase import migrate_codebase
 from t2j.migrate.state import STATE_FILE, WORK_DIR
 from tests.migrate_project import make_project, tree_hashes
 
@@ -33,7 +33,7 @@ def translated(tmp_path_factory):
     base = tmp_path_factory.mktemp("migrate")
     src = make_project(base / "src")
     before = tree_hashes(src)
-    report = migrate(_options(src, base / "dst", verify=False), workers=2)
+    report = migrate_codebase(_options(src, base / "dst", verify=False), workers=2)
     return src, base / "dst", report, before
 
 
@@ -95,20 +95,20 @@ def test_report_files(translated):
 def test_refuses_to_overwrite_and_resumes_same_run(translated, tmp_path):
     src, dst, _, _ = translated
     with pytest.raises(BadInput, match="other options"):
-        migrate(_options(src, dst, verify=True))
+        migrate_codebase(_options(src, dst, verify=True))
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("x")
     with pytest.raises(BadInput, match="not empty"):
-        migrate(_options(src, foreign, verify=False))
+        migrate_codebase(_options(src, foreign, verify=False))
     with pytest.raises(BadInput, match="differ from SRC|inside"):
-        migrate(_options(src, src / "out", verify=False))
+        migrate_codebase(_options(src, src / "out", verify=False))
     # the same command again resumes: nothing is redone
     lines = (dst / WORK_DIR / STATE_FILE).read_text().splitlines()
-    migrate(_options(src, dst, verify=False))
+    migrate_codebase(_options(src, dst, verify=False))
     assert (dst / WORK_DIR / STATE_FILE).read_text().splitlines() == lines
     # --force starts over
-    migrate(_options(src, foreign, verify=False), force=True)
+    migrate_codebase(_options(src, foreign, verify=False), force=True)
     assert (foreign / "keep.txt").exists() and (foreign / "pkg/model.py").exists()
 
 
@@ -155,7 +155,7 @@ def test_verify_with_get_inputs_and_recorded_inputs(tmp_path):
     """End to end: Scale verified with its get_inputs(); Net and Scale with inputs recorded from train.py."""
     src = make_project(tmp_path / "src")
     before = tree_hashes(src)
-    report = migrate(_options(src, tmp_path / "dst", record=f"{sys.executable} train.py"), workers=1)
+    report = migrate_codebase(_options(src, tmp_path / "dst", record=f"{sys.executable} train.py"), workers=1)
     modules = {(m.path, m.entry, m.inputs): m for e in report.files for m in e.modules}
     assert set(modules) == {("pkg/layers.py", "Scale", "get_inputs"), ("pkg/layers.py", "Scale", "recorded"),
                             ("pkg/model.py", "Net", "recorded")}
@@ -188,7 +188,7 @@ def test_failed_record_command_is_reported(tmp_path):
     (src / "net.py").write_text("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n"
                                 "        return x.relu()\n")
     (src / "run.py").write_text("import net\nraise SystemExit('training crashed: no data')\n")
-    report = migrate(_options(src, tmp_path / "dst", record=f"{sys.executable} run.py"))
+    report = migrate_codebase(_options(src, tmp_path / "dst", record=f"{sys.executable} run.py"))
     assert "training crashed: no data" in report.summary.record_log
     assert report.summary.modules == 0 and {e.path: e.status for e in report.files}["net.py"] == "translated"
     assert "--record command failed" in (tmp_path / "dst" / "t2j-report.html").read_text()

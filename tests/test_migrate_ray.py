@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from t2j.migrate.models import MigrateOptions
-from t2j.migrate.runner import migrate
+from t2j.migrate.codebase import migrate_codebase
 from tests.migrate_project import make_project, tree_hashes
 
 pytest.importorskip("ray", reason="Ray is not installed (pip install 't2j[ray]')")
@@ -21,8 +21,8 @@ def test_ray_executor_matches_local(tmp_path):
     import ray
 
     src = make_project(tmp_path / "src", extra=4)
-    local = migrate(MigrateOptions(src=str(src), dst=str(tmp_path / "local"), max_bytes=100_000), workers=2)
-    distributed = migrate(MigrateOptions(src=str(src), dst=str(tmp_path / "ray"), max_bytes=100_000), workers=2,
+    local = migrate_codebase(MigrateOptions(src=str(src), dst=str(tmp_path / "local"), max_bytes=100_000), workers=2)
+    distributed = migrate_codebase(MigrateOptions(src=str(src), dst=str(tmp_path / "ray"), max_bytes=100_000), workers=2,
                           executor="ray")
     assert not ray.is_initialized()  # the executor shut down the local Ray it started
     assert _outcome(distributed) == _outcome(local)

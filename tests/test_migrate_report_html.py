@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from t2j.migrate.models import MigrateOptions
-from t2j.migrate.runner import migrate
+from t2j.migrate.codebase import migrate_codebase
 from tests.migrate_project import make_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
 def report(tmp_path_factory):
     base = tmp_path_factory.mktemp("html")
     src = make_project(base / "src")
-    migrate(MigrateOptions(src=str(src), dst=str(base / "dst"), verify=False, max_bytes=100_000))
+    migrate_codebase(MigrateOptions(src=str(src), dst=str(base / "dst"), verify=False, max_bytes=100_000))
     return base / "dst" / "t2j-report.html"
 
 

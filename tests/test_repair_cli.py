@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from t2j.llm.testing import FakeOpenAIServer, Reply
+from support.fake_openai import FakeOpenAIServer, Reply
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from support.fake_openai import FakeOpenAIServer, Reply
+from support.llm import client_for, settings_for
 from t2j.fixes.store import load_store
 from t2j.llm import LLMClient
-from t2j.llm.testing import FakeOpenAIServer, Reply
 from t2j.repair import NO_LLM_NOTE, run_llm_translation, total_cost
 from t2j.settings import Settings
 
@@ -49,8 +50,8 @@ FIXED = BUGGY.replace("jax.nn.gelu(self.fc(x))", "jax.nn.gelu(self.fc(x), approx
 
 
 def setup(server, tmp_path, **kw):
-    settings = Settings(base_url=server.base_url, model="gpt-4o-mini", api_key="k", cache_dir=str(tmp_path))
-    return settings, LLMClient(settings, backoff_s=0.01, **kw)
+    settings = settings_for(server, api_key="k", cache_dir=str(tmp_path))
+    return settings, client_for(server, settings=settings, **kw)
 
 
 def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
@@ -146,11 +147,23 @@ def test_hybrid_keeps_the_rules_draft_when_the_server_fails(tmp_path):
 
 
 def test_no_llm_configured_falls_back_to_rules(tmp_path, caplog):
+    """t2j.translate owns the fallback: an LLM backend without an LLM is the rules backend, with a note."""
+    from t2j.backends import translate
+
     settings = Settings(base_url=None, api_key=None, model=None)
-    result = run_llm_translation(TORCH, "openai", settings, verify=False)
+    result = translate(TORCH, backend="openai", settings=settings, verify=False)
     assert result.backend == "rules" and result.rounds[0].error == NO_LLM_NOTE
     assert "class Model(nnx.Module)" in result.code
     assert any(NO_LLM_NOTE in r.message for r in caplog.records)
+
+
+def test_llm_pipeline_without_an_llm_says_what_to_configure():
+    import pytest
+
+    from t2j.llm.errors import LLMNotConfigured
+
+    with pytest.raises(LLMNotConfigured, match="--model"):
+        run_llm_translation(TORCH, "openai", Settings(base_url=None, api_key=None, model=None), verify=False)
 
 
 def test_server_failure_mid_repair_keeps_the_draft(tmp_path):

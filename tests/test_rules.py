@@ -176,7 +176,7 @@ def test_translate_api_accepts_text_path_and_live_class(tmp_path):
 
 
 def test_translate_api_live_class():
-    from t2j.translate import translate
+    from t2j.backends import translate
     from tests.rules_live_model import LiveNet
 
     result = translate(LiveNet, verify=False)
@@ -185,7 +185,7 @@ def test_translate_api_live_class():
 
 def test_bad_inputs_raise_bad_input(tmp_path):
     from t2j.errors import BadInput
-    from t2j.translate import translate
+    from t2j.backends import translate
 
     binary = tmp_path / "b.py"
     binary.write_bytes(b"\x00\x01\x02")

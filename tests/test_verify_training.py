@@ -14,7 +14,7 @@ import pytest
 
 from t2j.errors import BadInput
 from t2j.settings import Settings
-from t2j.translate import translate
+from t2j.backends import translate
 from t2j.verify.api import verify_files
 from t2j.verify.training import is_training_script, verify_training_files
 

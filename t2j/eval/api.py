@@ -10,7 +10,8 @@ from t2j.eval.bench import load_bench
 from t2j.eval.configs import CONFIGS, parse_configs
 from t2j.eval.judge import Chat
 from t2j.eval.report import config_order, write_report
-from t2j.eval.runner import EvalOptions, EvalRun, llm_configured, run_eval
+from t2j.eval.run import EvalOptions, EvalRun, run_eval
+from t2j.settings import llm_configured
 from t2j.settings import Settings
 
 

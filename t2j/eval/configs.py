@@ -11,7 +11,7 @@ class EvalConfig(BaseModel):
     """How one configuration produces its translation."""
 
     name: str
-    backend: str  # argument of t2j.translate.translate, or "reference" (the problem's jax_ref.py)
+    backend: str  # argument of t2j.translate(), or "reference" (the problem's jax_ref.py)
     needs_llm: bool
     augment: bool = True  # retrieved fixes in the prompts (LLM backends)
     description: str

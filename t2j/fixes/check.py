@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from t2j.fixes.entry import ExceptionError, FixEntry, MismatchError
 from t2j.settings import Settings
+from t2j.verify.report import last_error_line
 
 Verifier = Callable[..., object]  # verify_sources(torch_code, jax_code, entry=..., settings=...) -> Verification
 
@@ -42,25 +43,13 @@ def error_text(verification) -> str:
     return "\n".join(p for p in parts if p)
 
 
-_EXC_LINE = re.compile(r"^(?:[\w.]+\.)?(\w*(?:Error|Exception|Exit|Interrupt))\b:?.*$", re.MULTILINE)
-
-
 _SHAPE_CLASH = re.compile(r"(?i)incompatible shapes|shapes for broadcasting|cannot broadcast|shape mismatch")
-
-
-def exception_line(text: str) -> str:
-    """The last `SomeError: message` line of a traceback (or the last line when there is none)."""
-    lines = [m.group(0) for m in _EXC_LINE.finditer(text)]
-    if lines:
-        return lines[-1].strip()
-    stripped = text.strip()
-    return stripped.splitlines()[-1] if stripped else ""
 
 
 def describe(verification) -> str:
     """One line: the exception for a run that failed, else the verifier's summary."""
     if verification.error:
-        return f"NOT VERIFIED ({verification.failed_stage}): {exception_line(verification.error)}"
+        return f"NOT VERIFIED ({verification.failed_stage}): {last_error_line(verification.error)}"
     return verification.summary()
 
 
@@ -73,18 +62,18 @@ def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, s
         if not verification.error:
             return False, f"expected {spec.describe()}, but the code ran; failing checks: {failing_checks(verification)}"
         if not re.search(rf"\b(?:{spec.type})\b", text):
-            return False, f"expected exception {spec.type}, got: {exception_line(text)[:300]}"
+            return False, f"expected exception {spec.type}, got: {last_error_line(text)[:300]}"
         if spec.message and not re.search(spec.message, text):
-            return False, f"exception {spec.type} message does not match /{spec.message}/: {exception_line(text)[:300]}"
+            return False, f"exception {spec.type} message does not match /{spec.message}/: {last_error_line(text)[:300]}"
         return True, ""
     if verification.error:
-        line = exception_line(verification.error)
+        line = last_error_line(verification.error)
         if verification.failed_stage == "jax" and _SHAPE_CLASH.search(line):
             # Outputs of the wrong shape can surface as a broadcasting error when the verifier multiplies them by
             # the reference-shaped cotangents; that is the same mismatch, reported earlier.
             return True, ""
         return False, (f"expected a {spec.check} mismatch, but the run failed ({verification.failed_stage}): "
-                       f"{exception_line(verification.error)[:300]}")
+                       f"{last_error_line(verification.error)[:300]}")
     failing = failing_checks(verification)
     if spec.check not in failing:
         return False, f"expected check {spec.check} to fail; failing checks: {failing}"

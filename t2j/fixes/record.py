@@ -9,7 +9,8 @@ from pathlib import Path
 
 from t2j.analyze.features import analyze_source
 from t2j.errors import BadInput
-from t2j.fixes.check import exception_line, failing_checks
+from t2j.fixes.check import failing_checks
+from t2j.verify.report import last_error_line
 from t2j.fixes.entry import CATEGORIES, ExceptionError, FixEntry, MismatchError
 from t2j.fixes.store import save_entry, user_store_dir
 
@@ -21,7 +22,7 @@ def error_spec_from(verification) -> ExceptionError | MismatchError:
     if verification.ok:
         raise BadInput("the buggy code verifies: there is no mistake to record (check the --buggy file)")
     if verification.error:
-        line = exception_line(verification.error)
+        line = last_error_line(verification.error)
         match = _EXC.match(line)
         if match:
             exc_type, message = match.group(1), match.group(2).strip()
@@ -99,21 +100,15 @@ def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verific
     )
 
 
-def record_mined(torch_code: str | None = None, buggy_code: str | None = None, fixed_code: str | None = None,
-                 verification_error=None, store: str | Path | None = None, entry: str = "Model",
-                 category: str | None = None, *, torch: str | None = None, buggy: str | None = None,
-                 fixed: str | None = None, verification=None) -> FixEntry:
+def record_mined(torch_code: str, buggy_code: str, fixed_code: str, verification_error,
+                 store: str | Path | None = None, entry: str = "Model", category: str | None = None) -> FixEntry:
     """Save a repair the loop proved (buggy draft failed, fixed draft verified) as an unreviewed `mined` entry.
 
-    `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase); the keyword
-    spellings `torch=`, `buggy=`, `fixed=`, `verification=` are accepted too. The entry is written under
+    `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase). The entry
+    (used by the LLM repair loop, t2j/repair/pipeline.py) is written under
     `<store>/mined/` (store: argument, else $T2J_FIX_STORE, else ~/.local/share/t2j/fixes); an identical repair
     already recorded is returned as is.
     """
-    torch_code = torch_code if torch_code is not None else torch
-    buggy_code = buggy_code if buggy_code is not None else buggy
-    fixed_code = fixed_code if fixed_code is not None else fixed
-    verification_error = verification_error if verification_error is not None else verification
     if not (torch_code and buggy_code and fixed_code) or verification_error is None:
         raise BadInput("record_mined needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification")
     fix = build_entry(torch_code, buggy_code, fixed_code, verification_error, "mined", category=category, entry=entry)
@@ -128,7 +123,7 @@ def record_user(torch_path: Path, buggy_path: Path, fixed_path: Path, store: str
                 entry_id: str | None = None, title: str | None = None, category: str | None = None,
                 why: str | None = None, settings=None, verifier=None) -> tuple[FixEntry, Path]:
     """`t2j fixes add`: run the buggy code to get its real error, require the fixed code to verify, save."""
-    from t2j.verify.api import read_source
+    from t2j.source import read_source
 
     torch_code = read_source(torch_path, "--torch file")
     buggy_code = read_source(buggy_path, "--buggy file")
@@ -137,7 +132,7 @@ def record_user(torch_path: Path, buggy_path: Path, fixed_path: Path, store: str
         from t2j.verify.api import verify_sources as verifier
     fixed = verifier(torch_code, fixed_code, settings=settings)
     if not fixed.ok:
-        line = exception_line(fixed.error) if fixed.error else fixed.summary()
+        line = last_error_line(fixed.error) if fixed.error else fixed.summary()
         raise BadInput(f"the --fixed file does not verify against --torch ({line}); fix it before recording")
     buggy = verifier(torch_code, buggy_code, settings=settings)
     fix = build_entry(torch_code, buggy_code, fixed_code, buggy, "user", entry_id=entry_id, title=title,

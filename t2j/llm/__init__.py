@@ -1,5 +1,5 @@
 """llm stage: an OpenAI-compatible chat client with retries, an on-disk cache, cost accounting, and code
-extraction. `t2j.llm.testing` holds a real local HTTP server with scripted replies for tests.
+extraction. Tests run it against a real local HTTP server with scripted replies (tests/support/fake_openai.py).
 
 Names are imported lazily, so `t2j.llm.errors` can be imported (by the CLI) without loading `openai`.
 """
@@ -9,7 +9,7 @@ from importlib import import_module
 _EXPORTS = {
     "Completion": "t2j.llm.client",
     "LLMClient": "t2j.llm.client",
-    "llm_configured": "t2j.llm.client",
+    "llm_configured": "t2j.settings",
     "LLMError": "t2j.llm.errors",
     "LLMNotConfigured": "t2j.llm.errors",
     "LLMUnavailable": "t2j.llm.errors",

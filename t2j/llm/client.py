@@ -50,13 +50,6 @@ def _reasoning_model(model: str) -> bool:
     return name.startswith(("o1", "o3", "o4", "gpt-5"))
 
 
-def llm_configured(settings: Any) -> bool:
-    """True when a model is named and there is somewhere to send it (a base URL, or an OpenAI API key)."""
-    return bool(getattr(settings, "model", None)) and bool(
-        getattr(settings, "base_url", None) or getattr(settings, "api_key", None)
-    )
-
-
 def default_cache_dir(settings: Any = None) -> Path:
     configured = getattr(settings, "cache_dir", None) or os.environ.get(CACHE_ENV)
     if configured:

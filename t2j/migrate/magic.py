@@ -108,7 +108,7 @@ def _torch_context(history: list[str]) -> str:
 
 def translate_cell(cell: str, history: list[str], backend: str = "rules"):
     """Translate one cell with the imports of earlier cells as context; returns (code, spots)."""
-    from t2j.translate import translate
+    from t2j.backends import translate
 
     context = _torch_context(history)
     program = f"{context}\n{_CONTEXT_MARKER}\n{cell}\n" if context else cell + "\n"

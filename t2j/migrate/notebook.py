@@ -79,7 +79,7 @@ def split_cells(code: str, count: int) -> list[str] | None:
 
 def translate_cells(cells: list[str], backend: str = "rules") -> tuple[list[str], list[Spot], str, str]:
     """Translate code cells with shared context. Returns (cells, spots, torch program, JAX program)."""
-    from t2j.translate import translate
+    from t2j.backends import translate
 
     program = _join(cells)
     translation = translate(program, backend=backend, verify=False)
@@ -192,21 +192,3 @@ def translate_notebook(in_path: str | Path, out_path: str | Path, backend: str =
     nbformat.validate(out)
     atomic_write_text(out_path, nbformat.writes(out))
     return result
-
-
-def run_notebook_command(source: Path, out: Path, backend: str, verify: bool, as_json: bool, force: bool) -> int:
-    """`t2j translate NOTEBOOK.ipynb -o OUT.ipynb`: translate, print what was verified; the exit code."""
-    import typer
-
-    result = translate_notebook(source, out, backend=backend, verify=verify, force=force)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
-    else:
-        typer.echo(f"wrote {out} ({result.code_cells} code cells, {result.markdown_cells} markdown cells kept)")
-        for spot in result.spots:
-            typer.echo(f"  line {spot.line}: {spot.message}")
-        for module in result.modules:
-            typer.echo(f"  {module.entry} ({module.inputs} inputs): {module.summary}")
-        if verify and not result.modules:
-            typer.echo("  nothing verified: no get_inputs() and no module called in the notebook")
-    return 0 if result.ok else 1

@@ -27,6 +27,7 @@ from t2j.migrate.models import (
 )
 from t2j.migrate.walk import is_python
 from t2j.settings import Settings
+from t2j.verify.report import last_error_line
 
 
 def _module_bases(node: ast.ClassDef) -> list[str]:
@@ -52,10 +53,10 @@ def module_classes(tree: ast.Module) -> list[str]:
 
 def convention_entries(source: str, tree: ast.Module, classes: list[str]) -> list[str]:
     """The entry verified with the file's own get_inputs()/get_init_inputs(), if it has them."""
-    from t2j.verify.api import find_entry, top_level_names
+    from t2j.source import defines_inputs, find_entry, top_level_names
 
     names = top_level_names(tree)
-    if "get_inputs" not in names:
+    if not defines_inputs(tree):
         return []
     entry = find_entry(source, None)
     if entry in names:
@@ -113,7 +114,7 @@ def _migrate_file(rel: str, kind: str, src_file: Path, dst_file: Path, options: 
         atomic_copy(src_file, dst_file)
         return FileResult(path=rel, kind=kind, status=COPIED, source_sha256=digest, output_sha256=digest)
 
-    from t2j.translate import translate
+    from t2j.backends import translate
 
     translation = translate(text, backend=options.backend, verify=False)
     code, kept = drop_unused_torch_imports(translation.code)
@@ -213,5 +214,5 @@ def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleRes
     except Exception as exc:
         tail = "".join(traceback.format_exception(exc)[-3:]).strip()[-3000:]
         return ModuleResult(path=job.path, entry=job.entry, inputs=job.inputs, ok=False, error=tail,
-                            failed_stage="migrate", summary="NOT VERIFIED (migrate): " + tail.splitlines()[-1],
+                            failed_stage="migrate", summary="NOT VERIFIED (migrate): " + last_error_line(tail),
                             seconds=round(time.perf_counter() - start, 3))

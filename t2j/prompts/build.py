@@ -10,8 +10,8 @@ from t2j.prompts.model import Message, Prompt
 from t2j.prompts.report_text import format_report
 from t2j.prompts.templates import render
 from t2j.prompts.tokens import count_message_tokens
+from t2j.result import UNTRANSLATED_MARK
 
-UNTRANSLATED_MARK = "# t2j: not translated:"
 
 
 def open_spots(draft: str) -> list[str]:

@@ -1,6 +1,10 @@
 """The LLM pipeline: draft (LLM, or rules + LLM for what rules could not do), verify, repair in bounded rounds.
 
     run_llm_translation(source, backend="openai" | "hybrid", settings) -> Translation
+    translate_checked(text, ...)   the same for text t2j.translate already read and checked
+
+An LLM must be configured (or a client given): `t2j.translate` is the dispatcher that falls back to the rules
+backend when none is.
 
 Each failing draft goes through at most `max_repairs` repair rounds. A round first tries the mechanical
 `rewrite`s of the fix entries retrieved for the actual error (no LLM call); then asks the LLM with a repair prompt
@@ -16,42 +20,24 @@ import time
 from typing import Any
 
 from t2j.errors import BadInput
-from t2j.llm.client import LLMClient, client_options, llm_configured
+from t2j.llm.client import LLMClient, client_options
 from t2j.llm.errors import LLMError, NoCodeBlock
-from t2j.prompts.build import UNTRANSLATED_MARK, build_repair_prompt, build_translate_prompt
+from t2j.prompts.build import build_repair_prompt, build_translate_prompt
 from t2j.repair.rank import wrongness
 from t2j.repair.retrieval import FixRetriever, default_retriever
 from t2j.repair.rounds import Round
-from t2j.settings import Settings
-from t2j.translation import Diagnostic, Translation
+from t2j.result import UNTRANSLATED_MARK, Diagnostic, Translation
+from t2j.rules import translate_rules
+from t2j.settings import LLM_BACKENDS, Settings
+from t2j.source import check_reference, load_checked
 
 log = logging.getLogger("t2j.repair")
 
-BACKENDS = ("openai", "hybrid")
 FIXES_PER_PROMPT = 5
-
-
-def source_text(source: Any) -> str:
-    """Source text from a path, a string of code, or a live class/function (checked: parses, uses torch)."""
-    from t2j.translate import check_source, load_source
-
-    text = load_source(source)
-    check_source(text)
-    return text
-
-
-def _rules_translate(text: str):
-    """The rules backend's draft (code + diagnostics)."""
-    try:
-        from t2j.rules import translate_rules
-    except ImportError:
-        from t2j.rules.engine import translate_rules
-    return translate_rules(text)
 
 
 def _verifiable(source: str, entry: str | None) -> tuple[bool, str]:
     """Whether the verifier can run this source (it needs get_inputs() and an entry); why not otherwise."""
-    from t2j.verify.api import check_reference
     from t2j.verify.training import is_training_script
 
     if entry is None and is_training_script(source):
@@ -76,7 +62,6 @@ class _Run:
         self.verify = verify
         self.rounds: list[Round] = []
         self.full: list = []  # each round's full Verification (with IR), parallel to self.rounds
-        self.last_fixes: list = []  # the entries retrieved for the latest repair
         self.repaired_from: Round | None = None  # the candidate the latest LLM repair started from
 
     # -- helpers -------------------------------------------------------------------------------------------
@@ -138,7 +123,7 @@ class _Run:
         started = time.monotonic()
         fixes = self.fixes_for_source()
         if backend == "hybrid":
-            rules = _rules_translate(self.source)
+            rules = translate_rules(self.source)
             marked = UNTRANSLATED_MARK in rules.code or bool(rules.diagnostics)
             if not marked:
                 # rules translated everything: verify before spending tokens
@@ -183,7 +168,6 @@ class _Run:
         started = time.monotonic()
         report: Any = current.verification if current.verification is not None else current.error
         fixes = self.fixes_for_error(current.code, report)
-        self.last_fixes = fixes
         fixed, improved = self.rewrites(current, fixes)
         if fixed is not None:
             return fixed
@@ -198,12 +182,13 @@ class _Run:
         return self.add(r, self.check(r.code) if r.code else None, started)
 
 
-def _record_mined(source: str, before: Round, after: Round, entry: str | None, fixes: list) -> str | None:
-    """Save a failing -> verified repair as an unreviewed `mined` fix candidate; never fails the translation."""
-    from t2j.repair.mining import record_mined_fix
+def _record_mined(source: str, before: Round, after: Round, entry: str | None) -> str | None:
+    """Save a failing -> verified repair as an unreviewed `mined` fix candidate (t2j.fixes.record); never fails
+    the translation."""
+    from t2j.fixes.record import record_mined
 
     try:
-        return record_mined_fix(source, before.code, after.code, before.verification, fixes, entry=entry)
+        return record_mined(source, before.code, after.code, before.verification, entry=entry or "Model").id
     except Exception as exc:  # noqa: BLE001 - a failed recording must never fail the translation
         log.warning("could not record the mined fix: %s", exc)
         return None
@@ -221,15 +206,30 @@ def run_llm_translation(
     verify: bool = True,
     record_mined: bool = True,
 ) -> Translation:
-    """Translate with an LLM (`openai`) or rules + LLM (`hybrid`), verify, repair; see the module doc."""
-    if backend not in BACKENDS:
-        raise BadInput(f"unknown LLM backend '{backend}'; use one of: {', '.join(BACKENDS)} (or 'rules')")
+    """Translate with an LLM (`openai`) or rules + LLM (`hybrid`), verify, repair; see the module doc.
+    `source`: a path, source text, or a live class/function (checked: it parses and imports torch)."""
+    if backend not in LLM_BACKENDS:
+        raise BadInput(f"unknown LLM backend '{backend}'; use one of: {', '.join(LLM_BACKENDS)} (or 'rules')")
+    return translate_checked(load_checked(source), backend, settings, max_repairs=max_repairs, client=client,
+                             retriever=retriever, entry=entry, verify=verify, record_mined=record_mined)
+
+
+def translate_checked(
+    text: str,
+    backend: str = "openai",
+    settings: Settings | None = None,
+    *,
+    max_repairs: int | None = None,
+    client: LLMClient | None = None,
+    retriever: FixRetriever | None = None,
+    entry: str | None = None,
+    verify: bool = True,
+    record_mined: bool = True,
+) -> Translation:
+    """`run_llm_translation` for source text already read and checked (by t2j.translate)."""
     settings = settings or Settings()
-    text = source_text(source)
     started = time.monotonic()
-    if client is None and not llm_configured(settings):
-        return _rules_fallback(source, text, settings, verify)
-    client = client or LLMClient(settings, **client_options(settings))
+    client = client or LLMClient(settings, **client_options(settings))  # LLMNotConfigured without an LLM
     if retriever is None:
         retriever = default_retriever(settings)
     max_repairs = settings.max_repairs if max_repairs is None else max_repairs
@@ -250,7 +250,7 @@ def run_llm_translation(
             break
         before = run.repaired_from
         if new.verified and record_mined and new.kind == "llm-repair" and before is not None and before.code:
-            new.mined_fix = _record_mined(text, before, new, entry, run.last_fixes)
+            new.mined_fix = _record_mined(text, before, new, entry)
         current = new
 
     candidates = [(r, v) for r, v in zip(run.rounds, run.full) if r.code]
@@ -298,36 +298,3 @@ def total_cost(translation: Translation) -> float | None:
     costs = [getattr(r, "cost_usd", None) for r in translation.rounds]
     known = [c for c in costs if c is not None]
     return sum(known) if known else None
-
-
-NO_LLM_NOTE = ("no LLM configured (set --model/T2J_MODEL and --base-url/OPENAI_BASE_URL or OPENAI_API_KEY); "
-               "used the rules backend")
-
-
-def _rules_fallback(source: Any, text: str, settings: Settings, verify: bool) -> Translation:
-    """No LLM: the rules backend, with a one-line note in the log and in the result."""
-    log.warning(NO_LLM_NOTE)
-    started = time.monotonic()
-    try:
-        from t2j.translate import translate
-    except ImportError:
-        translate = None
-    if translate is not None:
-        result = translate(source, backend="rules", settings=settings, verify=verify)
-        result.rounds = [Round(index=0, kind="rules", code=result.code, error=NO_LLM_NOTE, summary=NO_LLM_NOTE,
-                               verification=result.verification,
-                               verified=bool(result.verification is not None and result.verification.ok))]
-        return result
-    rules = _rules_translate(text)
-    verification = None
-    if verify and _verifiable(text, None)[0]:
-        from t2j.verify.api import verify_sources
-
-        verification = verify_sources(text, rules.code, settings=settings)
-    note = Round(index=0, kind="rules", code=rules.code, error=NO_LLM_NOTE, verification=verification,
-                 verified=bool(verification is not None and verification.ok),
-                 summary=verification.summary() if verification is not None else NO_LLM_NOTE,
-                 seconds=time.monotonic() - started)
-    return Translation(source=text, code=rules.code, backend="rules", diagnostics=list(rules.diagnostics),
-                       rules_fired=list(rules.rules_fired), verification=verification, rounds=[note],
-                       seconds=time.monotonic() - started)

@@ -10,7 +10,7 @@ import libcst as cst
 
 from t2j.analyze.source import SourceInfo
 from t2j.rules.cstutil import code, expr
-from t2j.translation import Diagnostic
+from t2j.result import Diagnostic
 
 
 @dataclass

@@ -19,9 +19,8 @@ from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.layout import BANNER, helpers_position
 from t2j.rules.leftovers import check_leftovers
-from t2j.translation import Diagnostic
+from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
-MARK = "# t2j: not translated: "
 IMPORT_ORDER = ["math", "functools", "einops", "np", "jax", "jnp", "lax", "nnx", "optax"]
 BlockT = TypeVar("BlockT", cst.IndentedBlock, cst.Module)
 
@@ -191,7 +190,7 @@ class Engine(cst.CSTTransformer):
         else:
             items = [result]
         if notes:
-            comment = MARK + "; ".join(notes)
+            comment = f"{UNTRANSLATED_MARK} " + "; ".join(notes)
             if items and isinstance(items[0], cst.SimpleStatementLine) and len(items) == 1:
                 tw = items[0].trailing_whitespace
                 text = comment if tw.comment is None else f"{tw.comment.value}  {comment}"
@@ -359,7 +358,7 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
         if bare:
             raise
         what = f"the rules backend failed on this file ({type(exc).__name__}: {exc}); nothing was translated"
-        return RulesResult(code=f"{MARK}{what}\n{source}", diagnostics=[Diagnostic(line=0, message=f"not translated: {what}")])
+        return RulesResult(code=f"{UNTRANSLATED_MARK} {what}\n{source}", diagnostics=[Diagnostic(line=0, message=f"not translated: {what}")])
     if bare:
         return result
     code, leftovers = check_leftovers(source, result.code)

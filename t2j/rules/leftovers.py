@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pyflakes import checker, messages
 
 from t2j.analyze.imports import is_torch as is_torch_module
-from t2j.translation import Diagnostic
+from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
-MARK = "# t2j: not translated: "
 
 
 @dataclass
@@ -120,7 +119,7 @@ def check_leftovers(source: str, code: str) -> tuple[str, list[Diagnostic]]:
         tree = ast.parse(code)
     except SyntaxError as exc:
         message = f"the translation is not valid Python (line {exc.lineno}: {exc.msg})"
-        return f"{MARK}{message}\n{code}", [Diagnostic(line=exc.lineno or 0, message=f"not translated: {message}")]
+        return f"{UNTRANSLATED_MARK} {message}\n{code}", [Diagnostic(line=exc.lineno or 0, message=f"not translated: {message}")]
     try:
         source_imports = import_bindings(ast.parse(source))
     except SyntaxError:
@@ -156,12 +155,12 @@ def check_leftovers(source: str, code: str) -> tuple[str, list[Diagnostic]]:
         at = start - 1 + inserted
         first = rows[at] if at < len(rows) else ""
         summary = ", ".join(what[:4]) + (f" and {len(what) - 4} more" if len(what) > 4 else "")
-        marks = first if MARK in first else (rows[at - 1] if at >= 1 and MARK in rows[at - 1] else "")
+        marks = first if UNTRANSLATED_MARK in first else (rows[at - 1] if at >= 1 and UNTRANSLATED_MARK in rows[at - 1] else "")
         if marks and all(w.split("`")[1].rsplit(".", 1)[-1] in marks for w in what):
             continue  # the rules already marked (and listed) this statement for these names
         if not marks:
             indent = first[:len(first) - len(first.lstrip())]
-            rows.insert(at, f"{indent}{MARK}{summary}\n")
+            rows.insert(at, f"{indent}{UNTRANSLATED_MARK} {summary}\n")
             inserted += 1
         diagnostics.append(Diagnostic(line=at + 1, message=f"not translated: {summary} (line {at + 1} of the "
                                       "translation)", snippet=first.strip()[:120]))

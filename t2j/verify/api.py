@@ -9,14 +9,13 @@
 from __future__ import annotations
 
 import ast
-import re
 import tempfile
 import traceback
 from pathlib import Path
 
 from t2j.errors import BadInput
 from t2j.settings import Settings
-from t2j.source import check_reference, find_entry, parse_source, read_source, top_level_names
+from t2j.source import check_reference, defines_inputs, find_entry, parse_source, read_source, top_level_names
 from t2j.verify.isolation import isolation, sources_dir
 from t2j.verify.report import Verification
 from t2j.verify.verdict import FLOAT64_TOLERANCES, assemble, failed, tolerances_for
@@ -78,7 +77,7 @@ def is_training_source(source: str) -> bool:
     """A training script (make_models/make_data/train, no get_inputs) is verified by training it."""
     from t2j.verify.training import is_training_script
 
-    return is_training_script(source) and not re.search(r"^def get_inputs\(", source, re.MULTILINE)
+    return is_training_script(source) and not defines_inputs(source)
 
 
 def _verify_module(ref: Path, out: Path, jax_source: str, entry: str, settings: Settings,

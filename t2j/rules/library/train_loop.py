@@ -13,7 +13,7 @@ from t2j.rules.base import BlockRule, Example, MethodRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, code
 from t2j.rules.names import _assigned_names, _loop_assigned, _names, _read_names
-from t2j.translation import Diagnostic
+from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 
 def _expr_call(statement, method: str) -> cst.Call | None:
@@ -455,12 +455,12 @@ class LeftoverBackward(BlockRule):
         out = []
         for s in statements:
             c = _expr_call(s, "backward")
-            if c is not None and not c.args and "t2j: not translated" not in code(s):
+            if c is not None and not c.args and UNTRANSLATED_MARK not in code(s):
                 line = ctx.backward_lines.get(code(c), 0)
                 what = f"{code(c)} (gradient accumulation or a pattern TrainStep does not cover)"
                 ctx.diagnostics.append(Diagnostic(line=line, message=f"not translated: {what}", snippet=code(c)))
                 s = s.with_changes(trailing_whitespace=cst.TrailingWhitespace(
-                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"# t2j: not translated: {what}")))
+                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"{UNTRANSLATED_MARK} {what}")))
                 changed = True
             out.append(s)
         return out if changed else None

@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
         """Migrate a PyTorch codebase to JAX. Exit 0 when every module with inputs verified, 1 otherwise,
         2 bad input. Re-run the same command after an interruption to resume."""
         from t2j.migrate.models import MigrateOptions
-        from t2j.migrate.runner import check_paths, migrate
+        from t2j.migrate.codebase import check_paths, migrate_codebase
         from t2j.settings import Settings
 
         options = MigrateOptions(src=str(src.resolve()), dst=str(out.resolve()), verify=not no_verify,
@@ -110,11 +110,11 @@ def register(app: typer.Typer) -> None:
         check_paths(options, force)  # bad input fails before anything is written
         settings = Settings(timeout_s=timeout)
         if quiet or as_json:
-            report = migrate(options, workers=workers, executor=executor, address=ray_address, force=force,
+            report = migrate_codebase(options, workers=workers, executor=executor, address=ray_address, force=force,
                              settings=settings)
         else:
             with RichProgress() as progress:
-                report = migrate(options, workers=workers, executor=executor, address=ray_address, force=force,
+                report = migrate_codebase(options, workers=workers, executor=executor, address=ray_address, force=force,
                                  settings=settings, progress=progress)
         if as_json:
             typer.echo(json.dumps(report.model_dump(), indent=1))

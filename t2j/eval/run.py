@@ -19,7 +19,7 @@ from t2j.eval.codebleu_metric import codebleu_score
 from t2j.eval.configs import EvalConfig
 from t2j.eval.judge import Chat, Judge, unavailable
 from t2j.eval.results import EvalRecord, append_result, load_results
-from t2j.settings import Settings
+from t2j.settings import Settings, llm_configured
 
 TRANSLATIONS_DIR = "translations"
 
@@ -41,13 +41,6 @@ class EvalRun(BaseModel):
     resumed: int = 0  # pairs found finished and skipped
     rejudged: int = 0  # finished pairs whose judge metrics were computed again (--rejudge)
     notes: list[str] = Field(default_factory=list)  # skipped configurations, unavailable metrics
-
-
-def llm_configured(settings: Settings) -> bool:
-    """An LLM is configured when a model is named and there is somewhere to send it (server or key)."""
-    from t2j.llm.client import llm_configured as configured
-
-    return configured(settings)
 
 
 def translation_path(out_dir: str | Path, problem: str, config: str) -> Path:
@@ -272,7 +265,7 @@ def produce(problem: Problem, config: EvalConfig, settings: Settings):
                                           retriever=None if config.augment else NoFixes(), entry=problem.entry,
                                           record_mined=False)
         return translation.code, translation
-    from t2j.translate import translate
+    from t2j.backends import translate
 
     kwargs = {"backend": config.backend, "settings": settings}
     accepted = inspect.signature(translate).parameters

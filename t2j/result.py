@@ -8,6 +8,10 @@ from pydantic import BaseModel, Field
 
 from t2j.verify.report import Verification
 
+# the comment that marks, in translated code, what a backend left untranslated (rules write it, the hybrid
+# backend's prompt asks the LLM to finish exactly those spots, diagnostics are read back from it)
+UNTRANSLATED_MARK = "# t2j: not translated:"
+
 
 class Diagnostic(BaseModel):
     """Something the translator could not (or only partly) translate, at a line of the source."""

@@ -1,4 +1,4 @@
-"""`t2j translate IN -o OUT`: translate a PyTorch file to JAX (rules backend by default) and verify it."""
+"""`t2j translate IN -o OUT`: translate a PyTorch file or notebook to JAX (rules backend by default), verify it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,56 @@ from typing import Optional
 import typer
 
 from t2j.errors import BadInput
+from t2j.settings import Settings
+
+
+def llm_settings(base_url: str | None = None, model: str | None = None, api_key: str | None = None,
+                 max_repairs: int | None = None, settings: Settings | None = None) -> Settings:
+    """Settings with the command-line values over the environment's (OPENAI_BASE_URL, OPENAI_API_KEY, T2J_MODEL)."""
+    settings = settings or Settings()
+    update = {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key,
+                                "max_repairs": max_repairs}.items() if v is not None}
+    return settings.model_copy(update=update) if update else settings
+
+
+def round_lines(result) -> list[str]:
+    """One line per pipeline round (LLM backends): kind, prompt size, fixes, verdict, tokens and cost."""
+    lines = []
+    for r in getattr(result, "rounds", []) or []:
+        if r.kind == "rules" and r.error and not r.prompt_tokens:
+            lines.append(f"  note: {r.error}")  # no LLM configured
+            continue
+        prompt = f"prompt {r.prompt_tokens} tok ({r.augmentation_tokens} of fixes)" if r.prompt_tokens else "no LLM call"
+        fixes = f", fixes {', '.join(r.fix_ids)}" if r.fix_ids else ""
+        used = r.usage_prompt_tokens + r.usage_completion_tokens
+        cost = f", ${r.cost_usd:.4f}" if r.cost_usd else ""
+        cached = " (cached)" if r.cached else ""
+        lines.append(f"  round {r.index} {r.kind}: {prompt}{fixes}; {used} tok used{cost}{cached}; {r.summary}")
+    return lines
+
+
+def notebook_command(source: Path, out: Path, backend: str, verify: bool, as_json: bool, force: bool) -> int:
+    """`t2j translate NOTEBOOK.ipynb -o OUT.ipynb`: translate, print what was verified; the exit code."""
+    from t2j.migrate.notebook import translate_notebook
+
+    result = translate_notebook(source, out, backend=backend, verify=verify, force=force)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        typer.echo(f"wrote {out} ({result.code_cells} code cells, {result.markdown_cells} markdown cells kept)")
+        for spot in result.spots:
+            typer.echo(f"  line {spot.line}: {spot.message}")
+        for module in result.modules:
+            typer.echo(f"  {module.entry} ({module.inputs} inputs): {module.summary}")
+        if verify and not result.modules:
+            typer.echo("  nothing verified: no get_inputs() and no module called in the notebook")
+    return 0 if result.ok else 1
 
 
 def register(app: typer.Typer) -> None:
     @app.command("translate")
     def translate_command(
-        source: Path = typer.Argument(..., help="PyTorch .py file to translate (never modified)"),
+        source: Path = typer.Argument(..., help="PyTorch .py file or .ipynb notebook to translate (never modified)"),
         out: Path = typer.Option(..., "-o", "--out", help="where to write the JAX translation"),
         backend: str = typer.Option("rules", "--backend", help="rules (offline), openai (LLM) or hybrid (rules + LLM)"),
         no_verify: bool = typer.Option(False, "--no-verify", help="do not run the verifier"),
@@ -29,18 +73,14 @@ def register(app: typer.Typer) -> None:
         max_steps: int = typer.Option(5, "--max-steps", min=1, help="training scripts: optimizer steps replayed"),
     ):
         """Translate SOURCE to Flax NNX + optax. Exit 0 translated (and verified), 1 not verified, 2 bad input."""
-        from t2j.translate import translate
+        from t2j.backends import translate
 
         if out.exists() and not force:
             raise BadInput(f"output '{out}' exists; pass --force to overwrite it")
         if out.resolve() == source.resolve():
             raise BadInput("output path is the input file; choose another -o")
         if source.suffix == ".ipynb":  # notebooks: t2j/migrate/notebook.py
-            from t2j.migrate.notebook import run_notebook_command
-
-            raise typer.Exit(run_notebook_command(source, out, backend, not no_verify, as_json, force))
-        from t2j.repair.cli_support import llm_settings, round_lines
-
+            raise typer.Exit(notebook_command(source, out, backend, not no_verify, as_json, force))
         settings = llm_settings(base_url=base_url, model=model, api_key=api_key, max_repairs=max_repairs)
         settings = settings.model_copy(update={"record_timeout_s": record_timeout, "record_max_steps": max_steps})
         result = translate(source, backend=backend, verify=not no_verify, entry=entry, settings=settings)
@@ -55,7 +95,7 @@ def register(app: typer.Typer) -> None:
             for line in round_lines(result):
                 typer.echo(line)
             if result.verification is not None:
-                from t2j.verify.cli import render
+                from t2j.cli.verify import render
 
                 typer.echo(render(result.verification))
             elif not no_verify:

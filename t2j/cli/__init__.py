@@ -1,4 +1,7 @@
-"""The `t2j` command line. Each pipeline package contributes its own commands through a `register(app)` hook.
+"""The `t2j` command line: one file per command in this package, each with a `register(app)` hook.
+
+A command file parses options and prints; the work is done by the stage it calls, imported when the command
+runs (so that `t2j translate` never loads the LLM client, and `t2j --help` loads no stage at all).
 
 Exit codes: 0 done (and verified where asked), 1 done but not verified / not equivalent, 2 bad input or usage.
 """
@@ -15,14 +18,14 @@ import typer
 from t2j.errors import BadInput
 from t2j.llm.errors import LLMError
 
-# Modules that define `register(app: typer.Typer)`; add one line per command group.
+# Modules that define `register(app: typer.Typer)`; add one line per command (group).
 COMMAND_MODULES = [
-    "t2j.migrate.cli",
-    "t2j.verify.cli",
-    "t2j.fixes.cli",
-    "t2j.rules.cli",
-    "t2j.eval.cli",
-    "t2j.synth.cli",
+    "t2j.cli.migrate",
+    "t2j.cli.verify",
+    "t2j.cli.fixes",
+    "t2j.cli.translate",
+    "t2j.cli.eval",
+    "t2j.cli.synth",
 ]
 
 app = typer.Typer(
@@ -32,7 +35,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
 
 
 @app.callback()
@@ -65,6 +67,3 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`migrate(options)`: walk SRC, translate (or copy) every file, record inputs, verify modules, write the report.
+"""`migrate_codebase(options)`: walk SRC, translate (or copy) every file, record inputs, verify modules, write the report.
 
 Phases, each resumable through the state file:
   1. record  (only with --record): run the project's entry point with input-capturing hooks;
@@ -94,7 +94,7 @@ def module_jobs(options: MigrateOptions, state: RunState, recorded: dict[str, li
     return jobs
 
 
-def migrate(options: MigrateOptions, workers: int = 1, executor: str = "local", address: str | None = None,
+def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = "local", address: str | None = None,
             force: bool = False, settings: Settings | None = None,
             progress: ProgressSink | None = None) -> MigrationReport:
     """Run (or resume) a migration; returns the report (also written to DST)."""
@@ -160,6 +160,5 @@ def migrate(options: MigrateOptions, workers: int = 1, executor: str = "local", 
     return report
 
 
-migrate_codebase = migrate  # the public name (`t2j.migrate` is this package)
 
-__all__ = ["migrate", "migrate_codebase", "MigrateOptions", "REPORT_HTML", "REPORT_JSON", "check_paths", "module_jobs"]
+__all__ = ["migrate_codebase", "MigrateOptions", "REPORT_HTML", "REPORT_JSON", "check_paths", "module_jobs"]
