@@ -38,17 +38,15 @@ _EXPORTS = {
 }
 
 
-def load_ipython_extension(ipython):
-    """`%load_ext t2j`: registers the `%%t2j` cell magic (t2j/migrate/magic.py)."""
-    from t2j.migrate.magic import load_ipython_extension as load
-
-    load(ipython)
+# `%load_ext t2j` calls t2j.load_ipython_extension: the `%%t2j` cell magic (t2j/migrate/magic.py), resolved lazily
+# like the public names (so that importing t2j never imports a stage)
+_LAZY = {**_EXPORTS, "load_ipython_extension": "t2j.migrate.magic"}
 
 
 def __getattr__(name: str):
     if name == "verify":  # the subpackage is callable (see t2j/_callable_module.py)
         return import_module("t2j.verify")
-    module = _EXPORTS.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 't2j' has no attribute '{name}'")
     value = getattr(import_module(module), name)

@@ -144,7 +144,7 @@ def test_untranslated_is_marked_with_its_line():
     result = translate_rules(UNKNOWN)
     assert [d.line for d in result.diagnostics] == [7]
     assert "torch.special.zeta" in result.diagnostics[0].message
-    marked = [l for l in result.code.splitlines() if "# t2j: not translated: torch.special.zeta" in l]
+    marked = [line for line in result.code.splitlines() if "# t2j: not translated: torch.special.zeta" in line]
     assert len(marked) == 1 and "zeta(x, 2.0)" in marked[0]
     assert "ForwardToCall" in result.rules_fired
 
@@ -157,7 +157,7 @@ def test_output_is_self_contained_and_compiles():
         pytest.skip("corpus not present")
     result = translate_rules(source.read_text())
     compile(result.code, "out.py", "exec")
-    assert "t2j" not in "".join(l for l in result.code.splitlines() if l.startswith(("import", "from")))
+    assert "t2j" not in "".join(line for line in result.code.splitlines() if line.startswith(("import", "from")))
     assert "class TorchLSTM" in result.code and "lax.scan" in result.code
     assert not result.diagnostics
 

@@ -105,7 +105,7 @@ def _emitted(names) -> str:
 @pytest.mark.parametrize("name", sorted(load_helpers()))
 def test_emitted_helper_is_self_contained(name):
     text = _emitted([name])
-    assert "t2j" not in "\n".join(l for l in text.splitlines() if l.startswith(("import ", "from ")))
+    assert "t2j" not in "\n".join(line for line in text.splitlines() if line.startswith(("import ", "from ")))
     assert not _undefined_names(text), f"{name}: emitted code reads undefined names {_undefined_names(text)}"
     compile(text, f"<{name}>", "exec")
 

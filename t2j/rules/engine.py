@@ -384,7 +384,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
     body = list(new.body)
     if bare:
         code = new.with_changes(body=body).code
-        code = "\n".join(l for l in code.splitlines() if l.strip()) + "\n"
+        code = "\n".join(line for line in code.splitlines() if line.strip()) + "\n"
         return RulesResult(code=code, diagnostics=ctx.diagnostics, rules_fired=ctx.fired,
                            helpers=sorted(ctx.helpers))
     imports, helper_text = _header(ctx, new, bare)
@@ -399,7 +399,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         extra.append(rngs_line.with_changes(leading_lines=[cst.EmptyLine()]))
     if at < len(body) and extra:
         body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
-            l for l in body[at].leading_lines if l.comment is not None))
+            e for e in body[at].leading_lines if e.comment is not None))
     body = body[:at] + imports + extra + body[at:]
     helpers = [h.name for h in resolve_helpers(ctx.helpers)]
     if helper_text:

@@ -36,8 +36,8 @@ def torch_module(example: Example) -> str:
     init, forward = _split(example)
     args = ", ".join(example.inputs)
     init_params = f", {example.init_args}" if example.init_args else ""
-    body_init = "\n".join(f"        {l}" for l in init) or "        pass"
-    body_fwd = "\n".join(f"        {l}" for l in forward)
+    body_init = "\n".join(f"        {line}" for line in init) or "        pass"
+    body_fwd = "\n".join(f"        {line}" for line in forward)
     inputs = ", ".join(_tensor_expr(example, n) for n in example.inputs)
     return (f"{MODULE_PRELUDE}{example.imports.strip() + chr(10) if example.imports else ''}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
             f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
