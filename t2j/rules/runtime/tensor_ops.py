@@ -97,10 +97,6 @@ def torch_dropout(x, p, training, key):
     return jnp.where(keep, x / (1.0 - p), 0.0)
 
 
-def torch_std(x, dim=None, correction=1, keepdim=False):
-    return jnp.std(x, axis=dim, ddof=correction, keepdims=keepdim)
-
-
 def torch_cdist(x1, x2, p=2.0):
     d = jnp.abs(x1[..., :, None, :] - x2[..., None, :, :])
     if p == 2.0:
