@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import typer
 
 from t2j.errors import BadInput
@@ -85,6 +84,7 @@ def register(app: typer.Typer) -> None:
         weights: dict = {}
         result = verify_files(ref, out, entry=entry, settings=settings, weights=weights)
         if save_weights is not None and result.ok and weights:
+            import numpy as np  # imported here: `t2j --help` and `t2j translate` never load numpy
             from safetensors.numpy import save_file
 
             save_weights.parent.mkdir(parents=True, exist_ok=True)
