@@ -409,7 +409,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         mark = cst.parse_statement(placeholder + "\n").with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         if where < len(body):
             body[where] = body[where].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
-                l for l in body[where].leading_lines if l.comment is not None))
+                e for e in body[where].leading_lines if e.comment is not None))
         body = body[:where] + [mark] + body[where:]
     code = new.with_changes(body=body).code
     if helper_text:
