@@ -194,24 +194,14 @@ def _record_mined(source: str, before: Round, after: Round, entry: str | None) -
         return None
 
 
-def run_llm_translation(
-    source: Any,
-    backend: str = "openai",
-    settings: Settings | None = None,
-    *,
-    max_repairs: int | None = None,
-    client: LLMClient | None = None,
-    retriever: FixRetriever | None = None,
-    entry: str | None = None,
-    verify: bool = True,
-    record_mined: bool = True,
-) -> Translation:
+def run_llm_translation(source: Any, backend: str = "openai", settings: Settings | None = None,
+                        **options: Any) -> Translation:
     """Translate with an LLM (`openai`) or rules + LLM (`hybrid`), verify, repair; see the module doc.
-    `source`: a path, source text, or a live class/function (checked: it parses and imports torch)."""
+    `source`: a path, source text, or a live class/function (checked: it parses and imports torch);
+    `options`: those of `translate_checked` (max_repairs, client, retriever, entry, verify, record_mined)."""
     if backend not in LLM_BACKENDS:
         raise BadInput(f"unknown LLM backend '{backend}'; use one of: {', '.join(LLM_BACKENDS)} (or 'rules')")
-    return translate_checked(load_checked(source), backend, settings, max_repairs=max_repairs, client=client,
-                             retriever=retriever, entry=entry, verify=verify, record_mined=record_mined)
+    return translate_checked(load_checked(source), backend, settings, **options)
 
 
 def translate_checked(
