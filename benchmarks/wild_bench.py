@@ -24,6 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MARKER = "# t2j: not translated"
+# the verdict only: speed is measured by benchmarks/speed_bench.py, IR is not needed here
+SETTINGS = None
+
+
+def _settings():
+    from t2j.settings import Settings
+
+    return Settings(timing_runs=1, collect_ir=False)
 
 
 def undefined_names(code: str) -> list[str]:
@@ -54,7 +62,7 @@ def undefined_names(code: str) -> list[str]:
 def cause(error: str) -> str:
     """A failure's cause, with the specifics that differ between files (numbers, shapes) removed."""
     lines = [ln.strip() for ln in error.strip().splitlines() if ln.strip()]
-    exc = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Warning)\b", ln)), lines[-1] if lines else "")
+    exc = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Exit)\b", ln)), lines[-1] if lines else "")
     exc = re.sub(r"\d+", "N", exc)
     exc = re.sub(r"\(N(, N)*\)|\[N(, N)*\]", "(shape)", exc)
     return exc[:140]
@@ -63,6 +71,8 @@ def cause(error: str) -> str:
 def run_one(path: Path, out_dir: Path) -> dict:
     import t2j
 
+    global SETTINGS
+    SETTINGS = SETTINGS or _settings()
     row = {"file": path.name, "markers": 0, "diagnostics": 0, "undefined": [], "ok": False,
            "forward_ok": False, "backward_ok": False, "cause": None, "translate_s": 0.0}
     start = time.perf_counter()
@@ -78,7 +88,7 @@ def run_one(path: Path, out_dir: Path) -> dict:
     out = out_dir / f"{path.stem}_jax.py"
     out.write_text(result.code)
     try:
-        v = t2j.verify_files(path, out)
+        v = t2j.verify_files(path, out, settings=SETTINGS)
     except Exception as exc:  # noqa: BLE001
         row["cause"] = f"verifier: {type(exc).__name__}: {exc}"[:140]
         return row

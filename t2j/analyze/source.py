@@ -73,7 +73,8 @@ def analyze(module: cst.Module) -> SourceInfo:
             for base in cls.bases:
                 q = info.qualname(base.value)
                 name = dotted(base.value)
-                if q in ("torch.nn.Module", *CONTAINER_BASES) or name in info.module_classes:
+                if q in ("torch.nn.Module", *CONTAINER_BASES) or name in info.module_classes or \
+                        is_layer_constructor(q):
                     info.module_classes.add(cls.name.value)
                     if q == "torch.nn.Module":
                         info.direct_module_classes.add(cls.name.value)

@@ -54,6 +54,8 @@ class Context:
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
     train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
     buffers: dict[str, set[str]] = field(default_factory=dict)  # class -> names registered with register_buffer
+    base_nodes: set[int] = field(default_factory=set)  # ids of the (original) base-class expressions of classes
+    in_base: bool = False  # the expression being rewritten is a base class (`class X(nn.LayerNorm)`)
     factory_attributes: set[str] = field(default_factory=set)  # `self.x` bound to a factory (`self._norm_layer`)
     step_mappings: dict[str, dict] = field(default_factory=dict)  # train step -> its arguments' torch values
     mask_names: set[str] = field(default_factory=set)  # variables assigned a boolean mask (x > 0, ~m, m & n)

@@ -149,6 +149,7 @@ class Engine(cst.CSTTransformer):
             ctx.before.append([])
         if kind is cst.ClassDef:
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
+            ctx.base_nodes.update(id(b.value) for b in node.bases)
         elif kind is cst.FunctionDef:
             parent = ctx.function
             cls = ctx.classes[-1] if ctx.classes and parent is None else None
@@ -251,7 +252,9 @@ class Engine(cst.CSTTransformer):
                 return updated
             if self.annotations and is_layer_constructor(qualname):
                 return cst.parse_expression("nnx.Module")  # `-> nn.Conv2d`, `List[nn.Linear]`: a type only
+            ctx.in_base = id(original) in ctx.base_nodes
             out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
+            ctx.in_base = False
             if out is not None:
                 return out
             if is_torch(qualname):
@@ -268,7 +271,9 @@ class Engine(cst.CSTTransformer):
             return updated
         if self.annotations and is_layer_constructor(qualname):
             return cst.parse_expression("nnx.Module")
+        self.ctx.in_base = id(original) in self.ctx.base_nodes
         out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
+        self.ctx.in_base = False
         return updated if out is None else out
 
     # ------------------------------------------------------------------ statements
@@ -310,7 +315,7 @@ def _value_locals(fn: cst.FunctionDef) -> set[str]:
     class Visitor(cst.CSTVisitor):
         def visit_Assign(self, node: cst.Assign) -> None:
             value = node.value
-            is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation)) or (
+            is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation, cst.Subscript)) or (
                 isinstance(value, cst.Call) and (dotted_name(value.func) or "").split(".")[-1] == "partial")
             if is_value:
                 found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))

@@ -40,6 +40,11 @@ SIGNATURES = {
 }
 
 
+# torch layers a user class may derive from -> the emitted helper with torch's constructor and attribute names
+BASES = {"LayerNorm": "TorchLayerNorm", "GroupNorm": "TorchGroupNorm",
+         **{f"BatchNorm{d}d": "TorchBatchNorm" for d in (1, 2, 3)}}
+
+
 def _lambda_text(name: str) -> str:
     params, call_args = SIGNATURES[name]
     params = f"{params}, *, rngs=None" if params and not params.startswith("*") else (
@@ -59,12 +64,20 @@ class LayerClassValue(AttributeRule):
                     "rngs=None: TorchLayerNorm(normalized_shape, eps=eps, elementwise_affine=elementwise_affine, "
                     "bias=bias, rngs=rngs))\nself.norm = self.norm_layer(4, rngs=rngs)\ny = self.norm(x)",
                 inputs={"x": (2, 4)}),
+        Example(torch="class LayerNorm2d(nn.LayerNorm):\n    def forward(self, x):\n        x = x.permute(0, 2, 3, 1)\n"
+                      "        x = F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
+                      "        return x.permute(0, 3, 1, 2)",
+                jax="class LayerNorm2d(TorchLayerNorm):\n    def __call__(self, x):\n        x = jnp.transpose(x, (0, 2, 3, 1))\n"
+                    "        x = torch_layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
+                    "        return jnp.transpose(x, (0, 3, 1, 2))", verify=False),
     ]
 
     def rewrite(self, node, ctx, qualname):
         from t2j.rules.engine import translate_rules
 
         name = qualname.rsplit(".", 1)[-1]
+        if ctx.in_base:  # `class LayerNorm2d(nn.LayerNorm)`: the torch-exact helper, which keeps torch's attributes
+            return ctx.helper(BASES[name]) if name in BASES else None
         inner = translate_rules(f"import torch.nn as nn\nf = {_lambda_text(name)}\n", bare=True)
         if inner.diagnostics:
             return None  # the call itself is not translated: the value stays marked
@@ -77,10 +90,14 @@ class LayerClassValue(AttributeRule):
         return cst.parse_expression(f"({text})")  # parenthesized: safe as an operand (`a or nn.X`)
 
 
+FACTORY_FIELDS = ("block", "_layer")  # a config's `cnf.block(...)`, `spec.norm_layer(...)`
+
+
 @register
 class FactoryCallRngs(CallRule):
     """Where layers are built (rngs in scope), calling a factory -- a parameter, or a local bound to a name,
-    an attribute, `a or b` or `partial(...)` (`norm_layer(planes)`, `block(inplanes, planes)`) -- passes
+    an attribute, an item, `a or b` or `partial(...)` (`norm_layer(planes)`, `block(inplanes, planes)`), or a
+    config's `cnf.block(...)` / `cfg.norm_layer(...)` -- passes
     `rngs` (the factory is a translated layer class, a user module class, or a partial of one)."""
 
     examples = [
@@ -103,7 +120,8 @@ class FactoryCallRngs(CallRule):
         if isinstance(node.func, cst.Name):
             if name not in fn.factories or name in ctx.info.module_classes or name == "rngs":
                 return None
-        elif name not in ctx.factory_attributes:
+        elif name not in ctx.factory_attributes and not (
+                name is not None and name.count(".") == 1 and name.rsplit(".", 1)[-1].endswith(FACTORY_FIELDS)):
             return None
         return node.with_changes(args=list(node.args) + [arg(ctx.rngs(), "rngs")])
 

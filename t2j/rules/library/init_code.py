@@ -32,9 +32,16 @@ def _init_only(statements, ctx) -> bool:
             found = True
         elif isinstance(s, cst.For) and _init_only(s.body.body, ctx):
             found = True
+        elif _local_assignment(s):
+            continue  # `init_range = 1.0 / math.sqrt(m.out_features)`: a value the init calls use
         else:
             return False
     return found
+
+
+def _local_assignment(s: cst.BaseStatement) -> bool:
+    return isinstance(s, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets) for small in s.body)
 
 
 def _marked(s: cst.SimpleStatementLine) -> bool:
