@@ -4,7 +4,7 @@ extraction. Tests run it against a real local HTTP server with scripted replies 
 Names are imported lazily, so `t2j.llm.errors` can be imported (by the CLI) without loading `openai`.
 """
 
-from importlib import import_module
+from t2j._lazy import lazy_getattr
 
 _EXPORTS = {
     "Completion": "t2j.llm.client",
@@ -18,11 +18,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 't2j.llm' has no attribute '{name}'")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 __all__ = sorted(_EXPORTS)

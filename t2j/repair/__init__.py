@@ -3,7 +3,7 @@
 Names are imported lazily, so that `t2j.repair.rounds` (the Round model) does not load the LLM client.
 """
 
-from importlib import import_module
+from t2j._lazy import lazy_getattr
 
 _EXPORTS = {
     "run_llm_translation": "t2j.repair.pipeline",
@@ -14,11 +14,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 't2j.repair' has no attribute '{name}'")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 __all__ = sorted(_EXPORTS)
