@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
                                                help="also export few-shot examples keyed by torch API (JSON)"),
         list_categories: bool = typer.Option(False, "--list", help="list the categories and exit"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+        force: bool = typer.Option(False, "--force", help="replace OUT even if it is not a t2j JSONL file"),
     ):
         """Generate paired PyTorch/JAX functions, verify each (outputs and gradients of all differentiable
         arguments, under jit), and append the verified, distinct ones with their IR to OUT."""
@@ -58,6 +59,15 @@ def register(app: typer.Typer) -> None:
             return
         if out is None:
             raise BadInput("give the output file: t2j synth --out corpus.jsonl --count N")
+        from t2j.outputs import check_jsonl_target
+
+        if timeout < 0:
+            raise BadInput(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout:g}")
+        if out.is_dir() or (out.is_symlink() and not out.exists()):
+            from t2j.outputs import check_output
+
+            check_output(out, force=True, what="--out")
+        check_jsonl_target(out, force)
         from t2j.synth.engine import SynthConfig, synthesize
 
         config = SynthConfig(count=count, seed=seed, workers=workers,

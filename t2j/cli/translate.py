@@ -71,21 +71,22 @@ def register(app: typer.Typer) -> None:
         record_timeout: float = typer.Option(300.0, "--record-timeout", min=1.0,
                                              help="training scripts: seconds each recorded/replayed run may take"),
         max_steps: int = typer.Option(5, "--max-steps", min=1, help="training scripts: optimizer steps replayed"),
+        max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="refuse sources larger than this"),
     ):
         """Translate SOURCE to Flax NNX + optax. Exit 0 translated (and verified), 1 not verified, 2 bad input."""
         from t2j.backends import translate
+        from t2j.outputs import check_output, write_output
 
-        if out.exists() and not force:
-            raise BadInput(f"output '{out}' exists; pass --force to overwrite it")
-        if out.resolve() == source.resolve():
-            raise BadInput("output path is the input file; choose another -o")
+        check_output(out, sources=[source], force=force)
+        if source.is_file() and source.stat().st_size > max_bytes:
+            raise BadInput(f"'{source}' is {source.stat().st_size} bytes, over --max-bytes {max_bytes}; raise "
+                           "--max-bytes to translate it")
         if source.suffix == ".ipynb":  # notebooks: t2j/migrate/notebook.py
             raise typer.Exit(notebook_command(source, out, backend, not no_verify, as_json, force))
         settings = llm_settings(base_url=base_url, model=model, api_key=api_key, max_repairs=max_repairs)
         settings = settings.model_copy(update={"record_timeout_s": record_timeout, "record_max_steps": max_steps})
         result = translate(source, backend=backend, verify=not no_verify, entry=entry, settings=settings)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(result.code)
+        write_output(out, result.code)
         if as_json:
             typer.echo(result.model_dump_json(indent=2))
         else:

@@ -81,6 +81,10 @@ def register(app: typer.Typer) -> None:
         parse_source(read_source(out, "translation"), f"translation '{out}'")
         if save_weights is not None and save_weights.suffix != ".safetensors":
             raise BadInput(f"--save-weights needs a .safetensors path, got '{save_weights}'")
+        if save_weights is not None:
+            from t2j.outputs import check_output
+
+            check_output(save_weights, sources=[ref, out], force=True, what="--save-weights")
         weights: dict = {}
         result = verify_files(ref, out, entry=entry, settings=settings, weights=weights)
         if save_weights is not None and result.ok and weights:

@@ -9,6 +9,7 @@ Phases, each resumable through the state file:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -16,7 +17,7 @@ from t2j.errors import BadInput
 from t2j.migrate.executor import make_executor
 from t2j.migrate.files import remove_stale_temporaries
 from t2j.migrate.imports import import_root, project_module_classes
-from t2j.migrate.models import ERROR, TRANSLATED, FileResult, MigrateOptions, ModuleJob, ModuleResult
+from t2j.migrate.models import BAD, COPIED, ERROR, TRANSLATED, FileResult, MigrateOptions, ModuleJob, ModuleResult
 from t2j.migrate.report import REPORT_HTML, REPORT_JSON, MigrationReport, build_report, write_report
 from t2j.migrate.state import WORK_DIR, RunState
 from t2j.migrate.walk import walk
@@ -94,6 +95,38 @@ def module_jobs(options: MigrateOptions, state: RunState, recorded: dict[str, li
     return jobs
 
 
+def hold_lock(dst: Path):
+    """An exclusive lock on DST's state: a second `t2j migrate` into the same --out is refused, not doubled."""
+    import fcntl
+
+    folder = dst / WORK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / "lock", "w")  # noqa: SIM115 -- held open (and locked) by the caller
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BadInput(f"another `t2j migrate` is writing into '{dst}'; wait for it to finish or choose another "
+                       "--out") from None
+    return handle
+
+
+def copy_symlink(src: Path, dst: Path, rel: str) -> FileResult:
+    """Recreate a symlink of SRC in DST when it points inside SRC; report it otherwise (never followed)."""
+    link = src / rel
+    target = os.readlink(link)
+    inside = Path(os.path.realpath(link)).is_relative_to(src)
+    if not inside:
+        return FileResult(path=rel, kind="other", status=BAD,
+                          reason=f"symlink to '{target}', outside SRC: not copied (recreate it in the output)")
+    out = dst / rel
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_symlink() or out.exists():
+        out.unlink()
+    os.symlink(target, out)
+    return FileResult(path=rel, kind="other", status=COPIED, reason=f"symlink to '{target}' (recreated as a link)")
+
+
 def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = "local", address: str | None = None,
             force: bool = False, settings: Settings | None = None,
             progress: ProgressSink | None = None) -> MigrationReport:
@@ -105,9 +138,14 @@ def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = 
     resume = check_paths(options, force)
     src, dst = Path(options.src), Path(options.dst)
     dst.mkdir(parents=True, exist_ok=True)
+    lock = hold_lock(dst)  # held until the report is written
     state = RunState.open(dst, options.fingerprint(), fresh=not resume)
     remove_stale_temporaries(dst)
-    files = walk(src, exclude=[dst])
+    links: list[str] = []
+    files = walk(src, exclude=[dst], symlinks=links)
+    for rel in links:
+        if rel not in state.files:
+            state.add_file(copy_symlink(src, dst, rel))
     record_log = None
 
     runner = None
@@ -154,9 +192,12 @@ def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = 
         if runner is not None:
             runner.close()
 
-    report = build_report(options, state, files, record_log)
-    progress.phase("report", 1, 0)
-    write_report(report, dst)
+    try:
+        report = build_report(options, state, sorted(files + links), record_log)
+        progress.phase("report", 1, 0)
+        write_report(report, dst)
+    finally:
+        lock.close()
     return report
 
 

@@ -18,6 +18,17 @@ from t2j.errors import BadInput
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
 
+def die_with_parent() -> None:
+    """Worker initializer: the kernel kills the worker when t2j dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class LocalExecutor:
     """`workers` local processes (spawned, so that no torch/jax state is inherited)."""
 
@@ -31,7 +42,7 @@ class LocalExecutor:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
                                              mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 

@@ -18,9 +18,10 @@ def _spec(folder: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(ignore.read_text(errors="replace").splitlines())
 
 
-def walk(src: str | Path, exclude: list[str | Path] = ()) -> list[str]:
+def walk(src: str | Path, exclude: list[str | Path] = (), symlinks: list[str] | None = None) -> list[str]:
     """Files of `src` (POSIX paths relative to it, sorted), skipping what any .gitignore on the way ignores,
-    version-control folders, caches, and the folders in `exclude` (e.g. DST when it lies inside SRC)."""
+    version-control folders, caches, and the folders in `exclude` (e.g. DST when it lies inside SRC).
+    Symlinks are never followed; they are appended to `symlinks` when given (reported, not lost)."""
     root = Path(src).resolve()
     excluded = {Path(p).resolve() for p in exclude}
     found: list[str] = []
@@ -42,8 +43,10 @@ def walk(src: str | Path, exclude: list[str | Path] = ()) -> list[str]:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 path = Path(entry.path)
-                if entry.is_symlink():
-                    continue  # never follow links out of SRC
+                if entry.is_symlink():  # never follow links out of SRC
+                    if symlinks is not None and not ignored(path, False):
+                        symlinks.append(path.relative_to(root).as_posix())
+                    continue
                 if entry.is_dir():
                     if entry.name in ALWAYS_SKIPPED or path.resolve() in excluded or ignored(path, True):
                         continue
