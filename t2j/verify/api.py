@@ -52,8 +52,9 @@ def verify_files(ref_path: str | Path, jax_path: str | Path, entry: str | None =
 
 
 def verify_sources(torch_code: str, jax_code: str, entry: str | None = None,
-                   settings: Settings | None = None) -> Verification:
-    """Verify code held in strings (written to a temporary folder, then as `verify_files`)."""
+                   settings: Settings | None = None, torch_readable=()) -> Verification:
+    """Verify code held in strings (written to a temporary folder, then as `verify_files`). `torch_readable`:
+    folders the reference reads (its sandbox alone sees them, read-only)."""
     settings = settings or Settings()
     require_isolation(settings)
     training = entry is None and is_training_source(torch_code)
@@ -70,7 +71,7 @@ def verify_sources(torch_code: str, jax_code: str, entry: str | None = None,
             from t2j.verify.training import verify_training_files
 
             return verify_training_files(ref, out, settings)
-        return _verify_module(ref, out, jax_code, entry, settings)
+        return _verify_module(ref, out, jax_code, entry, settings, torch_readable=torch_readable)
 
 
 def is_training_source(source: str) -> bool:
@@ -81,14 +82,14 @@ def is_training_source(source: str) -> bool:
 
 
 def _verify_module(ref: Path, out: Path, jax_source: str, entry: str, settings: Settings,
-                   weights: dict | None = None) -> Verification:
+                   weights: dict | None = None, torch_readable=()) -> Verification:
     from t2j.verify.jobs import isolation_text, verify_module_job
 
     try:
         ast.parse(jax_source)
     except SyntaxError as exc:
         return failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", entry, settings, isolation_text())
-    return verify_module_job(ref, out, entry, settings, weights)
+    return verify_module_job(ref, out, entry, settings, weights, torch_readable)
 
 
 # ---------------------------------------------------------------------------------------------------------

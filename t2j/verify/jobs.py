@@ -65,9 +65,9 @@ def _load_result(side: str, scratch: Path, result, settings: Settings) -> Bundle
 
 
 def run_side(side: str, source: Path | None, entry: str, mode: str, settings: Settings, job_input: Bundle | None,
-             programs: dict[str, bytes] | None = None) -> tuple[Bundle, dict[str, bytes]]:
+             programs: dict[str, bytes] | None = None, readable=()) -> tuple[Bundle, dict[str, bytes]]:
     """Run one side in its sandbox; returns its result bundle and (JAX side) its exported programs."""
-    readable = [str(source.parent)] if source is not None else []
+    readable = ([str(source.parent)] if source is not None else []) + [str(p) for p in readable]
     with sandbox_job(side, limits_for(settings), readable=readable, warm=settings.warm_sandbox) as job:
         _job_json(job.scratch, source, entry, mode, settings)
         if job_input is not None:
@@ -259,12 +259,12 @@ def verify_module_in_process(torch_bundle: Bundle, entry_obj, settings: Settings
 
 
 def verify_module_job(ref: Path, out: Path, entry: str, settings: Settings,
-                      weights: dict | None = None) -> Verification:
+                      weights: dict | None = None, torch_readable=()) -> Verification:
     """The whole sandboxed module verification: torch job, JAX job, runner job, verdict. `weights`, if given,
     receives the torch weights in the JAX layout by JAX path (computed here, no user code imported)."""
     level = isolation_text()
     try:
-        torch_bundle, _ = run_side("torch", ref, entry, "module", settings, None)
+        torch_bundle, _ = run_side("torch", ref, entry, "module", settings, None, readable=torch_readable)
         jax_result, programs = run_side("jax", out, entry, "module", settings, jax_job(torch_bundle, settings))
         run, _ = run_side("runner", None, entry, "module", settings,
                           runner_job(torch_bundle, jax_result, programs, settings, weights), programs)

@@ -283,7 +283,7 @@ def _check_modules(torch_code: str, jax_code: str, workdir: Path, recorded: Bund
         try:
             # the checks, not the IR or the speed: a script may define several classes
             quick = settings.model_copy(update={"collect_ir": False, "timing_runs": 1})
-            verdict = verify_sources(reference, jax_defs, entry=name, settings=quick)
+            verdict = verify_sources(reference, jax_defs, entry=name, settings=quick, torch_readable=[workdir])
             checks.append(ModuleCheck(name=name, ok=verdict.ok, summary=f"{name}: {verdict.summary()}"[:300]))
         except Exception as exc:  # noqa: BLE001 -- a check that cannot run is a failed check, named
             checks.append(ModuleCheck(name=name, ok=False, summary=f"{name}: {type(exc).__name__}: {exc}"[:300]))

@@ -37,8 +37,8 @@ from typing import Iterator
 from t2j.verify.isolation import (Cgroup, Isolation, bwrap_command, created_sandbox_root, exposure_for, isolation,
                                   sandbox_env, sandbox_root, torch_dirs)
 
-__all__ = ["Limits", "SandboxResult", "Isolation", "isolation", "sandbox_job", "run_command", "close_servers",
-           "jax_cache_dir"]
+__all__ = ["Limits", "SandboxResult", "Isolation", "isolation", "sandbox_job", "run_command", "run_sandboxed",
+           "close_servers", "jax_cache_dir"]
 
 SERVER_ALLOWANCE_MB = 1024  # the warm interpreter itself (torch or jax imported), on top of the job's limit
 _TAIL_BYTES = 64 * 1024
@@ -124,8 +124,10 @@ def _cache_env(kind: str) -> dict[str, str]:
 class ForkServer:
     """One sandboxed warm interpreter of a kind; jobs run one at a time (the caller holds `lock`)."""
 
-    def __init__(self, kind: str, exposed: frozenset[str], limits: Limits, once: bool = False):
+    def __init__(self, kind: str, exposed: frozenset[str], limits: Limits, once: bool = False,
+                 writable: tuple[str, ...] = ()):
         self.kind, self.exposed, self.limits, self.once = kind, exposed, limits, once
+        self.extra_writable = writable
         self.lock = threading.Lock()
         self.jobs = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=sandbox_root()))
         self.isolation = isolation()
@@ -138,7 +140,7 @@ class ForkServer:
                 and (limits.memory_mb, limits.processes) == (self.limits.memory_mb, self.limits.processes))
 
     def start(self) -> None:
-        writable = [str(self.jobs)]
+        writable = [str(self.jobs), *self.extra_writable]
         cache = jax_cache_dir() if self.kind == "runner" else None
         if cache:
             os.makedirs(cache, exist_ok=True)
@@ -323,6 +325,22 @@ def run_command(argv: list[str], limits: Limits | None = None, readable=(), stdi
             if path.is_file() and not path.is_symlink():
                 kept[name] = path.read_bytes()
         return result, kept
+
+
+def run_sandboxed(args: list[str], workdir: Path, timeout_s: float, memory_limit_mb: int) -> SandboxResult:
+    """Run `python -m module args...` (args[0] == "-m") in a fresh sandbox whose working and only writable folder
+    is `workdir` (the caller's: it holds the job's inputs and receives its outputs). For callers that need one
+    shared folder; `sandbox_job` gives each side its own."""
+    if args[0] != "-m":
+        raise ValueError("run_sandboxed runs a module: args must start with '-m'")
+    workdir = Path(workdir).resolve()
+    limits = Limits(timeout_s=timeout_s, memory_mb=memory_limit_mb)
+    server = ForkServer("exec", frozenset(), limits, once=True, writable=(str(workdir),))
+    server.start()
+    try:
+        return server.run(workdir, limits, "exec", [sys.executable, *args])
+    finally:
+        server.discard()
 
 
 def close_servers() -> None:
