@@ -205,31 +205,42 @@ class Contenders:
         self.jax_grad = jax.jit(grads)
 
         self.tx_fwd = self.tx_grad = None
+        self.tx_error = None
         if torchax is not None:
-            states, fn = torchax.extract_jax(self.model)
-            names = {n for n, _ in self.model.named_parameters()}
-            tx_params = {k: v for k, v in states.items() if k in names}
-            tx_rest = {k: v for k, v in states.items() if k not in names}
-            self.tx_params, self.tx_rest = tx_params, tx_rest
+            try:
+                self._torchax(torchax, array_index, cots)
+            except Exception as exc:  # noqa: BLE001 - torchax cannot run this module: no torchax column
+                self.tx_fwd = self.tx_grad = None
+                self.tx_error = f"{type(exc).__name__}: {str(exc)[:120]}"
 
-            def tx_call(params, rest, arrays):
-                args = list(self.jax_inputs)
-                for i, a in zip(array_index, arrays):
-                    args[i] = a
-                return fn({**params, **rest}, tuple(args))
+    def _torchax(self, torchax, array_index, cots):
+        import jax
+        import jax.numpy as jnp
 
-            def tx_grads(params, rest, arrays):
-                def of_floats(params, floats):
-                    full = list(arrays)
-                    for slot, f in zip(self.float_slots, floats):
-                        full[slot] = f
-                    return sum(jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(tx_call(params, rest, full))
-                               if p in cots)
+        states, fn = torchax.extract_jax(self.model)
+        names = {n for n, _ in self.model.named_parameters()}
+        tx_params = {k: v for k, v in states.items() if k in names}
+        tx_rest = {k: v for k, v in states.items() if k not in names}
+        self.tx_params, self.tx_rest = tx_params, tx_rest
 
-                return jax.grad(of_floats, argnums=(0, 1))(params, [arrays[s] for s in self.float_slots])
+        def tx_call(params, rest, arrays):
+            args = list(self.jax_inputs)
+            for i, a in zip(array_index, arrays):
+                args[i] = a
+            return fn({**params, **rest}, tuple(args))
 
-            self.tx_fwd = jax.jit(tx_call)
-            self.tx_grad = jax.jit(tx_grads)
+        def tx_grads(params, rest, arrays):
+            def of_floats(params, floats):
+                full = list(arrays)
+                for slot, f in zip(self.float_slots, floats):
+                    full[slot] = f
+                return sum(jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(tx_call(params, rest, full))
+                           if p in cots)
+
+            return jax.grad(of_floats, argnums=(0, 1))(params, [arrays[s] for s in self.float_slots])
+
+        self.tx_fwd = jax.jit(tx_call)
+        self.tx_grad = jax.jit(tx_grads)
 
     # the timed calls ------------------------------------------------------------------------------------
     def torch_forward(self):
@@ -296,9 +307,14 @@ class Contenders:
             if not ok:
                 bad.append(f"grad {m.torch_key} err {err:.2e}")
         if self.tx_fwd is not None:
-            for p, v in _leaves(self.torchax_forward()):
-                if p in self.torch_out and not _close(self.torch_out[p], np.asarray(v))[0]:
-                    bad.append(f"torchax output{p} differs")
+            try:
+                for p, v in _leaves(self.torchax_forward()):
+                    if p in self.torch_out and not _close(self.torch_out[p], np.asarray(v))[0]:
+                        bad.append(f"torchax output{p} differs")
+                self.torchax_backward()
+            except Exception as exc:  # noqa: BLE001 - torchax cannot run this module: no torchax column
+                self.tx_fwd = self.tx_grad = None
+                self.tx_error = f"{type(exc).__name__}: {str(exc)[:120]}"
         return bad
 
 
@@ -332,6 +348,8 @@ def run_one(path: Path, args, torchax) -> dict:
     row["scale"] = k
     c = Contenders(torch_side, jax_side, init, inputs, torchax)
     row["differs"] = c.check()
+    if c.tx_error:
+        row["torchax_error"] = c.tx_error
     fwd = {"torch": c.torch_forward, "t2j": c.jax_forward}
     bwd = {"torch": c.torch_backward, "t2j": c.jax_backward}
     if c.tx_fwd is not None:
@@ -393,6 +411,8 @@ def main() -> None:
             if f"{label}_torchax_ms" in row:
                 parts.append(f"torchax {row[f'{label}_torchax_ms']:.2f} ms ({t / row[f'{label}_torchax_ms']:.2f}x)")
         verdict = "ok" if not row["differs"] else "WRONG " + "; ".join(row["differs"][:3])
+        if row.get("torchax_error"):
+            verdict += f"; torchax failed: {row['torchax_error'][:80]}"
         print(f"{row['file']}: {' | '.join(parts)} [{verdict}]", flush=True)
     good = [r for r in rows if "error" not in r and not r["differs"]]
     print(f"\nproblems {len(rows)}: timed and checked {len(good)}, wrong "
