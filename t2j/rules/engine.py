@@ -147,7 +147,7 @@ class Engine(cst.CSTTransformer):
         if kind in STATEMENT_TYPES:
             ctx.notes.append([])
             ctx.before.append([])
-        if kind is cst.ClassDef:
+        if isinstance(node, cst.ClassDef):  # (isinstance, not `kind is`: mypy narrows the node)
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
             ctx.base_nodes.update(id(b.value) for b in node.bases)
         elif kind is cst.FunctionDef:
