@@ -1,7 +1,7 @@
 """The one status line every `t2j translate` ends with, and its exit code.
 
     VERIFIED (<what was checked>)                                exit 0
-    NOT VERIFIED: <why> — <how to make it verifiable>            exit 1 (exit 0 with --no-verify: not asked)
+    NOT VERIFIED: <why> — <how to make it verifiable>            exit 1 (0 with --no-verify: not asked for)
     INCOMPLETE: <n> untranslated spots (<where>)                  exit 1
 
 INCOMPLETE wins over NOT VERIFIED (the marks say what to finish first). A verified translation that still
@@ -58,8 +58,8 @@ def translation_status(translation: Translation, verify_asked: bool = True) -> S
         return Status("NOT VERIFIED", f"NOT VERIFIED: {why} — fix the translation where the report above points, "
                       "then re-run `t2j verify SOURCE OUT`", EXIT_NOT_VERIFIED)
     if not verify_asked:
-        return Status("NOT VERIFIED", "NOT VERIFIED: verification not asked (--no-verify) — run "
+        return Status("NOT VERIFIED", "NOT VERIFIED: --no-verify given, so not verified — run "
                       "`t2j verify SOURCE OUT` to check it", EXIT_VERIFIED)
     return Status("NOT VERIFIED", "NOT VERIFIED: the source defines no inputs — define get_inputs() (and "
-                  "get_init_inputs()) to verify a module, or make_models(), make_data() and train() to verify a "
-                  "training script", EXIT_NOT_VERIFIED)
+                  "get_init_inputs()) to verify a module; a training script is verified by recording its torch run",
+                  EXIT_NOT_VERIFIED)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import subprocess
+import sys
+
 from pyflakes import checker
 
 from t2j.rules import translate_rules
@@ -108,3 +111,29 @@ def test_status_lines():
     assert translation_status(clean, verify_asked=False).exit_code == 0
     no_inputs = translation_status(clean, verify_asked=True)
     assert no_inputs.exit_code == 1 and no_inputs.line.startswith("NOT VERIFIED: the source defines no inputs — define")
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "t2j.cli", "translate", *args], capture_output=True, text=True,
+                          cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=600)
+
+
+def test_cli_status_line_and_exit_codes(tmp_path):
+    """Each status and its exit code: VERIFIED 0, NOT VERIFIED 1 (0 with --no-verify), INCOMPLETE 1, bad input 2."""
+    good = tmp_path / "good.py"
+    good.write_text("import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+                    "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
+                    "        return torch.tanh(self.fc(x))\n\n\ndef get_inputs():\n    return [torch.randn(2, 4)]\n")
+    verified = _cli(str(good), "-o", str(tmp_path / "a.py"), cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.strip().splitlines()[-1].startswith("VERIFIED (forward_eval")
+    not_asked = _cli(str(good), "-o", str(tmp_path / "b.py"), "--no-verify", cwd=tmp_path)
+    assert not_asked.returncode == 0 and not_asked.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: --no-verify given")
+    bad = tmp_path / "bad.py"
+    bad.write_text(LEFTOVERS + "\n\ndef get_inputs():\n    return [torch.randn(2, 4)]\n")
+    incomplete = _cli(str(bad), "-o", str(tmp_path / "c.py"), cwd=tmp_path)
+    assert incomplete.returncode == 1 and incomplete.stdout.strip().splitlines()[-1].startswith("INCOMPLETE: ")
+    unverified = _cli(str(good), "-o", str(tmp_path / "e.py"), "--entry", "Missing", cwd=tmp_path)
+    assert unverified.returncode == 1 and unverified.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: ")
+    usage = _cli(str(tmp_path / "missing.py"), "-o", str(tmp_path / "f.py"), cwd=tmp_path)
+    assert usage.returncode == 2

@@ -203,7 +203,7 @@ def _cli(*args, cwd):
 
 def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     src = tmp_path / "m.py"
-    src.write_text("import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+    src.write_text("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
                    "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
                    "        return F.gelu(self.fc(x))\n")
     original = src.read_text()
@@ -218,7 +218,8 @@ def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     assert third.returncode == 0 and '"rules_fired"' in third.stdout
     assert src.read_text() == original
     unverifiable = _cli(str(src), "-o", str(tmp_path / "m2_jax.py"), cwd=tmp_path)  # no get_inputs(): says how
-    assert unverifiable.returncode == 0 and "not verified: define get_inputs()" in unverifiable.stdout
+    assert unverifiable.returncode == 1  # verification asked for and impossible: not verified, and it says how
+    assert unverifiable.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: the source defines no inputs — define get_inputs()")
     bad = tmp_path / "bad.py"
     bad.write_text("def f(:\n")
     fourth = _cli(str(bad), "-o", str(tmp_path / "bad_out.py"), cwd=tmp_path)

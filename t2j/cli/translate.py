@@ -73,9 +73,11 @@ def register(app: typer.Typer) -> None:
         max_steps: int = typer.Option(5, "--max-steps", min=1, help="training scripts: optimizer steps replayed"),
         max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="refuse sources larger than this"),
     ):
-        """Translate SOURCE to Flax NNX + optax. Exit 0 translated (and verified), 1 not verified, 2 bad input."""
+        """Translate SOURCE to Flax NNX + optax. Ends with one status line: VERIFIED (exit 0), NOT VERIFIED
+        (exit 1; 0 with --no-verify), INCOMPLETE: untranslated spots marked in OUT (exit 1); bad input exit 2."""
         from t2j.backends import translate
         from t2j.outputs import check_output, write_output
+        from t2j.status import translation_status
 
         check_output(out, sources=[source], force=force)
         if source.is_file() and source.stat().st_size > max_bytes:
@@ -99,8 +101,6 @@ def register(app: typer.Typer) -> None:
                 from t2j.cli.verify import render
 
                 typer.echo(render(result.verification))
-            elif not no_verify:
-                typer.echo("not verified: define get_inputs() (and get_init_inputs()) to verify a module; a "
-                           "training script is verified by recording its torch run")
-        verified = result.verification is None or result.verification.ok
-        raise typer.Exit(0 if verified else 1)
+        status = translation_status(result, verify_asked=not no_verify)  # the last line, always
+        typer.echo(status.line, err=as_json)  # (on stderr with --json, which keeps stdout one JSON document)
+        raise typer.Exit(status.exit_code)
