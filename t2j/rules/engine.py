@@ -149,7 +149,8 @@ class Engine(cst.CSTTransformer):
             ctx.before.append([])
         if isinstance(node, cst.ClassDef):  # (isinstance, not `kind is`: mypy narrows the node)
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
-            ctx.base_nodes.update(id(b.value) for b in node.bases)
+            if isinstance(node, cst.ClassDef):
+                ctx.base_nodes.update(id(b.value) for b in node.bases)
         elif kind is cst.FunctionDef:
             parent = ctx.function
             cls = ctx.classes[-1] if ctx.classes and parent is None else None
