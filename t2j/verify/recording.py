@@ -165,14 +165,21 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         if check_modules:
             report.modules = _check_modules(torch_code, jax_code, workdir, recorded, report, settings)
         if any(recorded.meta["steps"].get(s["step"], {}).get("steps") for s in steps):
-            jax_run = _run_side("jax", workdir, ["job.json", "script_jax.py", "torch.npz", "torch.json"],
+            # the JAX side's own folder: the job, the translation and the inputs of the replay, never the
+            # torch losses or weights after training (compared here, in the trusted parent)
+            jaxdir = workdir / "jax-inputs"
+            jaxdir.mkdir()
+            for name in ("job.json", "script_jax.py"):
+                shutil.copyfile(workdir / name, jaxdir / name)
+            replay_inputs(recorded, steps).save(jaxdir / "replay")
+            jax_run = _run_side("jax", jaxdir, ["job.json", "script_jax.py", "replay.npz", "replay.json"],
                                 ["jax.npz", "jax.json"], timeout_s, settings)
-            if not (workdir / "jax.json").exists():
+            if not (jaxdir / "jax.json").exists():
                 why = f"timed out after {timeout_s:g} s" if jax_run.timed_out else last_exception(jax_run.tail(40))
                 report.train_steps = [StepCheck(step=s["step"], ok=False, summary=f"replay crashed: {why}")
                                       for s in steps if s.get("kind") == "train"]
             else:
-                report.train_steps = _compare_steps(steps, recorded, Bundle.load(workdir / "jax"), settings, report)
+                report.train_steps = _compare_steps(steps, recorded, Bundle.load(jaxdir / "jax"), settings, report)
         elif steps:
             report.not_checked.append("the torch run never reached a translated train step's backward()")
         if recorded.meta.get("dropout"):
@@ -194,6 +201,55 @@ def _run_side(side: str, workdir: Path, inputs: list[str], outputs: list[str], t
     return result
 
 
+def replay_inputs(recorded: Bundle, steps: list[dict]) -> Bundle:
+    """What the JAX replay may know of the torch recording: for each train step the number of steps torch made,
+    its initial weights, the recorded batches and the closed-over tensors. Not the losses, not the weights after
+    training, not the module samples."""
+    out = Bundle(meta={"targets": {}})
+    for mapping in steps:
+        name = mapping["step"]
+        if mapping.get("kind") != "train":
+            continue
+        out.meta["targets"][name] = int(recorded.meta["steps"].get(name, {}).get("steps", 0))
+        for key, value in recorded.arrays.items():
+            owner, _, rest = key.partition("/")
+            part = rest.split("/")[0]
+            if owner == name and (part in ("init", "closure") or re.fullmatch(r"call\d+", part)):
+                out.arrays[key] = value
+        for key, value in recorded.meta.items():
+            if key.startswith(f"{name}/init/"):
+                out.meta[key] = value
+    return out
+
+
+def expected_weights(recorded: Bundle, name: str, replayed: Bundle, problems: list[str]) -> tuple[dict, dict]:
+    """The torch weights after the last step mapped, here, into the JAX layout through the layout steps the JAX
+    side reports for the ported model (`{name}/mappings`), and the JAX final weights at the same paths. Every
+    torch parameter must be ported, each in full, or `problems` says which is not."""
+    import numpy as np
+
+    from t2j.verify.port import apply_steps
+
+    if f"{name}/final" not in recorded.meta:
+        return {}, {}
+    state = recorded.meta[f"{name}/final"]
+    torch_values = recorded.group(f"{name}/final")
+    final = replayed.group(f"{name}/final")
+    expected: dict = {}
+    covered: dict[str, int] = {}
+    for m in replayed.meta.get(f"{name}/mappings", []):
+        key, path = m["torch_key"], m["jax_path"]
+        if key in torch_values and path in final and path not in expected:
+            value = apply_steps(torch_values[key], [tuple(step) for step in m["steps"]])
+            expected[path] = value.astype(np.asarray(final[path]).dtype)
+            covered[key] = covered.get(key, 0) + int(value.size)
+    required = [k for k in state["parameter_keys"] if k not in state.get("aliases", {}) and k in torch_values]
+    partial = [k for k in required if covered.get(k, 0) != torch_values[k].size]
+    if partial:
+        problems.append("the replay did not port the torch parameter(s) " + ", ".join(partial[:5]))
+    return expected, {path: final[path] for path in expected}
+
+
 def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settings: Settings,
                    report: ScriptReport) -> list[StepCheck]:
     tol = Tolerances(rtol=settings.train_rtol, atol=settings.train_atol)
@@ -209,7 +265,7 @@ def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settin
         actual = jax_side.get("losses", [])
         if mapping.get("kind") != "train" or not expected:
             continue
-        problems = list(torch_side.get("missing", [])) + list(jax_side.get("problems", []))
+        problems = list(torch_side.get("missing", [])) + [str(p) for p in jax_side.get("problems", [])]
         if len(actual) != len(expected):
             error = last_exception(replayed.meta.get("script_error", ""))
             out.append(StepCheck(step=name, ok=False, steps=len(actual), summary=(
@@ -219,9 +275,9 @@ def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settin
         import numpy as np
 
         losses = compare_arrays("losses", np.asarray(expected), np.asarray(actual), tol)
-        weights = compare_trees("final_weights", replayed.group(f"{name}/expected"),
-                                replayed.group(f"{name}/final"), tol)
-        has_weights = bool(replayed.group(f"{name}/final"))
+        reference, final = expected_weights(recorded, name, replayed, problems)
+        weights = compare_trees("final_weights", reference, final, tol)
+        has_weights = bool(reference)
         ok = losses.ok and weights.ok and has_weights and not problems
         why = []
         if not losses.ok:

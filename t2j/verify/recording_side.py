@@ -12,7 +12,9 @@ trained model's weights are recorded; when every step has been recorded, the scr
 jax: the translated script runs as `__main__` with `nnx.jit` wrapped: each call of a train step named in the
 data gets the recorded torch values for its parameters (and, at its first call, the torch weights ported into
 its modules and the recorded closed-over tensors); its loss is recorded, and after the `max_steps`-th call the
-trained model's weights and the torch weights after as many steps (ported into a copy). Then it stops.
+trained model's weights and the layout of every torch tensor ported into it. Then it stops. It receives the
+replay's inputs only (`replay.npz`: the step counts, initial weights, batches and closed-over tensors), never
+the torch losses or the torch weights after training: the parent maps those into the JAX layout and compares.
 
 Dropout is switched off on both sides (masks of two random generators cannot match).
 """
@@ -245,10 +247,9 @@ def run_jax(workdir: Path) -> None:
     from t2j.verify.training_side import _weights
 
     job = _load_job(workdir)
-    torch_bundle = Bundle.load(workdir / "torch")
+    torch_bundle = Bundle.load(workdir / "replay")
     steps = {m["step"]: m for m in job["steps"] if m.get("kind") == "train"}
-    recorded = torch_bundle.meta["steps"]
-    targets = {name: recorded.get(name, {}).get("steps", 0) for name in steps}
+    targets = {name: int(torch_bundle.meta["targets"].get(name, 0)) for name in steps}
     targets = {name: n for name, n in targets.items() if n}
     bundle = Bundle(meta={"steps": {}, "dropout": 0})
     calls = {name: 0 for name in targets}
@@ -274,7 +275,11 @@ def run_jax(workdir: Path) -> None:
             if k == 0:
                 for param, value in bound.items():
                     if isinstance(value, nnx.Module) and f"{name}/init/{param}" in torch_bundle.meta:
-                        port_state(get_state(torch_bundle, f"{name}/init/{param}"), value)
+                        ported = port_state(get_state(torch_bundle, f"{name}/init/{param}"), value)
+                        if param == mapping["model"]:
+                            bundle.meta[f"{name}/mappings"] = [
+                                {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps}
+                                for m in ported.mappings]
                     elif isinstance(value, nnx.Module):
                         record["problems"].append(f"no torch weights recorded for '{param}'")
                 _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)
@@ -288,11 +293,8 @@ def run_jax(workdir: Path) -> None:
             calls[name] = k + 1
             if calls[name] == targets[name]:
                 model = bound.get(mapping["model"])
-                if isinstance(model, nnx.Module) and f"{name}/final" in torch_bundle.meta:
-                    expected = nnx.clone(model)
-                    port_state(get_state(torch_bundle, f"{name}/final"), expected)
+                if isinstance(model, nnx.Module):
                     bundle.put_group(f"{name}/final", _weights(model))
-                    bundle.put_group(f"{name}/expected", _weights(expected))
                 if all(calls[s] >= targets[s] for s in targets):
                     raise _Recorded()
             return result
