@@ -265,3 +265,26 @@ def test_weak_isolation_is_reported(attacks):
     run = _cli("verify", attacks / "reference.py", attacks / "correct.py", env={"T2J_SANDBOX": "weak"})
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0 and "isolation: weak" in out, (out, err)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Training translations
+
+
+def test_a_script_replay_cannot_read_the_torch_recording():
+    """The recording checker: a translation that trains wrongly (no update) and looks for the torch recording
+    (losses, weights after training) in its folder, the parent folder, /tmp, home and /proc/<ppid> to forge its
+    results finds nothing: its own losses are compared, and it is not verified."""
+    from t2j.rules import translate_rules
+    from t2j.verify.recording import verify_script
+
+    script = ROOT / "tests" / "data" / "scripts" / "regression_loop.py"
+    translated = translate_rules(script.read_text()).code
+    wrong = translated.replace("    optimizer.update(model, grads)\n", "")
+    assert wrong != translated
+    attack = (HOSTILE / "forge_read_recording.py").read_text() + "\n\n" + wrong
+    report = verify_script(script, attack, max_steps=3, check_modules=False)
+    assert report.error is None, report.error
+    [step] = report.train_steps
+    assert not step.ok and not report.step_verified, step
+    assert "losses differ" in step.summary, step.summary  # the forged (torch) losses would have agreed
