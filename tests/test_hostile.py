@@ -271,7 +271,7 @@ def test_weak_isolation_is_reported(attacks):
 # Training translations
 
 
-def test_a_script_replay_cannot_read_the_torch_recording():
+def test_a_script_replay_cannot_read_the_torch_recording(monkeypatch):
     """The recording checker: a translation that trains wrongly (no update) and looks for the torch recording
     (losses, weights after training) in its folder, the parent folder, /tmp, home and /proc/<ppid> to forge its
     results finds nothing: its own losses are compared, and it is not verified."""
@@ -288,3 +288,36 @@ def test_a_script_replay_cannot_read_the_torch_recording():
     [step] = report.train_steps
     assert not step.ok and not report.step_verified, step
     assert "losses differ" in step.summary, step.summary  # the forged (torch) losses would have agreed
+    # the control: handed the whole torch recording as its input, the same attack forges a verified step
+    import t2j.verify.recording as recording
+
+    from t2j.verify.bundle import Bundle
+
+    honest = recording.replay_inputs
+    monkeypatch.setattr(recording, "replay_inputs", lambda recorded, steps: Bundle(
+        arrays=recorded.arrays, meta={**recorded.meta, **honest(recorded, steps).meta}))
+    forged = verify_script(script, attack, max_steps=3, check_modules=False)
+    assert forged.step_verified, forged.train_steps
+
+
+def test_a_training_translation_cannot_read_the_torch_results(tmp_path, monkeypatch):
+    """make_models/make_data/train: a translation that drops the scheduler (its losses drift) and looks for the
+    torch losses and final weights in its folder, the folders above, /tmp, home, the environment and
+    /proc/<ppid> to return them instead finds nothing: its own losses are compared, and it is not verified."""
+    from t2j.verify.training import verify_training_files
+
+    reference = ROOT / "tests" / "data" / "training" / "bn_sgd_momentum.py"
+    translated = t2j.translate(reference, verify=False).code
+    wrong = translated.replace("        scheduler.step()\n", "", 1)
+    assert wrong != translated
+    attack = tmp_path / "forge_read_training.py"
+    attack.write_text(wrong + "\n\n" + (HOSTILE / "forge_read_training.py").read_text())
+    verdict = verify_training_files(reference, attack)
+    assert not verdict.ok and verdict.error is None, verdict.summary()
+    assert not verdict.check("losses").ok, verdict.summary()  # the forged (torch) losses would have agreed
+    # the control: handed the torch results (the whole torch bundle as its input), the same attack forges them
+    import t2j.verify.training as training
+
+    monkeypatch.setattr(training, "jax_training_job", lambda torch_bundle: torch_bundle)
+    forged = verify_training_files(reference, attack)
+    assert forged.ok, forged.summary()

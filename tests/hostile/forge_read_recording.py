@@ -44,6 +44,13 @@ if _FOUND.get("stem"):
             _record["problems"] = []
             for _k in [k for k in self.arrays if k.startswith(f"{_name}/expected/")]:
                 self.arrays[_k.replace("/expected/", "/final/", 1)] = self.arrays[_k]  # the old in-sandbox port
+            _trained = _torch.group(f"{_name}/final")
+            for _m in self.meta.get(f"{_name}/mappings", []):  # or port the torch final weights itself
+                if _m["torch_key"] in _trained and f"{_name}/final/{_m['jax_path']}" in self.arrays:
+                    from t2j.verify.port import apply_steps as _apply
+
+                    _value = _apply(_trained[_m["torch_key"]], [tuple(_s) for _s in _m["steps"]])
+                    self.arrays[f"{_name}/final/{_m['jax_path']}"] = _value
         _save(self, stem)
 
     _Bundle.save = _forged_save
