@@ -3,7 +3,8 @@ each with the rules backend, run the JAX script end to end (sandboxed, time-limi
 recording checker (t2j.verify.recording: the torch run recorded, module classes verified with the recorded
 arguments, the train step replayed on the recorded batches) when that checker is available.
 
-    PYTHONPATH=. python benchmarks/script_bench.py [FILES...] [--timeout S] [--max-steps N] [--json OUT.json]
+    PYTHONPATH=. python benchmarks/script_bench.py [FILES...] [--timeout S] [--max-steps N] [--workers N]
+        [--json OUT.json]
 
 One row per script, then: translated, incomplete (a `# t2j: not translated` mark left), ran end to end,
 modules verified, train step verified, and "ran but not verified" (the case the issue calls the worst).
@@ -16,6 +17,7 @@ import glob
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,13 +82,19 @@ def main() -> None:
     parser.add_argument("files", nargs="*")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per sandboxed run")
     parser.add_argument("--max-steps", type=int, default=5, help="optimizer steps the checker records")
+    parser.add_argument("--workers", type=int, default=1, help="scripts checked at once")
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args()
     files = [Path(f) for f in args.files] or sorted(
         Path(f) for f in glob.glob(str(ROOT / "benchmarks/corpus/scripts/s[0-9][0-9]_*.py")))
     rows = []
-    for path in files:
-        row = run_one(path, args.timeout, args.max_steps)
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:  # the work runs in sandboxed subprocesses
+        futures = {pool.submit(run_one, path, args.timeout, args.max_steps): path for path in files}
+        for count, future in enumerate(as_completed(futures), 1):  # progress on stderr, the table in file order
+            print(f"[{count}/{len(files)}] {futures[future].stem}: {_status(future.result())}", file=sys.stderr,
+                  flush=True)
+        done = [(path, future.result()) for future, path in futures.items()]
+    for path, row in done:
         rows.append(row)
         checker = row.get("checker")
         if checker:
