@@ -38,6 +38,9 @@ def test_definitions_only_keeps_classes_and_constants_not_the_training():
     code = definitions_only(SCRIPT.read_text())
     assert "class Regressor" in code and "import torch" in code
     assert "for epoch" not in code and "manual_seed" not in code and "model = Regressor" not in code
+    # a constant computed from dropped data goes too (it would be a NameError on import)
+    code = definitions_only("import torch\nX = torch.randn(4)\nX_train = X[:2]\nDIM = 4\nHALF = DIM // 2\n")
+    assert "X_train" not in code and "HALF = DIM // 2" in code
 
 
 def test_a_correct_translation_is_verified_by_recording(translated):
