@@ -321,3 +321,16 @@ def test_a_training_translation_cannot_read_the_torch_results(tmp_path, monkeypa
     monkeypatch.setattr(training, "jax_training_job", lambda torch_bundle: torch_bundle)
     forged = verify_training_files(reference, attack)
     assert forged.ok, forged.summary()
+
+
+def test_a_script_replay_cannot_use_torch():
+    """The recording checker's JAX replay runs with torch hidden: a translation that imports torch (to rerun the
+    torch training and report its numbers) crashes on the import and is not verified."""
+    from t2j.rules import translate_rules
+    from t2j.verify.recording import verify_script
+
+    script = ROOT / "tests" / "data" / "scripts" / "regression_loop.py"
+    attack = "import torch\n" + translate_rules(script.read_text()).code
+    report = verify_script(script, attack, max_steps=2, check_modules=False)
+    [step] = report.train_steps
+    assert not step.ok and "TorchImportBlocked" in step.summary, step.summary

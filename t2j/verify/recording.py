@@ -192,10 +192,11 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
 def _run_side(side: str, workdir: Path, inputs: list[str], outputs: list[str], timeout_s: float,
               settings: Settings):
     """One side in a fresh sandbox (t2j.verify.sandbox.run_command): `inputs` copied from `workdir` into its
-    scratch folder, `outputs` copied back."""
+    scratch folder, `outputs` copied back. The JAX side cannot import torch."""
     result, kept = run_command([sys.executable, "-m", "t2j.verify.recording_side", side, "."],
                                Limits(timeout_s=timeout_s, memory_mb=settings.memory_limit_mb),
-                               stdin_files={name: (workdir / name).read_bytes() for name in inputs}, keep=outputs)
+                               stdin_files={name: (workdir / name).read_bytes() for name in inputs}, keep=outputs,
+                               no_torch=side == "jax")
     for name, data in kept.items():
         (workdir / name).write_bytes(data)
     return result

@@ -125,9 +125,10 @@ class ForkServer:
     """One sandboxed warm interpreter of a kind; jobs run one at a time (the caller holds `lock`)."""
 
     def __init__(self, kind: str, exposed: frozenset[str], limits: Limits, once: bool = False,
-                 writable: tuple[str, ...] = ()):
+                 writable: tuple[str, ...] = (), no_torch: bool = False):
         self.kind, self.exposed, self.limits, self.once = kind, exposed, limits, once
         self.extra_writable = writable
+        self.no_torch = no_torch or kind in ("jax", "runner")  # torch hidden (strong isolation)
         self.lock = threading.Lock()
         self.jobs = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=sandbox_root()))
         self.isolation = isolation()
@@ -148,7 +149,7 @@ class ForkServer:
         env = sandbox_env(self.jobs, _cache_env(self.kind))
         argv = [sys.executable, "-m", "t2j.verify.forkserver", self.kind]
         if self.isolation.strong:
-            hide = torch_dirs() if self.kind in ("jax", "runner") else []
+            hide = torch_dirs() if self.no_torch else []
             argv = bwrap_command(sorted(self.exposed), writable, self.jobs, env, hide=hide) + argv + ["--isolated"]
         log = os.environ.get("T2J_SANDBOX_LOG")  # debugging: where the servers' own stderr goes
         errors = open(log, "ab") if log else subprocess.DEVNULL
@@ -279,7 +280,7 @@ class Job:
 
 @contextmanager
 def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool = True,
-                side: str | None = None) -> Iterator[Job]:
+                side: str | None = None, no_torch: bool = False) -> Iterator[Job]:
     """A job for a `kind` server ("torch", "jax", "runner"; "exec" runs `job.run(argv)`), able to read the
     folders in `readable`. The scratch folder and every process of the job are gone when the block ends."""
     limits = limits or Limits()
@@ -302,7 +303,7 @@ def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool
             finally:
                 shutil.rmtree(job.scratch, ignore_errors=True)
         return
-    server = ForkServer(kind, exposed, limits, once=True)
+    server = ForkServer(kind, exposed, limits, once=True, no_torch=no_torch)
     server.start()
     job = Job(server, limits, side or kind)
     try:
@@ -312,10 +313,11 @@ def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool
 
 
 def run_command(argv: list[str], limits: Limits | None = None, readable=(), stdin_files: dict[str, bytes] | None = None,
-                keep: list[str] = ()) -> tuple[SandboxResult, dict[str, bytes]]:
+                keep: list[str] = (), no_torch: bool = False) -> tuple[SandboxResult, dict[str, bytes]]:
     """Run any command in a fresh sandbox (cwd: its scratch folder, where `stdin_files` are written first).
-    Returns the result and the bytes of the scratch files named in `keep` that the command wrote."""
-    with sandbox_job("exec", limits, readable=readable, warm=False) as job:
+    Returns the result and the bytes of the scratch files named in `keep` that the command wrote. `no_torch`:
+    the installed torch packages are hidden (a JAX translation must not use PyTorch)."""
+    with sandbox_job("exec", limits, readable=readable, warm=False, no_torch=no_torch) as job:
         for name, data in (stdin_files or {}).items():
             (job.scratch / name).write_bytes(data)
         result = job.run(argv)
