@@ -24,7 +24,9 @@ class Settings(BaseModel):
     timeout_s: float = 300.0
     memory_limit_mb: int = 8192  # all processes of one sandboxed side together
     process_limit: int = 512  # processes and threads of one sandboxed side
-    output_limit_mb: int = 256  # largest file a sandboxed side may write (its stdout/stderr included)
+    # largest file a sandboxed side may write (its stdout/stderr included); the torch side's results hold the
+    # weights, their gradients and the outputs, so a full-size model (AlexNet: 244 MB of weights) needs room
+    output_limit_mb: int = 2048
     require_isolation: bool = False  # refuse to verify where the bubblewrap sandbox is unavailable
     warm_sandbox: bool = True  # fork sandboxed children from a warm interpreter (skips ~5 s of imports)
     timing_runs: int = 7

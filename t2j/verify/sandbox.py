@@ -52,7 +52,7 @@ class Limits:
     timeout_s: float = 300.0
     memory_mb: int = 8192
     processes: int = 512
-    output_mb: int = 256
+    output_mb: int = 2048
 
 
 @dataclass
@@ -84,7 +84,8 @@ class SandboxResult:
         if self.reason == "processes":
             return f"exceeded the process limit ({self.limits.processes} processes and threads; killed)"
         if self.reason == "output" or self.signal == signal.SIGXFSZ:
-            return f"wrote more than the output limit ({self.limits.output_mb} MB in one file; killed)"
+            return (f"wrote more than the output limit ({self.limits.output_mb} MB in one file; killed; "
+                    "raise Settings.output_limit_mb for a larger model)")
         if self.reason == "lost":
             return "its sandbox ended abruptly (the process tree was killed)"
         if self.signal is not None:
