@@ -16,19 +16,12 @@ from pathlib import Path
 from t2j.errors import BadInput
 from t2j.settings import Settings
 from t2j.source import check_reference, defines_inputs, find_entry, parse_source, read_source, top_level_names
-from t2j.verify.isolation import isolation, sources_dir
+from t2j.verify.isolation import require_isolation, sources_dir
 from t2j.verify.report import Verification
 from t2j.verify.verdict import FLOAT64_TOLERANCES, assemble, failed, tolerances_for
 
 __all__ = ["verify", "verify_files", "verify_sources", "require_isolation", "read_source", "parse_source",
            "check_reference", "find_entry", "top_level_names", "assemble", "tolerances_for", "FLOAT64_TOLERANCES"]
-
-
-def require_isolation(settings: Settings) -> None:
-    """Raise BadInput when `settings.require_isolation` is set and bubblewrap cannot sandbox here."""
-    level = isolation()
-    if settings.require_isolation and not level.strong:
-        raise BadInput(f"--require-isolation: sandboxing is unavailable here ({level.reason})")
 
 
 def verify_files(ref_path: str | Path, jax_path: str | Path, entry: str | None = None,

@@ -26,8 +26,13 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import t2j
+from t2j.errors import BadInput
+
+if TYPE_CHECKING:
+    from t2j.settings import Settings
 
 PACKAGE_ROOT = Path(t2j.__file__).resolve().parent.parent
 SANDBOX_UID = 65534
@@ -299,3 +304,10 @@ class Cgroup:
                 folder.rmdir()
             except OSError:
                 pass
+
+
+def require_isolation(settings: Settings) -> None:
+    """Raise BadInput when `settings.require_isolation` is set and bubblewrap cannot sandbox here."""
+    level = isolation()
+    if settings.require_isolation and not level.strong:
+        raise BadInput(f"--require-isolation: sandboxing is unavailable here ({level.reason})")

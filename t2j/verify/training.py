@@ -21,6 +21,7 @@ from t2j.errors import BadInput
 from t2j.settings import Settings
 from t2j.source import parse_source, read_source, top_level_names
 from t2j.verify.bundle import Bundle
+from t2j.verify.isolation import require_isolation
 from t2j.verify.compare import compare_arrays, compare_trees, merge_checks
 from t2j.verify.jobs import SideFailed, isolation_text, run_side, stage_of
 from t2j.verify.port import apply_steps
@@ -57,7 +58,6 @@ def verify_training_files(ref_path: str | Path, jax_path: str | Path,
     compare the per-step losses and the final weights. A translation that crashes, hangs or drifts is a failed
     Verification (kind "training"); a reference that is not a training script raises BadInput."""
     settings = settings or Settings()
-    from t2j.verify.api import require_isolation
 
     require_isolation(settings)
     ref_source = read_source(ref_path, "reference")
