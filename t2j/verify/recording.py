@@ -305,7 +305,7 @@ def definitions_only(code: str) -> str:
     import builtins
 
     tree = ast.parse(code)
-    kept = []
+    kept: list[ast.stmt] = []
     # names the kept code binds: an assignment that reads a name bound only by dropped code goes too
     bound = set(dir(builtins)) | {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef,
                                                                              ast.AsyncFunctionDef))}
