@@ -8,7 +8,9 @@
    train mode: the module verifier, t2j.verify.api), on the class definitions of both files.
 3. Step replay: the translated script runs sandboxed with its train steps wrapped: the torch initial weights
    ported in, the recorded batches fed to the step; per-step losses and the weights after the last step must
-   match torch within the training tolerances.
+   match torch within the training tolerances. The replay's sandbox (torch hidden) gets only `replay_inputs`,
+   never the torch losses or trained weights: this process compares, mapping torch's weights into the JAX
+   layout through the port mappings the replay reports (`expected_weights`).
 
 Which parameter of a step holds which torch value is data the translator emits (`# t2j: train-step` lines,
 RulesResult.train_steps), never guessed. Dropout is switched off on both sides and reported.
