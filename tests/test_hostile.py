@@ -334,3 +334,18 @@ def test_a_script_replay_cannot_use_torch():
     report = verify_script(script, attack, max_steps=2, check_modules=False)
     [step] = report.train_steps
     assert not step.ok and "TorchImportBlocked" in step.summary, step.summary
+
+
+def test_a_training_translation_cannot_report_an_empty_layout(tmp_path):
+    """The JAX side reports how each torch tensor was ported; a translation that reports empty slices (so that the
+    compared final weights are empty arrays) is refused: every torch parameter must be compared in full."""
+    from t2j.verify.training import verify_training_files
+
+    reference = ROOT / "tests" / "data" / "training" / "mlp_adam_dropout.py"
+    translated = t2j.translate(reference, verify=False).code
+    wrong = translated.replace("torch_adam(lr=1e-2, weight_decay=1e-3)", "optax.adamw(1e-2, weight_decay=1e-3)", 1)
+    assert wrong != translated
+    attack = tmp_path / "forge_port_layout.py"
+    attack.write_text(wrong + "\n\n" + (HOSTILE / "forge_port_layout.py").read_text())
+    verdict = verify_training_files(reference, attack)
+    _rejected(verdict, "reports no full layout")

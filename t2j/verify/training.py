@@ -115,11 +115,16 @@ def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
                                     f"{', '.join(missing[:5])} of model {index}")
         for source, target in ((f"final{index}", f"expected{index}"), (f"nudged{index}", f"nudged{index}")):
             torch_values = torch_bundle.group(source)
-            mapped = {}
+            mapped, covered = {}, dict.fromkeys(torch_values, 0)
             for m in mappings:
                 if m["torch_key"] in torch_values and m["jax_path"] in final and m["jax_path"] not in mapped:
                     value = apply_steps(torch_values[m["torch_key"]], m["steps"])
                     mapped[m["jax_path"]] = value.astype(np.asarray(final[m["jax_path"]]).dtype)
+                    covered[m["torch_key"]] += int(value.size)
+            partial = [k for k in required if k in torch_values and covered[k] != torch_values[k].size]
+            if partial:  # every element of every parameter is compared, none left out by a reported layout
+                raise SideFailed("jax", f"port_weights: the JAX side reports no full layout for torch "
+                                        f"parameter(s) {', '.join(partial[:5])} of model {index}")
             out.put_group(target, mapped)
         expected = out.group(f"expected{index}")
         out.put_group(f"final{index}", {path: final[path] for path in expected})
