@@ -9,7 +9,7 @@ from t2j.analyze.imports import dotted
 from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, is_string, keyword, literal, positional
-from t2j.rules.library.tensor_functions import tensor_op
+from t2j.rules.tensor_ops import tensor_op
 
 INPLACE_BINARY = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "pow_": "pow",
                   "clamp_": "clamp", "clip_": "clamp", "masked_fill_": "masked_fill", "scatter_": "scatter",

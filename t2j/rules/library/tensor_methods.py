@@ -11,7 +11,8 @@ from t2j.analyze.imports import dotted
 from t2j.rules.base import Example, MethodRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, is_string, keyword, rename_keywords
-from t2j.rules.library.tensor_functions import AXIS, _paren, max_min, std_var, tensor_op
+from t2j.rules.library.tensor_functions import max_min, std_var
+from t2j.rules.tensor_ops import AXIS, paren, tensor_op
 
 DTYPE_METHODS = {"float": "jnp.float32", "double": "jnp.float64", "half": "jnp.float16", "bfloat16": "jnp.bfloat16",
                  "long": "jnp.int32", "int": "jnp.int32", "short": "jnp.int16", "bool": "jnp.bool_",
@@ -71,7 +72,7 @@ class ReductionMethods(MethodRule):
             return call("jax.scipy.special.logsumexp", [arg(receiver)] + args)
         if name in ("nansum", "amax", "amin"):
             return call(f"jnp.{name.replace('amax', 'max').replace('amin', 'min')}", [arg(receiver)] + args)
-        return call(cst.Attribute(value=_paren(receiver), attr=cst.Name(name)), args)
+        return call(cst.Attribute(value=paren(receiver), attr=cst.Name(name)), args)
 
 
 @register
@@ -113,7 +114,7 @@ class SizeMethods(MethodRule):
                         jax="import numpy as np\nn = np.size(a)", verify=False, fires=False)]
 
     def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
-        r = _paren(receiver)
+        r = paren(receiver)
         if name in ("dim", "ndimension"):
             return cst.Attribute(value=r, attr=cst.Name("ndim"))
         if name == "nelement":
@@ -137,11 +138,11 @@ class DtypeMethods(MethodRule):
 
     def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
         ctx.use("jnp")
-        r = _paren(receiver)
+        r = paren(receiver)
         if name == "type_as":
             if not node.args:
                 return None
-            other = _paren(node.args[0].value)
+            other = paren(node.args[0].value)
             return call(cst.Attribute(value=r, attr=cst.Name("astype")), [arg(cst.Attribute(value=other, attr=cst.Name("dtype")))])
         if name == "type":
             if not node.args:
@@ -189,10 +190,10 @@ class ToDevice(MethodRule):
                 other = [a for a in pos if not _is_device(a.value)]
                 if other and isinstance(other[0].value, cst.Name):
                     # x.to(other_tensor): take its dtype
-                    return call(cst.Attribute(value=_paren(receiver), attr=cst.Name("astype")),
+                    return call(cst.Attribute(value=paren(receiver), attr=cst.Name("astype")),
                                 [arg(cst.Attribute(value=other[0].value, attr=cst.Name("dtype")))])
                 return receiver
-            return call(cst.Attribute(value=_paren(receiver), attr=cst.Name("astype")), [arg(dtype.value)])
+            return call(cst.Attribute(value=paren(receiver), attr=cst.Name("astype")), [arg(dtype.value)])
         return receiver
 
 
@@ -244,9 +245,9 @@ class ExpandRepeat(MethodRule):
         if name == "expand":
             return call(ctx.helper("torch_expand"), [arg(receiver)] + args)
         if name == "expand_as":
-            return call("jnp.broadcast_to", [arg(receiver), arg(cst.Attribute(value=_paren(args[0].value),
+            return call("jnp.broadcast_to", [arg(receiver), arg(cst.Attribute(value=paren(args[0].value),
                                                                             attr=cst.Name("shape")))])
-        dtype = cst.Attribute(value=_paren(receiver), attr=cst.Name("dtype"))
+        dtype = cst.Attribute(value=paren(receiver), attr=cst.Name("dtype"))
         if name in ("new_zeros", "new_ones", "new_empty", "new_full"):
             pos = [a for a in args if a.keyword is None]
             if name == "new_full":
