@@ -37,8 +37,11 @@ def main(argv: list[str] | None = None) -> int:
             failures.append((problem.name, result.summary()))
         rows.append(problem.name)
         ratio_text = f"{ratio:.2f}" if ratio else "-"
-        print(f"{problem.name:34} {'ok' if result.forward_ok else 'FAIL':>4} "
-              f"{'ok' if result.backward_ok else 'FAIL':>4} {ratio_text:>8} {wall:7.1f}", flush=True)
+        print(
+            f"{problem.name:34} {'ok' if result.forward_ok else 'FAIL':>4} "
+            f"{'ok' if result.backward_ok else 'FAIL':>4} {ratio_text:>8} {wall:7.1f}",
+            flush=True,
+        )
     passed = len(rows) - len(failures)
     print(f"\nverified forward and backward: {passed}/{len(rows)}")
     if ratios:

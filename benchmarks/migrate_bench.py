@@ -28,8 +28,12 @@ RECORD = f"{sys.executable} train.py --epochs 1"
 
 def run(workers: int, verify: bool, record: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="t2j-migrate-bench-") as folder:
-        options = MigrateOptions(src=str(CODEBASE), dst=str(Path(folder) / "out"), verify=verify,
-                                 record=RECORD if (verify and record) else None)
+        options = MigrateOptions(
+            src=str(CODEBASE),
+            dst=str(Path(folder) / "out"),
+            verify=verify,
+            record=RECORD if (verify and record) else None,
+        )
         start = time.perf_counter()
         report = migrate_codebase(options, workers=workers)
         seconds = time.perf_counter() - start
@@ -48,8 +52,9 @@ def run(workers: int, verify: bool, record: bool) -> dict:
         "by_status": {k: v for k, v in s.by_status.items() if v},
         "untranslated_spots": s.untranslated_spots,
         "speed_ratio_median": None if s.speed_ratio_median is None else round(s.speed_ratio_median, 2),
-        "not_verified": [f"{e.path}::{m.entry} ({m.inputs}): {m.summary}" for e in report.files for m in e.modules
-                         if not m.ok],
+        "not_verified": [
+            f"{e.path}::{m.entry} ({m.inputs}): {m.summary}" for e in report.files for m in e.modules if not m.ok
+        ],
     }
 
 
@@ -69,9 +74,11 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     for r in results:
         share = "–" if r["share_verified"] is None else f"{100 * r['share_verified']:.0f}%"
-        print(f"| {r['workers']} | {'yes' + (' + record' if r['record'] else '') if r['verify'] else 'no'} | "
-              f"{r['files']} | {r['seconds']} | {r['files_per_minute']} | {r['modules_verified']}/{r['modules']} | "
-              f"{share} |")
+        print(
+            f"| {r['workers']} | {'yes' + (' + record' if r['record'] else '') if r['verify'] else 'no'} | "
+            f"{r['files']} | {r['seconds']} | {r['files_per_minute']} | {r['modules_verified']}/{r['modules']} | "
+            f"{share} |"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

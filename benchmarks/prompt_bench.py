@@ -52,8 +52,10 @@ def main() -> None:
     print(f"| of which retrieved fixes (budget {args.budget}) | {statistics.median(augment):.0f} | {max(augment)} |")
     print(f"| fix entries in the prompt | {statistics.median(nfixes):.0f} | {max(nfixes)} |")
     print(f"| retrieve + build time, ms | {statistics.median(build_ms):.1f} | {max(build_ms):.1f} |")
-    print(f"\nwhole store rendered into one prompt: {whole} tokens "
-          f"({whole / max(statistics.median(augment), 1):.0f}x the median augmentation)")
+    print(
+        f"\nwhole store rendered into one prompt: {whole} tokens "
+        f"({whole / max(statistics.median(augment), 1):.0f}x the median augmentation)"
+    )
     print(f"offline token counting: {rate / 1e6:.2f} M tokens/s (o200k_base, {n} tokens)")
 
 

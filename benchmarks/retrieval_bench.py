@@ -33,8 +33,12 @@ def load_labels(path: Path = LABELS) -> list[dict]:
 
 
 def to_query(item: dict) -> RetrievalQuery:
-    return RetrievalQuery(source=item.get("source"), error=item.get("error"),
-                          failed_checks=item.get("failed_checks", []), draft=item.get("draft"))
+    return RetrievalQuery(
+        source=item.get("source"),
+        error=item.get("error"),
+        failed_checks=item.get("failed_checks", []),
+        draft=item.get("draft"),
+    )
 
 
 def evaluate(store, labels: list[dict], k: int = 5) -> dict:
@@ -49,8 +53,13 @@ def evaluate(store, labels: list[dict], k: int = 5) -> dict:
         rrs.append(1.0 / rank if rank else 0.0)
         if not found:
             misses.append({"id": item["id"], "relevant": item["relevant"], "got": ranked})
-    return {"queries": len(labels), f"recall@{k}": statistics.mean(recalls), f"hit@{k}": statistics.mean(hits),
-            "mrr": statistics.mean(rrs), "misses": misses}
+    return {
+        "queries": len(labels),
+        f"recall@{k}": statistics.mean(recalls),
+        f"hit@{k}": statistics.mean(hits),
+        "mrr": statistics.mean(rrs),
+        "misses": misses,
+    }
 
 
 def synthetic_store(base, size: int, seed: int = 0) -> FixStore:
@@ -61,13 +70,15 @@ def synthetic_store(base, size: int, seed: int = 0) -> FixStore:
     while len(entries) < size:
         src = base.entries[i % len(base.entries)]
         i += 1
-        clone = src.model_copy(update={
-            "id": f"{src.id}-syn{i}",
-            "title": " ".join(rng.sample(words, 6)),
-            "tags": rng.sample(words, 3),
-            "provenance": "mined",
-            "reviewed": False,
-        })
+        clone = src.model_copy(
+            update={
+                "id": f"{src.id}-syn{i}",
+                "title": " ".join(rng.sample(words, 6)),
+                "tags": rng.sample(words, 3),
+                "provenance": "mined",
+                "reviewed": False,
+            }
+        )
         entries.append(clone)
     return FixStore(entries=entries)
 
@@ -86,8 +97,13 @@ def latency(store, labels: list[dict], repeats: int = 3) -> dict:
             retrieve(q, store)
             times.append(time.perf_counter() - t)
     times.sort()
-    return {"entries": len(store.entries), "index_build_s": build_s, "mean_ms": 1e3 * statistics.mean(times),
-            "median_ms": 1e3 * statistics.median(times), "p95_ms": 1e3 * times[int(0.95 * (len(times) - 1))]}
+    return {
+        "entries": len(store.entries),
+        "index_build_s": build_s,
+        "mean_ms": 1e3 * statistics.mean(times),
+        "median_ms": 1e3 * statistics.median(times),
+        "p95_ms": 1e3 * times[int(0.95 * (len(times) - 1))],
+    }
 
 
 def main(argv=None) -> int:
@@ -103,13 +119,17 @@ def main(argv=None) -> int:
         print(json.dumps({"store": len(store.entries), "quality": quality, "latency": speed}, indent=1))
         return 0
     n_source = sum(1 for q in labels if q.get("mode") == "source")
-    print(f"store: {len(store.entries)} entries; labelled queries: {len(labels)} "
-          f"({n_source} source, {len(labels) - n_source} repair)")
+    print(
+        f"store: {len(store.entries)} entries; labelled queries: {len(labels)} "
+        f"({n_source} source, {len(labels) - n_source} repair)"
+    )
     print(f"recall@5 {quality['recall@5']:.3f}  hit@5 {quality['hit@5']:.3f}  MRR {quality['mrr']:.3f}")
     for miss in quality["misses"]:
         print(f"  miss {miss['id']}: want {miss['relevant']} got {miss['got']}")
-    print(f"latency on {speed['entries']} entries: mean {speed['mean_ms']:.2f} ms, median {speed['median_ms']:.2f} ms, "
-          f"p95 {speed['p95_ms']:.2f} ms per query (index built in {speed['index_build_s']:.2f} s)")
+    print(
+        f"latency on {speed['entries']} entries: mean {speed['mean_ms']:.2f} ms, median {speed['median_ms']:.2f} ms, "
+        f"p95 {speed['p95_ms']:.2f} ms per query (index built in {speed['index_build_s']:.2f} s)"
+    )
     return 0
 
 

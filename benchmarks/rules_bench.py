@@ -33,8 +33,16 @@ def run_one(path: Path) -> dict:
     start = time.perf_counter()
     result = translate_rules(source)
     seconds = time.perf_counter() - start
-    row = {"file": path.name, "translate_ms": seconds * 1e3, "diagnostics": len(result.diagnostics),
-           "ok": False, "forward_ok": False, "backward_ok": False, "speed_ratio": None, "error": None}
+    row = {
+        "file": path.name,
+        "translate_ms": seconds * 1e3,
+        "diagnostics": len(result.diagnostics),
+        "ok": False,
+        "forward_ok": False,
+        "backward_ok": False,
+        "speed_ratio": None,
+        "error": None,
+    }
     try:
         torch_side = types.ModuleType("torch_side")
         exec(compile(source, str(path), "exec"), torch_side.__dict__)
@@ -45,8 +53,13 @@ def run_one(path: Path) -> dict:
         torch.manual_seed(0)
         inputs = torch_side.get_inputs()
         v = verify(torch_side.Model, jax_side.Model, inputs=inputs, init_inputs=init)
-        row.update(ok=v.ok, forward_ok=v.forward_ok, backward_ok=v.backward_ok, speed_ratio=v.speed_ratio,
-                   error=None if v.ok else v.summary())
+        row.update(
+            ok=v.ok,
+            forward_ok=v.forward_ok,
+            backward_ok=v.backward_ok,
+            speed_ratio=v.speed_ratio,
+            error=None if v.ok else v.summary(),
+        )
     except Exception:  # noqa: BLE001 - a crash of the translation is a failed row
         row["error"] = traceback.format_exc()[-400:]
     return row
@@ -62,17 +75,22 @@ def main() -> None:
     for f in files:
         row = run_one(f)
         rows.append(row)
-        print(f"{row['file']}: {'VERIFIED' if row['ok'] else 'NOT VERIFIED'} ({row['translate_ms']:.1f} ms)"
-              + (f" {row['error'][:200]!r}" if row["error"] else ""), flush=True)
+        print(
+            f"{row['file']}: {'VERIFIED' if row['ok'] else 'NOT VERIFIED'} ({row['translate_ms']:.1f} ms)"
+            + (f" {row['error'][:200]!r}" if row["error"] else ""),
+            flush=True,
+        )
     n = len(rows)
     fwd = sum(r["forward_ok"] for r in rows)
     bwd = sum(r["backward_ok"] for r in rows)
     both = sum(r["ok"] for r in rows)
     ratios = [r["speed_ratio"] for r in rows if r["speed_ratio"]]
     geo = math.exp(sum(math.log(x) for x in ratios) / len(ratios)) if ratios else float("nan")
-    print(f"\nfiles {n}: verified {both}/{n}, forward {fwd}/{n}, backward {bwd}/{n}; "
-          f"median translation {statistics.median(r['translate_ms'] for r in rows):.1f} ms; "
-          f"geomean torch-eager/jax-jit {geo:.2f}x")
+    print(
+        f"\nfiles {n}: verified {both}/{n}, forward {fwd}/{n}, backward {bwd}/{n}; "
+        f"median translation {statistics.median(r['translate_ms'] for r in rows):.1f} ms; "
+        f"geomean torch-eager/jax-jit {geo:.2f}x"
+    )
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=1))
 

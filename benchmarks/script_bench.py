@@ -30,8 +30,9 @@ def run_end_to_end(code: str, timeout_s: float) -> dict:
     from t2j.verify.sandbox import Limits, run_command
 
     start = time.perf_counter()
-    result, _ = run_command([sys.executable, "script_jax.py"], Limits(timeout_s=timeout_s),
-                            stdin_files={"script_jax.py": code.encode()})
+    result, _ = run_command(
+        [sys.executable, "script_jax.py"], Limits(timeout_s=timeout_s), stdin_files={"script_jax.py": code.encode()}
+    )
     seconds = time.perf_counter() - start
     if not result.ok and result.reason:
         return {"ran": False, "run_s": seconds, "error": result.how()}
@@ -59,8 +60,11 @@ def run_one(path: Path, timeout_s: float, max_steps: int) -> dict:
     except Exception as exc:  # noqa: BLE001 -- a translator crash is a row of the table, not the end of the run
         row.update(translated=False, error=f"translator raised {type(exc).__name__}: {exc}")
         return row
-    row.update(translated=True, translate_ms=(time.perf_counter() - start) * 1e3,
-               markers=[f"line {d.line}: {d.message}" for d in result.diagnostics if "not translated" in d.message])
+    row.update(
+        translated=True,
+        translate_ms=(time.perf_counter() - start) * 1e3,
+        markers=[f"line {d.line}: {d.message}" for d in result.diagnostics if "not translated" in d.message],
+    )
     row.update(run_end_to_end(result.code, timeout_s))
     row.update(record_check(path, result.code, max_steps, timeout_s))
     return row
@@ -86,13 +90,17 @@ def main() -> None:
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args()
     files = [Path(f) for f in args.files] or sorted(
-        Path(f) for f in glob.glob(str(ROOT / "benchmarks/corpus/scripts/s[0-9][0-9]_*.py")))
+        Path(f) for f in glob.glob(str(ROOT / "benchmarks/corpus/scripts/s[0-9][0-9]_*.py"))
+    )
     rows = []
     with ThreadPoolExecutor(max_workers=args.workers) as pool:  # the work runs in sandboxed subprocesses
         futures = {pool.submit(run_one, path, args.timeout, args.max_steps): path for path in files}
         for count, future in enumerate(as_completed(futures), 1):  # progress on stderr, the table in file order
-            print(f"[{count}/{len(files)}] {futures[future].stem}: {_status(future.result())}", file=sys.stderr,
-                  flush=True)
+            print(
+                f"[{count}/{len(files)}] {futures[future].stem}: {_status(future.result())}",
+                file=sys.stderr,
+                flush=True,
+            )
         done = [(path, future.result()) for future, path in futures.items()]
     for path, row in done:
         rows.append(row)
@@ -104,8 +112,11 @@ def main() -> None:
         else:
             modules, step, why = "modules -", "step -", ""
         detail = row.get("error") or (row["markers"][0] if row.get("markers") else why)
-        print(f"{_status(row):10s} {path.stem:38s} ran {'yes' if row.get('ran') else 'no ':3s} {modules:12s} "
-              f"{step:12s} {str(detail)[:110]}", flush=True)
+        print(
+            f"{_status(row):10s} {path.stem:38s} ran {'yes' if row.get('ran') else 'no ':3s} {modules:12s} "
+            f"{step:12s} {str(detail)[:110]}",
+            flush=True,
+        )
     n = len(rows)
     translated = sum(bool(r.get("translated")) for r in rows)
     incomplete = sum(bool(r.get("markers")) for r in rows)
@@ -114,12 +125,18 @@ def main() -> None:
     modules_ok = sum(c["modules_verified"] for c in checked)
     modules_all = sum(c["modules_checked"] for c in checked)
     steps_ok = sum(bool(c["step_verified"]) for c in checked)
-    silent = sum(1 for r in rows if r.get("ran") and not r.get("markers")
-                 and not (r.get("checker") or {}).get("step_verified"))
-    print(f"\n{n} scripts: translated {translated}, incomplete (marked) {incomplete}, ran end to end {ran}, "
-          + (f"modules verified {modules_ok}/{modules_all}, train step verified {steps_ok}/{n}, "
-             f"ran unmarked but train step not verified {silent}" if checked else
-             "recording checker not available (modules / train step not checked)"))
+    silent = sum(
+        1 for r in rows if r.get("ran") and not r.get("markers") and not (r.get("checker") or {}).get("step_verified")
+    )
+    print(
+        f"\n{n} scripts: translated {translated}, incomplete (marked) {incomplete}, ran end to end {ran}, "
+        + (
+            f"modules verified {modules_ok}/{modules_all}, train step verified {steps_ok}/{n}, "
+            f"ran unmarked but train step not verified {silent}"
+            if checked
+            else "recording checker not available (modules / train step not checked)"
+        )
+    )
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=2))
 

@@ -34,9 +34,14 @@ def measure(path: Path) -> dict:
     helpers = load_helpers()
     helper_lines = sum(nonblank(helpers[name].source) for name in result.helpers if name in helpers)
     out = nonblank(result.code)
-    return {"file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
-            "input": nonblank(source), "output": out, "helpers": helper_lines,
-            "helper_names": result.helpers, "longest": max((len(line) for line in result.code.splitlines()), default=0)}
+    return {
+        "file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
+        "input": nonblank(source),
+        "output": out,
+        "helpers": helper_lines,
+        "helper_names": result.helpers,
+        "longest": max((len(line) for line in result.code.splitlines()), default=0),
+    }
 
 
 def _files(targets: list[str]) -> dict[str, list[Path]]:
@@ -61,7 +66,8 @@ def main() -> None:
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args()
     targets = args.targets or [str(ROOT / "benchmarks/corpus")] + (
-        [str(ROOT / "benchmarks/wild")] if (ROOT / "benchmarks/wild").is_dir() else [])
+        [str(ROOT / "benchmarks/wild")] if (ROOT / "benchmarks/wild").is_dir() else []
+    )
     rows = []
     for group, files in _files(targets).items():
         group_rows = []
@@ -72,17 +78,21 @@ def main() -> None:
                 print(f"{f}: ERROR {exc}")
                 continue
             group_rows.append(row)
-            print(f"{row['file']}: {row['input']} -> {row['output']} ({row['helpers']} in helpers"
-                  f"{': ' + ', '.join(row['helper_names']) if row['helper_names'] else ''})")
+            print(
+                f"{row['file']}: {row['input']} -> {row['output']} ({row['helpers']} in helpers"
+                f"{': ' + ', '.join(row['helper_names']) if row['helper_names'] else ''})"
+            )
         if not group_rows:
             continue
         ratios = [r["output"] / r["input"] for r in group_rows]
         shares = [r["helpers"] / r["output"] for r in group_rows]
         total_out = sum(r["output"] for r in group_rows)
-        print(f"== {group}: {len(group_rows)} files; median output/input {statistics.median(ratios):.2f} "
-              f"(max {max(ratios):.2f}); helpers {100 * sum(r['helpers'] for r in group_rows) / total_out:.1f}% of "
-              f"all output lines (median per file {100 * statistics.median(shares):.1f}%); "
-              f"longest line {max(r['longest'] for r in group_rows)}\n")
+        print(
+            f"== {group}: {len(group_rows)} files; median output/input {statistics.median(ratios):.2f} "
+            f"(max {max(ratios):.2f}); helpers {100 * sum(r['helpers'] for r in group_rows) / total_out:.1f}% of "
+            f"all output lines (median per file {100 * statistics.median(shares):.1f}%); "
+            f"longest line {max(r['longest'] for r in group_rows)}\n"
+        )
         rows.extend(group_rows)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=1))

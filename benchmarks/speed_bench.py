@@ -91,8 +91,7 @@ def _load(path: Path, code: str, name: str):
 def _scaled(inputs: list, k: int) -> list:
     import torch
 
-    return [x.repeat(k, *([1] * (x.dim() - 1))) if isinstance(x, torch.Tensor) and x.dim() > 0 else x
-            for x in inputs]
+    return [x.repeat(k, *([1] * (x.dim() - 1))) if isinstance(x, torch.Tensor) and x.dim() > 0 else x for x in inputs]
 
 
 def _time_call(fn) -> float:
@@ -133,7 +132,9 @@ def _leaves(tree):
 def _close(expected, actual, rtol=1e-4, atol=1e-5) -> tuple[bool, float]:
     import numpy as np
 
-    expected = np.asarray(expected, dtype=np.float64) if np.asarray(expected).dtype.kind == "f" else np.asarray(expected)
+    expected = (
+        np.asarray(expected, dtype=np.float64) if np.asarray(expected).dtype.kind == "f" else np.asarray(expected)
+    )
     actual = np.asarray(actual)
     if expected.shape != actual.shape:
         return False, float("inf")
@@ -164,8 +165,11 @@ class Contenders:
         with torch.no_grad():
             out = self.model(*inputs)
         rng = np.random.default_rng(0)
-        self.cots = {p: rng.standard_normal(tuple(v.shape)).astype(np.float32) for p, v in _leaves(out)
-                     if isinstance(v, torch.Tensor) and v.is_floating_point()}
+        self.cots = {
+            p: rng.standard_normal(tuple(v.shape)).astype(np.float32)
+            for p, v in _leaves(out)
+            if isinstance(v, torch.Tensor) and v.is_floating_point()
+        }
         self.torch_cots = {p: torch.from_numpy(c) for p, c in self.cots.items()}
         self.torch_out = {p: v.numpy() for p, v in _leaves(out) if isinstance(v, torch.Tensor)}
 
@@ -186,8 +190,9 @@ class Contenders:
             return nnx.merge(graphdef, params, rest)(*args)
 
         def loss(params, rest, arrays):
-            return sum(jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(call(params, rest, arrays))
-                       if p in cots)
+            return sum(
+                jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(call(params, rest, arrays)) if p in cots
+            )
 
         self.float_slots = [array_index.index(i) for i in self.float_index]
 
@@ -234,8 +239,9 @@ class Contenders:
                 full = list(arrays)
                 for slot, f in zip(self.float_slots, floats):
                     full[slot] = f
-                return sum(jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(tx_call(params, rest, full))
-                           if p in cots)
+                return sum(
+                    jnp.sum(v * cots[p].astype(v.dtype)) for p, v in _leaves(tx_call(params, rest, full)) if p in cots
+                )
 
             return jax.grad(of_floats, argnums=(0, 1))(params, [arrays[s] for s in self.float_slots])
 
@@ -390,8 +396,11 @@ def main() -> None:
     torchax = None if args.no_torchax else _import_torchax()
     import jax
 
-    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; torch {torch.__version__}; torchax "
-          f"{getattr(torchax, '__version__', 'not available')}", flush=True)
+    print(
+        f"jax {jax.__version__} on {jax.devices()[0].platform}; torch {torch.__version__}; torchax "
+        f"{getattr(torchax, '__version__', 'not available')}",
+        flush=True,
+    )
     files = [Path(f) for f in args.files] or [Path(f) for f in sorted(glob.glob(str(ROOT / "benchmarks/corpus/*.py")))]
     rows = []
     for f in files:
@@ -406,8 +415,9 @@ def main() -> None:
         parts = [f"x{row['scale']}"]
         for label in ("fwd", "bwd"):
             t = row[f"{label}_torch_ms"]
-            parts.append(f"{label} torch {t:.2f} ms t2j {row[f'{label}_t2j_ms']:.2f} ms "
-                         f"({t / row[f'{label}_t2j_ms']:.2f}x)")
+            parts.append(
+                f"{label} torch {t:.2f} ms t2j {row[f'{label}_t2j_ms']:.2f} ms ({t / row[f'{label}_t2j_ms']:.2f}x)"
+            )
             if f"{label}_torchax_ms" in row:
                 parts.append(f"torchax {row[f'{label}_torchax_ms']:.2f} ms ({t / row[f'{label}_torchax_ms']:.2f}x)")
         verdict = "ok" if not row["differs"] else "WRONG " + "; ".join(row["differs"][:3])
@@ -415,8 +425,10 @@ def main() -> None:
             verdict += f"; torchax failed: {row['torchax_error'][:80]}"
         print(f"{row['file']}: {' | '.join(parts)} [{verdict}]", flush=True)
     good = [r for r in rows if "error" not in r and not r["differs"]]
-    print(f"\nproblems {len(rows)}: timed and checked {len(good)}, wrong "
-          f"{sum(1 for r in rows if r.get('differs'))}, errors {sum(1 for r in rows if 'error' in r)}")
+    print(
+        f"\nproblems {len(rows)}: timed and checked {len(good)}, wrong "
+        f"{sum(1 for r in rows if r.get('differs'))}, errors {sum(1 for r in rows if 'error' in r)}"
+    )
     for label, what in (("fwd", "forward"), ("bwd", "forward+backward")):
         ratio = _geomean(r[f"{label}_torch_ms"] / r[f"{label}_t2j_ms"] for r in good)
         line = f"{what}: geomean torch-eager / t2j-jit {ratio:.2f}x"

@@ -38,8 +38,13 @@ def distinct_ratio(n: int, seed: int) -> dict:
         if digest in seen:
             dup[program.category] += 1
         seen.add(digest)
-    return {"candidates": n, "distinct": len(seen), "ratio": len(seen) / n, "duplicates_by_category": dict(dup),
-            "generation_s": time.perf_counter() - started}
+    return {
+        "candidates": n,
+        "distinct": len(seen),
+        "ratio": len(seen) / n,
+        "duplicates_by_category": dict(dup),
+        "generation_s": time.perf_counter() - started,
+    }
 
 
 def verified_run(count: int, workers: int, categories: list[str], seed: int) -> dict:
@@ -56,14 +61,21 @@ def verified_run(count: int, workers: int, categories: list[str], seed: int) -> 
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     parent_cpu = (parent_after.ru_utime - parent_before.ru_utime) + (parent_after.ru_stime - parent_before.ru_stime)
     return {
-        "count": count, "workers": workers, "categories": categories,
-        "wall_s": report.elapsed_s, "verified_per_s": report.samples_per_s,
-        "worker_cpu_s": cpu, "cpu_s_per_row": cpu / max(report.written, 1),
-        "parent_cpu_s": parent_cpu, "parent_cpu_s_per_row": parent_cpu / max(report.written, 1),
+        "count": count,
+        "workers": workers,
+        "categories": categories,
+        "wall_s": report.elapsed_s,
+        "verified_per_s": report.samples_per_s,
+        "worker_cpu_s": cpu,
+        "cpu_s_per_row": cpu / max(report.written, 1),
+        "parent_cpu_s": parent_cpu,
+        "parent_cpu_s_per_row": parent_cpu / max(report.written, 1),
         "idle_estimate_per_s": workers / (cpu / max(report.written, 1)) if cpu else None,
-        "load_avg_before": load_before[0], "load_avg_after": load_after[0],
+        "load_avg_before": load_before[0],
+        "load_avg_after": load_after[0],
         "bytes_per_row": size / max(report.written, 1),
-        "candidates": report.candidates, "distinct_ratio": report.distinct_ratio,
+        "candidates": report.candidates,
+        "distinct_ratio": report.distinct_ratio,
         "per_category": {k: v.model_dump() for k, v in report.per_category.items()},
         "table": report.table(),
     }
@@ -75,26 +87,31 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--all-categories", action="store_true", help="verified run over all 17 categories "
-                                                                       "(default: the op-level ones)")
+    parser.add_argument(
+        "--all-categories", action="store_true", help="verified run over all 17 categories (default: the op-level ones)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results = {}
     if args.distinct:
         results["distinct"] = distinct_ratio(args.distinct, args.seed)
         d = results["distinct"]
-        print(f"distinct: {d['distinct']}/{d['candidates']} = {d['ratio']:.4f} "
-              f"(generation {d['generation_s']:.1f} s); duplicates by category: {d['duplicates_by_category']}")
+        print(
+            f"distinct: {d['distinct']}/{d['candidates']} = {d['ratio']:.4f} "
+            f"(generation {d['generation_s']:.1f} s); duplicates by category: {d['duplicates_by_category']}"
+        )
     if args.count:
         categories = list(CATEGORIES) if args.all_categories else OP_LEVEL
         run = verified_run(args.count, args.workers, categories, args.seed)
         results["verified"] = run
         print(run["table"])
-        print(f"{args.count} verified rows, {args.workers} workers: {run['verified_per_s']:.2f} rows/s wall "
-              f"({run['wall_s']:.1f} s), {run['cpu_s_per_row']:.3f} worker CPU-s per row "
-              f"(+ {run['parent_cpu_s_per_row']:.3f} in the parent) -> "
-              f"{run['idle_estimate_per_s']:.1f} rows/s on {args.workers} idle cores; load average "
-              f"{run['load_avg_before']:.1f} -> {run['load_avg_after']:.1f}; {run['bytes_per_row'] / 1024:.1f} KiB/row")
+        print(
+            f"{args.count} verified rows, {args.workers} workers: {run['verified_per_s']:.2f} rows/s wall "
+            f"({run['wall_s']:.1f} s), {run['cpu_s_per_row']:.3f} worker CPU-s per row "
+            f"(+ {run['parent_cpu_s_per_row']:.3f} in the parent) -> "
+            f"{run['idle_estimate_per_s']:.1f} rows/s on {args.workers} idle cores; load average "
+            f"{run['load_avg_before']:.1f} -> {run['load_avg_after']:.1f}; {run['bytes_per_row'] / 1024:.1f} KiB/row"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -41,13 +41,17 @@ def main() -> int:
     times = [r[2] for r in rest]
     correct = [r for r in rows if r[0] == "pairs"]
     wrong = [r for r in rows if r[0] == "wrong"]
-    print(f"examples: {len(correct)} correct pairs, {len(wrong)} wrong translations "
-          f"({'cold interpreters' if args.cold else 'warm fork server'})")
+    print(
+        f"examples: {len(correct)} correct pairs, {len(wrong)} wrong translations "
+        f"({'cold interpreters' if args.cold else 'warm fork server'})"
+    )
     print(f"correct pairs verified: {sum(r[3].ok for r in correct)}/{len(correct)}")
     print(f"wrong translations rejected: {sum(not r[3].ok for r in wrong)}/{len(wrong)}")
     print(f"first verification (starts the sandbox interpreters): {first[2]:.2f} s")
-    print(f"median verification time per example: {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, n={len(times)})")
+    print(
+        f"median verification time per example: {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, n={len(times)})"
+    )
     ratios = [r[3].speed_ratio for r in correct if r[3].ok and r[3].speed_ratio]
     if ratios:
         geo = statistics.geometric_mean(ratios)
@@ -57,8 +61,10 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for kind, name, seconds, result in rows:
         failing = [c.name for c in result.checks if not c.ok] or ([result.failed_stage] if result.error else [])
-        print(f"| {kind} | {name} | {'verified' if result.ok else 'rejected'} | {seconds:.2f} | "
-              f"{', '.join(failing) or '-'} |")
+        print(
+            f"| {kind} | {name} | {'verified' if result.ok else 'rejected'} | {seconds:.2f} | "
+            f"{', '.join(failing) or '-'} |"
+        )
     return 0
 
 

@@ -62,7 +62,10 @@ def undefined_names(code: str) -> list[str]:
 def cause(error: str) -> str:
     """A failure's cause, with the specifics that differ between files (numbers, shapes) removed."""
     lines = [ln.strip() for ln in error.strip().splitlines() if ln.strip()]
-    exc = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Exit)\b", ln)), lines[-1] if lines else "")
+    exc = next(
+        (ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Exit)\b", ln)),
+        lines[-1] if lines else "",
+    )
     exc = re.sub(r"\d+", "N", exc)
     exc = re.sub(r"\(N(, N)*\)|\[N(, N)*\]", "(shape)", exc)
     return exc[:140]
@@ -73,8 +76,17 @@ def run_one(path: Path, out_dir: Path) -> dict:
 
     global SETTINGS
     SETTINGS = SETTINGS or _settings()
-    row = {"file": path.name, "markers": 0, "diagnostics": 0, "undefined": [], "ok": False,
-           "forward_ok": False, "backward_ok": False, "cause": None, "translate_s": 0.0}
+    row = {
+        "file": path.name,
+        "markers": 0,
+        "diagnostics": 0,
+        "undefined": [],
+        "ok": False,
+        "forward_ok": False,
+        "backward_ok": False,
+        "cause": None,
+        "translate_s": 0.0,
+    }
     start = time.perf_counter()
     try:
         result = t2j.translate(path, verify=False)
@@ -110,8 +122,10 @@ def main() -> None:
     parser.add_argument("--keep", help="write the translations to this folder")
     args = parser.parse_args()
     files = [Path(f) for f in args.files] or [
-        Path(f) for f in sorted(glob.glob(str(ROOT / "benchmarks/wild/*.py")))
-        if not Path(f).name.startswith(("build_", "specs"))]
+        Path(f)
+        for f in sorted(glob.glob(str(ROOT / "benchmarks/wild/*.py")))
+        if not Path(f).name.startswith(("build_", "specs"))
+    ]
     out_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="t2j-wild-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -119,8 +133,10 @@ def main() -> None:
         row = run_one(f, out_dir)
         rows.append(row)
         status = "VERIFIED" if row["ok"] else ("INCOMPLETE" if row["markers"] else "FAILED")
-        print(f"{row['file']}: {status} markers={row['markers']} undefined={row['undefined'][:5]} "
-              f"{row['cause'] or ''}", flush=True)
+        print(
+            f"{row['file']}: {status} markers={row['markers']} undefined={row['undefined'][:5]} {row['cause'] or ''}",
+            flush=True,
+        )
     n = len(rows)
     both = sum(r["ok"] for r in rows)
     fwd = sum(r["forward_ok"] for r in rows)
@@ -129,9 +145,11 @@ def main() -> None:
     incomplete = [r for r in failed if r["markers"]]
     silent_undefined = [r for r in failed if r["undefined"] and not r["markers"]]
     unmarked = [r for r in failed if not r["markers"]]
-    print(f"\nfiles {n}: verified forward+backward {both}/{n} (forward {fwd}, backward {bwd}); "
-          f"incomplete (marked) {len(incomplete)}; failed without a marker {len(unmarked)}; "
-          f"of those with an undefined name {len(silent_undefined)}")
+    print(
+        f"\nfiles {n}: verified forward+backward {both}/{n} (forward {fwd}, backward {bwd}); "
+        f"incomplete (marked) {len(incomplete)}; failed without a marker {len(unmarked)}; "
+        f"of those with an undefined name {len(silent_undefined)}"
+    )
     causes = collections.Counter(r["cause"] for r in failed if r["cause"])
     print("failure causes, by files blocked:")
     for text, count in causes.most_common():

@@ -33,7 +33,8 @@ _EXPORTS = {
     "build_translate_prompt": "t2j.prompts.build",
     "build_repair_prompt": "t2j.prompts.build",
     "count_tokens": "t2j.prompts.tokens",
-    "migrate_codebase": "t2j.migrate.codebase", "MigrateOptions": "t2j.migrate.models",
+    "migrate_codebase": "t2j.migrate.codebase",
+    "MigrateOptions": "t2j.migrate.models",
     "translate_notebook": "t2j.migrate.notebook",
 }
 

@@ -20,8 +20,9 @@ from t2j.source import defines_inputs, load_checked
 log = logging.getLogger("t2j.repair")  # the LLM pipeline's logger: the no-LLM note is about it
 
 
-def translate(source: Any, backend: str = "rules", settings: Settings | None = None, verify: bool = True,
-              entry: str | None = None) -> Translation:
+def translate(
+    source: Any, backend: str = "rules", settings: Settings | None = None, verify: bool = True, entry: str | None = None
+) -> Translation:
     """Translate `source` (a path, source text, or a live class/function) to Flax NNX + optax.
 
     The result carries the code, diagnostics for anything not translated (with source lines), the rules
@@ -48,16 +49,27 @@ def _rules(text: str, settings: Settings, verify: bool, entry: str | None) -> Tr
 
     result = translate_rules(text)
     seconds = time.perf_counter() - start
-    translation = Translation(source=text, code=result.code, backend="rules", diagnostics=result.diagnostics,
-                              rules_fired=result.rules_fired, seconds=seconds)
+    translation = Translation(
+        source=text,
+        code=result.code,
+        backend="rules",
+        diagnostics=result.diagnostics,
+        rules_fired=result.rules_fired,
+        seconds=seconds,
+    )
     if verify and _has_inputs(text):
         translation.verification = run_verification(text, result.code, entry, settings)
     elif verify and (result.train_steps or ".backward(" in text):
         # a training script in no convention: verified by recording its torch run (t2j.verify.recording)
         from t2j.verify.recording import as_verification, verify_script_sources
 
-        report = verify_script_sources(text, result.code, max_steps=settings.record_max_steps,
-                                       timeout_s=settings.record_timeout_s, settings=settings)
+        report = verify_script_sources(
+            text,
+            result.code,
+            max_steps=settings.record_max_steps,
+            timeout_s=settings.record_timeout_s,
+            settings=settings,
+        )
         translation.verification = as_verification(report)
     return translation
 
@@ -69,9 +81,17 @@ def _rules_without_llm(text: str, settings: Settings, verify: bool, entry: str |
 
     log.warning(NO_LLM_NOTE)
     result = _rules(text, settings, verify, entry)
-    result.rounds = [Round(index=0, kind="rules", code=result.code, error=NO_LLM_NOTE, summary=NO_LLM_NOTE,
-                           verification=result.verification,
-                           verified=bool(result.verification is not None and result.verification.ok))]
+    result.rounds = [
+        Round(
+            index=0,
+            kind="rules",
+            code=result.code,
+            error=NO_LLM_NOTE,
+            summary=NO_LLM_NOTE,
+            verification=result.verification,
+            verified=bool(result.verification is not None and result.verification.ok),
+        )
+    ]
     return result
 
 

@@ -26,15 +26,18 @@ def check_output(path: str | Path, sources=(), force: bool = False, what: str = 
     """Validate an output path (see the module docstring); returns it as a Path."""
     path = Path(path)
     if path.is_symlink() and not path.exists():
-        raise BadInput(f"{what} '{path}' is a dangling symlink (to '{os.readlink(path)}'); remove it or choose "
-                       "another path")
+        raise BadInput(
+            f"{what} '{path}' is a dangling symlink (to '{os.readlink(path)}'); remove it or choose another path"
+        )
     if path.is_dir():
         raise BadInput(f"{what} '{path}' is a directory; give a file path")
     if path.exists():
         for source in sources:
             if Path(source).exists() and os.path.samefile(path, source):
-                raise BadInput(f"{what} '{path}' is the input file '{source}' (the same file, a link to it or a "
-                               "hard link); choose another path")
+                raise BadInput(
+                    f"{what} '{path}' is the input file '{source}' (the same file, a link to it or a "
+                    "hard link); choose another path"
+                )
         if not force:
             raise BadInput(f"{what} '{path}' exists; pass --force to overwrite it")
     folder = _nearest_existing(path.absolute().parent)

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 BACKENDS = ("rules", "openai", "hybrid")  # t2j.translate(backend=...): rules offline; the others need an LLM
 LLM_BACKENDS = ("openai", "hybrid")  # drafted by t2j.repair.pipeline
-NO_LLM_NOTE = ("no LLM configured (set --model/T2J_MODEL and --base-url/OPENAI_BASE_URL or OPENAI_API_KEY); "
-               "used the rules backend")
+NO_LLM_NOTE = (
+    "no LLM configured (set --model/T2J_MODEL and --base-url/OPENAI_BASE_URL or OPENAI_API_KEY); used the rules backend"
+)
 
 
 class Settings(BaseModel):

@@ -46,8 +46,11 @@ def translation_status(translation: Translation, verify_asked: bool = True) -> S
         return Status("VERIFIED", f"VERIFIED ({checked}{extra})", EXIT_VERIFIED)
     if spots:
         why = "" if v is None else "; not verified either"
-        return Status("INCOMPLETE", f"INCOMPLETE: {len(spots)} untranslated spots (marked '{MARK}' at "
-                      f"{_spots(spots)}){why}", EXIT_NOT_VERIFIED)
+        return Status(
+            "INCOMPLETE",
+            f"INCOMPLETE: {len(spots)} untranslated spots (marked '{MARK}' at {_spots(spots)}){why}",
+            EXIT_NOT_VERIFIED,
+        )
     if v is not None:
         if v.error:
             reason = v.error.strip().splitlines()[-1][:200]
@@ -55,11 +58,21 @@ def translation_status(translation: Translation, verify_asked: bool = True) -> S
         else:
             failed = [c for c in v.checks if not c.ok and not c.skipped]
             why = "; ".join(f"{c.name} differs (max abs err {c.max_abs_err:.2e})" for c in failed) or "a check failed"
-        return Status("NOT VERIFIED", f"NOT VERIFIED: {why} — fix the translation where the report above points, "
-                      "then re-run `t2j verify SOURCE OUT`", EXIT_NOT_VERIFIED)
+        return Status(
+            "NOT VERIFIED",
+            f"NOT VERIFIED: {why} — fix the translation where the report above points, "
+            "then re-run `t2j verify SOURCE OUT`",
+            EXIT_NOT_VERIFIED,
+        )
     if not verify_asked:
-        return Status("NOT VERIFIED", "NOT VERIFIED: --no-verify given, so not verified — run "
-                      "`t2j verify SOURCE OUT` to check it", EXIT_VERIFIED)
-    return Status("NOT VERIFIED", "NOT VERIFIED: the source defines no inputs — define get_inputs() (and "
-                  "get_init_inputs()) to verify a module; a training script is verified by recording its torch run",
-                  EXIT_NOT_VERIFIED)
+        return Status(
+            "NOT VERIFIED",
+            "NOT VERIFIED: --no-verify given, so not verified — run `t2j verify SOURCE OUT` to check it",
+            EXIT_VERIFIED,
+        )
+    return Status(
+        "NOT VERIFIED",
+        "NOT VERIFIED: the source defines no inputs — define get_inputs() (and "
+        "get_init_inputs()) to verify a module; a training script is verified by recording its torch run",
+        EXIT_NOT_VERIFIED,
+    )

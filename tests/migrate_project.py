@@ -30,7 +30,7 @@ def get_inputs():
     return [torch.randn(3, 6)]
 '''
 
-MODEL = '''import torch
+MODEL = """import torch
 import torch.nn as nn
 
 from pkg.layers import Scale
@@ -45,7 +45,7 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.head(torch.relu(self.body(x)))
-'''
+"""
 
 UTIL = '''"""Plain Python: no torch here."""
 
@@ -54,7 +54,7 @@ def hidden_size():
     return 8
 '''
 
-TRAIN = '''import torch
+TRAIN = """import torch
 
 from pkg.model import Net
 
@@ -74,9 +74,9 @@ def main():
 
 if __name__ == "__main__":
     main()
-'''
+"""
 
-EXTRA = '''import torch
+EXTRA = """import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -88,7 +88,7 @@ class Block{i}(nn.Module):
 
     def forward(self, x):
         return F.relu(self.fc(x)) + torch.sigmoid(x.sum(dim=-1, keepdim=True))
-'''
+"""
 
 
 def make_project(root: Path, extra: int = 0) -> Path:

@@ -40,8 +40,12 @@ def _import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     for module, path in modules.items():
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         tree = ast.parse(path.read_text())
-        skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        skipped = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)
+        }
         for node in ast.walk(tree):
             if id(node) in skipped:
                 continue
@@ -116,16 +120,17 @@ def test_no_module_is_a_god_file():
 
 def _run(code: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
 
 
 def test_offline_translate_command_does_not_load_the_llm_sdk(tmp_path):
     out = tmp_path / "mlp_jax.py"
-    code = ("import sys\nfrom t2j.cli import main\n"
-            f"rc = main(['translate', 'examples/mlp.py', '-o', {str(out)!r}, '--no-verify'])\n"
-            "heavy = sorted(m for m in ('openai', 'jax', 'torch', 'flax', 'optax', 'numpy') if m in sys.modules)\n"
-            "print(rc, heavy)\n")
+    code = (
+        "import sys\nfrom t2j.cli import main\n"
+        f"rc = main(['translate', 'examples/mlp.py', '-o', {str(out)!r}, '--no-verify'])\n"
+        "heavy = sorted(m for m in ('openai', 'jax', 'torch', 'flax', 'optax', 'numpy') if m in sys.modules)\n"
+        "print(rc, heavy)\n"
+    )
     run = _run(code)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "0 []", run.stdout
@@ -138,8 +143,9 @@ def test_every_module_imports_on_its_own():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     failed = []
     for name in sorted(m for m in _modules() if not m.endswith(".__main__")):  # __main__ runs the CLI
-        run = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True, env=env,
-                             cwd=ROOT, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+        )
         if run.returncode:
             failed.append((name, run.stderr.strip().splitlines()[-1:]))
     assert not failed, failed

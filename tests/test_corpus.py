@@ -78,9 +78,7 @@ def test_problem_runs_forward_and_backward(path):
 
 
 def _run_script(path: Path):
-    proc = subprocess.run(
-        [sys.executable, str(path)], capture_output=True, text=True, timeout=60, cwd=str(path.parent)
-    )
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60, cwd=str(path.parent))
     assert proc.returncode == 0, f"{path.name} failed:\n{proc.stderr[-2000:]}"
     assert "loss" in proc.stdout.lower(), f"{path.name} printed no loss"
 

@@ -13,8 +13,9 @@ MLP = ROOT / "examples" / "mlp.py"
 
 def _cli(*args):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "t2j.cli", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "t2j.cli", *map(str, args)], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def _bad_input(run, text):
@@ -49,12 +50,10 @@ def test_bad_output_paths_are_one_line_errors(tmp_path):
     folder.mkdir()
     _bad_input(_cli("translate", source, "-o", folder, "--force", "--no-verify"), "is a directory")
     _bad_input(_cli("translate", source, "-o", "/proc/t2j-out.py", "--no-verify"), "/proc")
-    _bad_input(_cli("translate", source, "-o", tmp_path / "y.py", "--max-bytes", "100", "--no-verify"),
-               "--max-bytes")
+    _bad_input(_cli("translate", source, "-o", tmp_path / "y.py", "--max-bytes", "100", "--no-verify"), "--max-bytes")
     assert not (tmp_path / "y.py").exists()
     _bad_input(_cli("verify", MLP, ROOT / "examples" / "mlp_jax.py", "--timeout", "-1"), "--timeout")
-    _bad_input(_cli("verify", MLP, ROOT / "examples" / "mlp_jax.py", "--save-weights", folder / "sub"),
-               ".safetensors")
+    _bad_input(_cli("verify", MLP, ROOT / "examples" / "mlp_jax.py", "--save-weights", folder / "sub"), ".safetensors")
 
 
 def test_migrate_refuses_a_concurrent_run_and_keeps_symlinks(tmp_path):

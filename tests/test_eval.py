@@ -121,7 +121,8 @@ def test_comparison_maps_the_judges_letter_back_to_the_candidate():
         seen: list = []
         winner = "A" if candidate_first(key) else "B"
         outcome = Judge(scripted([json.dumps({"better": winner})], seen)).comparison(
-            "import torch", "CANDIDATE = 1", "OPPONENT = 1", key=key)
+            "import torch", "CANDIDATE = 1", "OPPONENT = 1", key=key
+        )
         assert outcome.value == 1.0
         prompt = seen[0][-1]["content"]
         first = prompt.index("CANDIDATE") < prompt.index("OPPONENT")
@@ -156,8 +157,19 @@ def test_eval_reference_config_records_execution_metrics_and_resumes(tmp_path):
     for r in records.values():
         EvalRecord.model_validate(r)
         assert r["config"] == "reference"
-        for key in ("problem", "config", "verified", "forward_ok", "backward_ok", "codebleu", "speed_ratio",
-                    "rounds", "tokens", "cost", "error"):
+        for key in (
+            "problem",
+            "config",
+            "verified",
+            "forward_ok",
+            "backward_ok",
+            "codebleu",
+            "speed_ratio",
+            "rounds",
+            "tokens",
+            "cost",
+            "error",
+        ):
             assert key in r
         for metric in ("codetrans_ref", "codetrans_noref", "fixcost", "comparison"):
             assert r[metric] is None
@@ -188,8 +200,11 @@ def test_eval_reference_config_records_execution_metrics_and_resumes(tmp_path):
     kept = [line for line in lines if '"01_linear_relu"' not in line]
     (out / "results.jsonl").write_text("\n".join(kept) + '\n{"problem": "01_linear_relu", "conf')
     assert main(["eval", str(bench), "--out", str(out), "--configs", "reference"]) == 0
-    problems = [json.loads(line)["problem"] for line in (out / "results.jsonl").read_text().splitlines()
-                if line.startswith('{"problem"') and line.endswith("}")]
+    problems = [
+        json.loads(line)["problem"]
+        for line in (out / "results.jsonl").read_text().splitlines()
+        if line.startswith('{"problem"') and line.endswith("}")
+    ]
     assert sorted(problems) == ["01_linear_relu", "02_softmax_scale", "04_softmax_wrong_axis"]
 
 
@@ -217,7 +232,7 @@ def test_eval_judges_through_a_local_openai_server_with_a_malformed_reply(tmp_pa
     def responder(request):
         prompt = request["messages"][-1]["content"]
         whole = "\n".join(m["content"] for m in request["messages"])
-        problem = ("04" if "axis=0" in whole else "02" if "softmax" in whole else "01")
+        problem = "04" if "axis=0" in whole else "02" if "softmax" in whole else "01"
         if "lines_to_change" in whole:  # FixCost: problem 02 gets two malformed replies -> invalid
             if problem == "02":
                 calls["fixcost_02"] += 1
@@ -232,8 +247,22 @@ def test_eval_judges_through_a_local_openai_server_with_a_malformed_reply(tmp_pa
         return Reply.text(f'```json\n{{"score": {score}, "reason": "{"ref" if with_ref else "noref"}"}}\n```')
 
     with FakeOpenAIServer(responder=responder) as server:
-        code = main(["eval", str(bench), "--out", str(tmp_path / "out"), "--configs", "reference",
-                     "--base-url", server.base_url, "--model", "judge-fake", "--api-key", "k"])
+        code = main(
+            [
+                "eval",
+                str(bench),
+                "--out",
+                str(tmp_path / "out"),
+                "--configs",
+                "reference",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "judge-fake",
+                "--api-key",
+                "k",
+            ]
+        )
         assert code == 0
         requests = list(server.requests)
 
@@ -284,8 +313,24 @@ def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
 
     out = tmp_path / "out"
     with FakeOpenAIServer(responder=responder) as server:
-        code = main(["eval", str(bench), "--out", str(out), "--configs", "llm,llm+fixes,hybrid", "--compare-to", "llm",
-                     "--base-url", server.base_url, "--model", "fake-model", "--api-key", "k"])
+        code = main(
+            [
+                "eval",
+                str(bench),
+                "--out",
+                str(out),
+                "--configs",
+                "llm,llm+fixes,hybrid",
+                "--compare-to",
+                "llm",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "fake-model",
+                "--api-key",
+                "k",
+            ]
+        )
     assert code == 0
     records = {r["config"]: r for r in read_records(out)}
     assert set(records) == {"llm", "llm+fixes", "hybrid"}
@@ -307,8 +352,21 @@ def test_eval_llm_ablations_through_the_local_server(tmp_path, monkeypatch):
 
 def test_eval_rules_config_without_llm(tmp_path):
     out = tmp_path / "out"
-    assert main(["eval", str(TINY), "--out", str(out), "--configs", "rules", "--problems",
-                 "01_linear_relu,03_mlp_layernorm"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                str(TINY),
+                "--out",
+                str(out),
+                "--configs",
+                "rules",
+                "--problems",
+                "01_linear_relu,03_mlp_layernorm",
+            ]
+        )
+        == 0
+    )
     records = {r["problem"]: r for r in read_records(out)}
     assert set(records) == {"01_linear_relu", "03_mlp_layernorm"}
     with_ref, without_ref = records["01_linear_relu"], records["03_mlp_layernorm"]
@@ -320,7 +378,11 @@ def test_eval_rules_config_without_llm(tmp_path):
         code = (out / r["code_path"]).read_text()
         assert "from flax import nnx" in code and "import torch" not in code
     assert 0.0 < with_ref["codebleu"] < 1.0 and set(with_ref["codebleu_parts"]) == {
-        "ngram_match", "weighted_ngram_match", "syntax_match", "dataflow_match"}
+        "ngram_match",
+        "weighted_ngram_match",
+        "syntax_match",
+        "dataflow_match",
+    }
     assert without_ref["codebleu"] is None  # no jax_ref.py
     assert with_ref["verified"]  # nn.Linear + relu is within the rules backend
 
@@ -363,8 +425,26 @@ def test_unreachable_llm_server_records_nothing_so_the_pair_resumes(tmp_path, mo
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     out = tmp_path / "out"
-    assert main(["eval", str(TINY), "--out", str(out), "--configs", "llm", "--problems", "02_softmax_scale",
-                 "--no-judge", "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                str(TINY),
+                "--out",
+                str(out),
+                "--configs",
+                "llm",
+                "--problems",
+                "02_softmax_scale",
+                "--no-judge",
+                "--base-url",
+                f"http://127.0.0.1:{port}/v1",
+                "--model",
+                "m",
+            ]
+        )
+        == 0
+    )
     assert not (out / "results.jsonl").exists() or read_records(out) == []
     summary = (out / "summary.md").read_text()
     assert "llm / 02_softmax_scale not evaluated" in summary and "re-run to resume" in summary

@@ -10,7 +10,13 @@ import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "eval_bench"
 PROBLEMS = sorted(p for p in BENCH.iterdir() if p.is_dir() and p.name[:2].isdigit())
-FAST = ["01_gelu_variants", "03_reductions", "05_masked_fill_where", "11_batchnorm2d_momentum", "13_embedding_positions"]
+FAST = [
+    "01_gelu_variants",
+    "03_reductions",
+    "05_masked_fill_where",
+    "11_batchnorm2d_momentum",
+    "13_embedding_positions",
+]
 ALLOWED_IMPORTS = {"jax", "flax", "optax", "numpy", "math", "functools", "typing", "dataclasses", "itertools"}
 
 

@@ -106,7 +106,9 @@ def test_matches_exception_and_mismatch():
     ok, why = matches(MismatchError(check="backward"), _failed(checks=[fwd]))
     assert not ok and "forward_eval" in why
     # a wrong-shaped output can surface as the verifier's broadcasting error: still the same mismatch
-    assert matches(MismatchError(), _failed("ValueError: Incompatible shapes for broadcasting: shapes=[(32,), (4, 8)]"))[0]
+    assert matches(
+        MismatchError(), _failed("ValueError: Incompatible shapes for broadcasting: shapes=[(32,), (4, 8)]")
+    )[0]
 
 
 SAMPLE = [
@@ -173,8 +175,20 @@ def test_cli_add_records_a_human_repair(store, tmp_path, capsys):
     for name, code in (("a.py", e.torch), ("draft.py", e.buggy_jax), ("fixed.py", e.fixed_jax)):
         (tmp_path / name).write_text(code)
     user = tmp_path / "store"
-    args = ["fixes", "add", "--torch", str(tmp_path / "a.py"), "--buggy", str(tmp_path / "draft.py"),
-            "--store", str(user), "--id", "my-permute", "--category", "shape"]
+    args = [
+        "fixes",
+        "add",
+        "--torch",
+        str(tmp_path / "a.py"),
+        "--buggy",
+        str(tmp_path / "draft.py"),
+        "--store",
+        str(user),
+        "--id",
+        "my-permute",
+        "--category",
+        "shape",
+    ]
     assert main(args + ["--fixed", str(tmp_path / "fixed.py")]) == 0
     saved = load_store(user).get("my-permute")
     assert saved.provenance == "user" and not saved.reviewed

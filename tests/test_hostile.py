@@ -224,8 +224,14 @@ def test_a_reference_that_exits_is_blamed_on_the_reference(attacks):
 
 def _cli(*args, env=None, **kwargs):
     environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    return subprocess.Popen([sys.executable, "-m", "t2j.cli", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=environment, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "t2j.cli", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        **kwargs,
+    )
 
 
 def test_save_weights_never_imports_the_translation_in_t2j(attacks, tmp_path):
@@ -254,8 +260,9 @@ def test_sigterm_ends_everything_t2j_started(attacks):
 
 
 def test_require_isolation_refuses_weak_sandboxes(attacks):
-    run = _cli("verify", attacks / "reference.py", attacks / "correct.py", "--require-isolation",
-               env={"T2J_SANDBOX": "weak"})
+    run = _cli(
+        "verify", attacks / "reference.py", attacks / "correct.py", "--require-isolation", env={"T2J_SANDBOX": "weak"}
+    )
     out, err = run.communicate(timeout=300)
     assert run.returncode == 2 and "sandboxing is unavailable" in err and err.count("\n") == 1, (out, err)
 
@@ -294,8 +301,11 @@ def test_a_script_replay_cannot_read_the_torch_recording(monkeypatch):
     from t2j.verify.bundle import Bundle
 
     honest = recording.replay_inputs
-    monkeypatch.setattr(recording, "replay_inputs", lambda recorded, steps: Bundle(
-        arrays=recorded.arrays, meta={**recorded.meta, **honest(recorded, steps).meta}))
+    monkeypatch.setattr(
+        recording,
+        "replay_inputs",
+        lambda recorded, steps: Bundle(arrays=recorded.arrays, meta={**recorded.meta, **honest(recorded, steps).meta}),
+    )
     forged = verify_script(script, attack, max_steps=3, check_modules=False)
     assert forged.step_verified, forged.train_steps
 

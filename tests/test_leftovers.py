@@ -18,7 +18,7 @@ from t2j.backends import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LEFTOVERS = '''import torch
+LEFTOVERS = """import torch
 import torch.nn as nn
 from torchvision.ops import StochasticDepth
 from einops import rearrange
@@ -33,12 +33,11 @@ class Model(nn.Module):
     def forward(self, x):
         x = torch.utils.checkpoint.checkpoint(self.fc, x)
         return rearrange(self.drop(x), "b c -> b c")
-'''
+"""
 
 
 def _undefined(code: str) -> list[str]:
-    return [m.message_args[0] for m in checker.Checker(ast.parse(code)).messages
-            if type(m).__name__ == "UndefinedName"]
+    return [m.message_args[0] for m in checker.Checker(ast.parse(code)).messages if type(m).__name__ == "UndefinedName"]
 
 
 def test_leftover_torch_names_keep_their_import_and_are_marked_with_lines():
@@ -56,8 +55,10 @@ def test_leftover_torch_names_keep_their_import_and_are_marked_with_lines():
 
 
 def test_undefined_name_the_source_never_imported_is_marked():
-    source = "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def forward(self, x):\n" \
-             "        return helper(x)\n"
+    source = (
+        "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def forward(self, x):\n"
+        "        return helper(x)\n"
+    )
     result = translate_rules(source)
     code, found = result.code, result.diagnostics
     assert check_leftovers(source, code) == (code, [])  # marked once: a second pass adds nothing
@@ -68,9 +69,11 @@ def test_undefined_name_the_source_never_imported_is_marked():
 
 
 def test_a_clean_translation_gets_no_marks():
-    source = "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n" \
-             "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n" \
-             "        return torch.relu(self.fc(x))\n"
+    source = (
+        "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
+        "        return torch.relu(self.fc(x))\n"
+    )
     result = translate_rules(source)
     assert "# t2j:" not in result.code and result.diagnostics == []
 
@@ -82,7 +85,9 @@ def test_a_rule_that_crashes_is_a_diagnostic_and_a_mark(monkeypatch):
         raise ValueError("not enough values to unpack")
 
     monkeypatch.setattr(structure.SelfForward, "rewrite", boom)
-    source = "import torch.nn as nn\n\n\nclass Model(nn.Module):\n    def go(self, x):\n        return self.forward(x)\n"
+    source = (
+        "import torch.nn as nn\n\n\nclass Model(nn.Module):\n    def go(self, x):\n        return self.forward(x)\n"
+    )
     result = translate_rules(source)
     crash = [d for d in result.diagnostics if "SelfForward failed" in d.message]
     assert crash and crash[0].line == 6 and "ValueError: not enough values to unpack" in crash[0].message
@@ -105,30 +110,45 @@ def test_a_translator_crash_returns_the_marked_source(monkeypatch):
 def test_status_lines():
     incomplete = translate(LEFTOVERS, verify=False)
     status = translation_status(incomplete, verify_asked=False)
-    assert status.kind == "INCOMPLETE" and status.exit_code == 1 and status.line.startswith("INCOMPLETE: 2 untranslated")
-    clean = translate("import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def forward(self, x):\n"
-                      "        return x * 2\n", verify=False)
+    assert (
+        status.kind == "INCOMPLETE" and status.exit_code == 1 and status.line.startswith("INCOMPLETE: 2 untranslated")
+    )
+    clean = translate(
+        "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def forward(self, x):\n"
+        "        return x * 2\n",
+        verify=False,
+    )
     assert translation_status(clean, verify_asked=False).exit_code == 0
     no_inputs = translation_status(clean, verify_asked=True)
     assert no_inputs.exit_code == 1 and no_inputs.line.startswith("NOT VERIFIED: the source defines no inputs — define")
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "t2j.cli", "translate", *args], capture_output=True, text=True,
-                          cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "t2j.cli", "translate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=600,
+    )
 
 
 def test_cli_status_line_and_exit_codes(tmp_path):
     """Each status and its exit code: VERIFIED 0, NOT VERIFIED 1 (0 with --no-verify), INCOMPLETE 1, bad input 2."""
     good = tmp_path / "good.py"
-    good.write_text("import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
-                    "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
-                    "        return torch.tanh(self.fc(x))\n\n\ndef get_inputs():\n    return [torch.randn(2, 4)]\n")
+    good.write_text(
+        "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
+        "        return torch.tanh(self.fc(x))\n\n\ndef get_inputs():\n    return [torch.randn(2, 4)]\n"
+    )
     verified = _cli(str(good), "-o", str(tmp_path / "a.py"), cwd=tmp_path)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.strip().splitlines()[-1].startswith("VERIFIED (forward_eval")
     not_asked = _cli(str(good), "-o", str(tmp_path / "b.py"), "--no-verify", cwd=tmp_path)
-    assert not_asked.returncode == 0 and not_asked.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: --no-verify given")
+    assert not_asked.returncode == 0 and not_asked.stdout.strip().splitlines()[-1].startswith(
+        "NOT VERIFIED: --no-verify given"
+    )
     bad = tmp_path / "bad.py"
     bad.write_text(LEFTOVERS + "\n\ndef get_inputs():\n    return [torch.randn(2, 4)]\n")
     incomplete = _cli(str(bad), "-o", str(tmp_path / "c.py"), cwd=tmp_path)

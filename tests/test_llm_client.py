@@ -110,13 +110,19 @@ def test_not_configured():
         LLMClient(Settings(model="m", base_url=None, api_key=None))
 
 
-@pytest.mark.parametrize("reply, code", [
-    ("Here:\n```python\nimport jax\nx = 1\n```\nDone.", "import jax\nx = 1\n"),
-    ("```\nbare = True\n```", "bare = True\n"),
-    ("~~~py\ntilde = 1\n~~~", "tilde = 1\n"),
-    ("Snippet `a`:\n```python\na = 1\n```\nFull file:\n```python\nimport jax\n\nb = 2\nc = 3\n```", "import jax\n\nb = 2\nc = 3\n"),
-    ("```python\ncut = 'off by the token limit'\n", "cut = 'off by the token limit'\n"),
-    ("```bash\npip install jax\n```\n```python\nreal = 1\n```", "real = 1\n"),
-])
+@pytest.mark.parametrize(
+    "reply, code",
+    [
+        ("Here:\n```python\nimport jax\nx = 1\n```\nDone.", "import jax\nx = 1\n"),
+        ("```\nbare = True\n```", "bare = True\n"),
+        ("~~~py\ntilde = 1\n~~~", "tilde = 1\n"),
+        (
+            "Snippet `a`:\n```python\na = 1\n```\nFull file:\n```python\nimport jax\n\nb = 2\nc = 3\n```",
+            "import jax\n\nb = 2\nc = 3\n",
+        ),
+        ("```python\ncut = 'off by the token limit'\n", "cut = 'off by the token limit'\n"),
+        ("```bash\npip install jax\n```\n```python\nreal = 1\n```", "real = 1\n"),
+    ],
+)
 def test_extract_code(reply, code):
     assert extract_code(reply) == code

@@ -15,7 +15,7 @@ from t2j.prompts import tokens as tok
 from t2j.prompts.templates import TEMPLATES, load_template, placeholders
 from t2j.verify.report import Check, TensorCheck, Verification
 
-TORCH = '''import torch
+TORCH = """import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -35,7 +35,7 @@ def get_init_inputs():
 
 def get_inputs():
     return [torch.randn(4, 8)]
-'''
+"""
 
 
 @pytest.fixture
@@ -82,7 +82,8 @@ def test_tiktoken_used_when_its_cache_holds_the_file(monkeypatch, tmp_path):
         assert isinstance(enc, tiktoken.Encoding)
         text = Path(__file__).read_text()
         assert enc.encode(text, disallowed_special=()) == bpe_openai.get_encoding("cl100k_base").encode(
-            text, disallowed_special=())
+            text, disallowed_special=()
+        )
     finally:
         tok.get_encoding.cache_clear()
 
@@ -99,13 +100,22 @@ def test_every_template_exists_with_its_placeholders():
 
 
 def _gelu_entry(**extra) -> FixEntry:
-    buggy = ("import jax\nfrom flax import nnx\n\n\nclass Model(nnx.Module):\n    def __init__(self, *, rngs):\n"
-             "        pass\n\n    def __call__(self, x):\n        return jax.nn.gelu(x)\n")
+    buggy = (
+        "import jax\nfrom flax import nnx\n\n\nclass Model(nnx.Module):\n    def __init__(self, *, rngs):\n"
+        "        pass\n\n    def __call__(self, x):\n        return jax.nn.gelu(x)\n"
+    )
     return FixEntry(
-        id=extra.pop("id", "gelu-exact"), title="jax.nn.gelu is the tanh approximation by default",
-        category="activation", why="torch's gelu is exact (erf); jax.nn.gelu defaults to approximate=True.",
-        torch=TORCH, buggy_jax=buggy, fixed_jax=buggy.replace("gelu(x)", "gelu(x, approximate=False)"),
-        error={"kind": "mismatch", "check": "forward_eval", "note": "max abs 5e-4"}, tags=["F.gelu"], **extra)
+        id=extra.pop("id", "gelu-exact"),
+        title="jax.nn.gelu is the tanh approximation by default",
+        category="activation",
+        why="torch's gelu is exact (erf); jax.nn.gelu defaults to approximate=True.",
+        torch=TORCH,
+        buggy_jax=buggy,
+        fixed_jax=buggy.replace("gelu(x)", "gelu(x, approximate=False)"),
+        error={"kind": "mismatch", "check": "forward_eval", "note": "max abs 5e-4"},
+        tags=["F.gelu"],
+        **extra,
+    )
 
 
 def test_translate_prompt_states_contract_and_carries_fixes():
@@ -142,19 +152,35 @@ def test_hybrid_prompt_lists_the_untranslated_spots():
 
 
 def test_repair_prompt_carries_draft_report_and_fixes():
-    verification = Verification(ok=False, checks=[
-        Check(name="forward_eval", ok=False, tensors=[TensorCheck(name="output", shape=[4, 8], max_abs_err=1.9e-4,
-                                                                   max_rel_err=1e-3, limit=2.3e-5, ok=False)]),
-        Check(name="backward", ok=True),
-    ])
+    verification = Verification(
+        ok=False,
+        checks=[
+            Check(
+                name="forward_eval",
+                ok=False,
+                tensors=[
+                    TensorCheck(
+                        name="output", shape=[4, 8], max_abs_err=1.9e-4, max_rel_err=1e-3, limit=2.3e-5, ok=False
+                    )
+                ],
+            ),
+            Check(name="backward", ok=True),
+        ],
+    )
     draft = "import jax\n\ndef f(x):\n    return jax.nn.gelu(x)\n"
     prompt = build_repair_prompt(TORCH, draft, verification, [_gelu_entry()], budget=2000, attempt=2)
     user = prompt.messages[-1].content
     assert draft.strip() in user and "attempt 2" in user
-    assert "forward_eval: FAILED" in user and "output (4x8): max abs error 0.00019, max rel error 0.001, allowed 2.3e-05" in user
+    assert (
+        "forward_eval: FAILED" in user
+        and "output (4x8): max abs error 0.00019, max rel error 0.001, allowed 2.3e-05" in user
+    )
     assert "backward: ok" in user and prompt.fix_ids == ["gelu-exact"]
-    crashed = Verification(ok=False, failed_stage="jax", error="Traceback ...\nAttributeError: module 'jax.numpy' "
-                                                                "has no attribute 'random'")
+    crashed = Verification(
+        ok=False,
+        failed_stage="jax",
+        error="Traceback ...\nAttributeError: module 'jax.numpy' has no attribute 'random'",
+    )
     user = build_repair_prompt(TORCH, draft, crashed, []).messages[-1].content
     assert "Running the JAX translation failed" in user and "has no attribute 'random'" in user
 

@@ -75,9 +75,18 @@ def test_imports_rewritten_and_resolved(translated):
     assert list(problems) == ["pkg/missing_name.py"]
     assert "no_such_function" in problems["pkg/missing_name.py"][0].message
     # the translated package imports in a fresh interpreter from DST
-    out = subprocess.run([sys.executable, "-c", "from pkg.model import Net; from flax import nnx; "
-                          "import jax.numpy as jnp; print(Net(5, rngs=nnx.Rngs(0))(jnp.ones((2, 5))).shape)"],
-                         cwd=dst, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from pkg.model import Net; from flax import nnx; "
+            "import jax.numpy as jnp; print(Net(5, rngs=nnx.Rngs(0))(jnp.ones((2, 5))).shape)",
+        ],
+        cwd=dst,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == "(2, 2)", out.stderr
 
 
@@ -114,8 +123,16 @@ def test_refuses_to_overwrite_and_resumes_same_run(translated, tmp_path):
 
 def _run_cli(args, **kw):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "t2j.cli", "migrate", *args], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "t2j.cli", "migrate", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def test_resume_after_kill_9(tmp_path):
@@ -145,8 +162,9 @@ def test_resume_after_kill_9(tmp_path):
     assert not list((tmp_path / "dst").rglob("*.t2j-tmp"))
     ref_report = json.loads((tmp_path / "ref" / "t2j-report.json").read_text())
     new_report = json.loads((tmp_path / "dst" / "t2j-report.json").read_text())
-    assert [(f["result"]["path"], f["status"]) for f in new_report["files"]] == \
-        [(f["result"]["path"], f["status"]) for f in ref_report["files"]]
+    assert [(f["result"]["path"], f["status"]) for f in new_report["files"]] == [
+        (f["result"]["path"], f["status"]) for f in ref_report["files"]
+    ]
     assert tree_hashes(src) == before
 
 
@@ -157,8 +175,11 @@ def test_verify_with_get_inputs_and_recorded_inputs(tmp_path):
     before = tree_hashes(src)
     report = migrate_codebase(_options(src, tmp_path / "dst", record=f"{sys.executable} train.py"), workers=1)
     modules = {(m.path, m.entry, m.inputs): m for e in report.files for m in e.modules}
-    assert set(modules) == {("pkg/layers.py", "Scale", "get_inputs"), ("pkg/layers.py", "Scale", "recorded"),
-                            ("pkg/model.py", "Net", "recorded")}
+    assert set(modules) == {
+        ("pkg/layers.py", "Scale", "get_inputs"),
+        ("pkg/layers.py", "Scale", "recorded"),
+        ("pkg/model.py", "Net", "recorded"),
+    }
     for key, module in modules.items():
         assert module.ok, (key, module.summary, module.error)
         assert module.backward_ok and module.speed_ratio and module.speed_ratio > 0
@@ -168,7 +189,7 @@ def test_verify_with_get_inputs_and_recorded_inputs(tmp_path):
     assert tree_hashes(src) == before  # the recorded run wrote train.log into a scratch copy, not SRC
     assert not (src / "train.log").exists()
     html = (tmp_path / "dst" / "t2j-report.html").read_text()
-    assert "Net <small>(inputs: recorded)</small> <span class=\"ok\">VERIFIED" in html
+    assert 'Net <small>(inputs: recorded)</small> <span class="ok">VERIFIED' in html
 
 
 def test_cli_bad_input_writes_nothing(tmp_path, capsys):
@@ -185,8 +206,9 @@ def test_cli_bad_input_writes_nothing(tmp_path, capsys):
 def test_failed_record_command_is_reported(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "net.py").write_text("import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n"
-                                "        return x.relu()\n")
+    (src / "net.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.relu()\n"
+    )
     (src / "run.py").write_text("import net\nraise SystemExit('training crashed: no data')\n")
     report = migrate_codebase(_options(src, tmp_path / "dst", record=f"{sys.executable} run.py"))
     assert "training crashed: no data" in report.summary.record_log
@@ -197,8 +219,16 @@ def test_failed_record_command_is_reported(tmp_path):
 @pytest.mark.slow
 def test_resume_after_kill_9_during_verification(tmp_path):
     src = make_project(tmp_path / "src")
-    args = [str(src), "--quiet", "--max-bytes", "100000", "--out", str(tmp_path / "dst"),
-            "--record", f"{sys.executable} train.py"]
+    args = [
+        str(src),
+        "--quiet",
+        "--max-bytes",
+        "100000",
+        "--out",
+        str(tmp_path / "dst"),
+        "--record",
+        f"{sys.executable} train.py",
+    ]
     state = tmp_path / "dst" / WORK_DIR / STATE_FILE
     proc = _run_cli(args)
     deadline = time.time() + 400
@@ -213,7 +243,9 @@ def test_resume_after_kill_9_during_verification(tmp_path):
     resumed = _run_cli(args)
     out, err = resumed.communicate(timeout=600)
     records = [json.loads(line) for line in state.read_text().splitlines()[1:]]
-    keys = [(r["result"]["path"], r["result"]["entry"], r["result"]["inputs"]) for r in records if r["type"] == "module"]
+    keys = [
+        (r["result"]["path"], r["result"]["entry"], r["result"]["inputs"]) for r in records if r["type"] == "module"
+    ]
     assert len(keys) == len(set(keys)) == 3, "a verified module was redone"
     assert sum(1 for r in records if r["type"] == "marker") == 1, "the recording was redone"
     report = json.loads((tmp_path / "dst" / "t2j-report.json").read_text())

@@ -61,9 +61,14 @@ def test_notebook_cells_translated_in_order(tmp_path):
 
 def test_translate_cli_dispatches_notebooks(tmp_path):
     src = _notebook(tmp_path / "in.ipynb")
-    proc = subprocess.run([sys.executable, "-m", "t2j.cli", "translate", str(src), "-o", str(tmp_path / "o.ipynb"),
-                           "--no-verify"], cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "t2j.cli", "translate", str(src), "-o", str(tmp_path / "o.ipynb"), "--no-verify"],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "3 code cells, 2 markdown cells kept" in proc.stdout
     assert any("nnx.Module" in c.source for c in nbformat.read(str(tmp_path / "o.ipynb"), as_version=4).cells)
@@ -96,8 +101,10 @@ def test_cell_magic_with_a_real_shell():
         [verdict] = result.verdicts
         assert verdict.entry == "Net" and verdict.inputs == "captured" and verdict.ok, verdict.summary
         # --no-run: translated and defined in t2j_jax, but nothing ran, so no inputs and no verdict claimed
-        bad = shell.run_cell("%%t2j --no-run\nclass Neg(nn.Module):\n    def forward(self, x):\n"
-                             "        return torch.cumsum(x, dim=0)[::-1]\n")
+        bad = shell.run_cell(
+            "%%t2j --no-run\nclass Neg(nn.Module):\n    def forward(self, x):\n"
+            "        return torch.cumsum(x, dim=0)[::-1]\n"
+        )
         assert bad.success
         assert shell.user_ns["_t2j"].verdicts == [] and "Neg" not in shell.user_ns
         assert hasattr(shell.user_ns["t2j_jax"], "Neg")

@@ -15,11 +15,21 @@ from tests.migrate_project import make_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                                "(apt-get install -y chromium chromium-driver; .ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (apt-get install -y chromium chromium-driver; .ci/run installs it)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +48,22 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 def test_renders_to_a_screenshot(report, tmp_path):
     shot = tmp_path / "report.png"
-    proc = subprocess.run([CHROMIUM, *FLAGS, "--window-size=1200,900", f"--screenshot={shot}", report.as_uri()],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [CHROMIUM, *FLAGS, "--window-size=1200,900", f"--screenshot={shot}", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert shot.exists(), proc.stderr[-2000:]
     assert _png_size(shot) == (1200, 900)
     assert shot.stat().st_size > 20_000  # a blank page compresses to a few kB
 
 
 def test_dom_after_layout(report, tmp_path):
-    proc = subprocess.run([CHROMIUM, *FLAGS, "--dump-dom", report.as_uri()], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [CHROMIUM, *FLAGS, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     dom = proc.stdout
     assert "t2j migration report" in dom and 'aria-label="files by status"' in dom
     assert 'href="#f-pkg-model-py"' in dom and 'id="f-pkg-model-py"' in dom

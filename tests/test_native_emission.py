@@ -25,17 +25,27 @@ NATIVE = [
 
 OPTIMIZERS = [
     ("torch.optim.SGD(model.parameters(), lr=0.1)", "optax.inject_hyperparams(optax.sgd)(learning_rate=0.1)"),
-    ("torch.optim.SGD(model.parameters(), 0.1, momentum=0.9, nesterov=True)",
-     "optax.inject_hyperparams(optax.sgd)(learning_rate=0.1, momentum=0.9, nesterov=True)"),
-    ("torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, dampening=0.0)",
-     "optax.inject_hyperparams(optax.sgd)(learning_rate=0.1, momentum=0.9)"),
-    ("torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.5, 0.999), eps=1e-7)",
-     "optax.inject_hyperparams(optax.adam)(learning_rate=2e-3, b1=0.5, b2=0.999, eps=1e-7)"),
+    (
+        "torch.optim.SGD(model.parameters(), 0.1, momentum=0.9, nesterov=True)",
+        "optax.inject_hyperparams(optax.sgd)(learning_rate=0.1, momentum=0.9, nesterov=True)",
+    ),
+    (
+        "torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, dampening=0.0)",
+        "optax.inject_hyperparams(optax.sgd)(learning_rate=0.1, momentum=0.9)",
+    ),
+    (
+        "torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.5, 0.999), eps=1e-7)",
+        "optax.inject_hyperparams(optax.adam)(learning_rate=2e-3, b1=0.5, b2=0.999, eps=1e-7)",
+    ),
     ("torch.optim.Adam(model.parameters(), foreach=False)", "optax.inject_hyperparams(optax.adam)(learning_rate=1e-3)"),
-    ("torch.optim.AdamW(model.parameters(), lr=1e-3)",
-     "optax.inject_hyperparams(optax.adamw)(learning_rate=1e-3, weight_decay=1e-2)"),
-    ("torch.optim.RMSprop(model.parameters(), lr=1e-2)",
-     "optax.inject_hyperparams(optax.rmsprop)(learning_rate=1e-2, decay=0.99, eps=1e-8, eps_in_sqrt=False)"),
+    (
+        "torch.optim.AdamW(model.parameters(), lr=1e-3)",
+        "optax.inject_hyperparams(optax.adamw)(learning_rate=1e-3, weight_decay=1e-2)",
+    ),
+    (
+        "torch.optim.RMSprop(model.parameters(), lr=1e-2)",
+        "optax.inject_hyperparams(optax.rmsprop)(learning_rate=1e-2, decay=0.99, eps=1e-8, eps_in_sqrt=False)",
+    ),
 ]
 
 # where torch differs from every native option, the helper stays (and must: a native call would be wrong)
@@ -69,9 +79,11 @@ def test_helper_where_torch_differs(torch_code, helper):
 
 
 def test_transposed_linear_weight_reads_the_kernel():
-    source = HEADER + ("class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-                       "        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
-                       "        return x @ self.fc.weight.t() + x @ self.fc.weight.T\n")
+    source = HEADER + (
+        "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
+        "        return x @ self.fc.weight.t() + x @ self.fc.weight.T\n"
+    )
     code = translate_rules(source).code
     assert ".T.T" not in code
     assert "x @ self.fc.kernel + x @ self.fc.kernel" in code

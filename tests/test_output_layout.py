@@ -27,21 +27,26 @@ def get_inputs():
     return [torch.randn(2, 3, 8, 8)]
 '''
 
-SCRIPT = MODULE + '''
+SCRIPT = (
+    MODULE
+    + """
 
 model = Net()
 out = model(torch.randn(2, 3, 8, 8))
 
 if __name__ == "__main__":
     print(out.shape)
-'''
+"""
+)
 
 
 def test_module_file_has_its_helpers_at_the_end():
     code = translate_rules(MODULE).code
     assert code.index("class Net(nnx.Module)") < code.index("def get_inputs") < code.index(BANNER)
     assert code.count(BANNER) == 1
-    assert code.index(BANNER) < code.index("class TorchConv") and code.index(BANNER) < code.index("class TorchBatchNorm")
+    assert code.index(BANNER) < code.index("class TorchConv") and code.index(BANNER) < code.index(
+        "class TorchBatchNorm"
+    )
     assert "# the user's comment" in code
     namespace = types.ModuleType("translated")
     exec(compile(code, "<translated>", "exec"), namespace.__dict__)  # noqa: S102 - our own translation

@@ -11,7 +11,7 @@ from t2j.llm import LLMClient
 from t2j.repair import NO_LLM_NOTE, run_llm_translation, total_cost
 from t2j.settings import Settings
 
-TORCH = '''import torch
+TORCH = """import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -31,10 +31,10 @@ def get_init_inputs():
 
 def get_inputs():
     return [torch.randn(4, 8)]
-'''
+"""
 
 # planted bug: jax.nn.gelu defaults to the tanh approximation (the fix store's rewrite does not match this call)
-BUGGY = '''import jax
+BUGGY = """import jax
 import jax.numpy as jnp
 from flax import nnx
 
@@ -45,7 +45,7 @@ class Model(nnx.Module):
 
     def __call__(self, x):
         return jax.nn.gelu(self.fc(x))
-'''
+"""
 FIXED = BUGGY.replace("jax.nn.gelu(self.fc(x))", "jax.nn.gelu(self.fc(x), approximate=False)")
 
 
@@ -63,8 +63,9 @@ def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
         # the same run again (over the same store: the mined entry would change the prompts): every answer
         # comes from the on-disk cache, no request is made
         monkeypatch.delenv("T2J_FIX_STORE")
-        again = run_llm_translation(TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01),
-                                    record_mined=False)
+        again = run_llm_translation(
+            TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01), record_mined=False
+        )
         assert len(server.requests) == 2, [(r.kind, r.cached, r.summary) for r in again.rounds]
     assert again.verification.ok and all(r.cached for r in again.rounds) and again.tokens["requests"] == 0
     assert result.verification is not None and result.verification.ok, [r.summary for r in result.rounds]

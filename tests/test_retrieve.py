@@ -52,9 +52,11 @@ def test_analyze_source_collects_apis_layers_keywords_idioms():
 
 
 def test_source_mode_ranks_by_apis(store):
-    src = ("import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-           "        self.act = nn.GELU()\n        self.ln = nn.LayerNorm(64)\n"
-           "    def forward(self, h):\n        return self.ln(self.act(h))\n")
+    src = (
+        "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.act = nn.GELU()\n        self.ln = nn.LayerNorm(64)\n"
+        "    def forward(self, h):\n        return self.ln(self.act(h))\n"
+    )
     top = ids(retrieve(RetrievalQuery(source=src), store, k=5))
     assert "activation-gelu-exact" in top and "normalization-layernorm-eps" in top
 
@@ -67,12 +69,18 @@ def test_repair_mode_puts_the_matching_error_first(store):
 
 
 def test_repair_mode_from_a_failed_check_and_draft(store):
-    v = Verification(ok=False, checks=[
-        Check(name="forward_eval", ok=True),
-        Check(name="running_stats", ok=False, tensors=[TensorCheck(name="bn.running_mean", ok=False, max_abs_err=0.4)]),
-    ])
-    q = RetrievalQuery.from_verification(source=None, draft="self.bn = nnx.BatchNorm(16, momentum=0.1, rngs=rngs)",
-                                         verification=v)
+    v = Verification(
+        ok=False,
+        checks=[
+            Check(name="forward_eval", ok=True),
+            Check(
+                name="running_stats", ok=False, tensors=[TensorCheck(name="bn.running_mean", ok=False, max_abs_err=0.4)]
+            ),
+        ],
+    )
+    q = RetrievalQuery.from_verification(
+        source=None, draft="self.bn = nnx.BatchNorm(16, momentum=0.1, rngs=rngs)", verification=v
+    )
     assert q.failed_checks == ["running_stats"] and q.repair
     assert ids(retrieve(q, store, k=1)) == ["normalization-bn-momentum-inverted"]
 

@@ -18,8 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [(cls.rule_name(), i, ex) for cls in all_rules() for i, ex in enumerate(cls.examples)]
 NUMERIC = [e for e in EXAMPLES if e[2].verify]
 # a quick subset for the default run: one numeric example of the rules that most models rely on
-FAST = {"Conv", "BatchNorm", "Recurrent", "Attention", "ActivationFunctions", "LossFunctions", "PoolModules",
-        "ItemAssignment"}
+FAST = {
+    "Conv",
+    "BatchNorm",
+    "Recurrent",
+    "Attention",
+    "ActivationFunctions",
+    "LossFunctions",
+    "PoolModules",
+    "ItemAssignment",
+}
 
 
 def _id(e):
@@ -57,8 +65,12 @@ def test_registry_is_explicit():
     for info in pkgutil.iter_modules(library.__path__):
         module = importlib.import_module(f"{library.__name__}.{info.name}")
         for obj in vars(module).values():
-            if inspect.isclass(obj) and issubclass(obj, Rule) and obj.__module__ == module.__name__ \
-                    and not obj.abstract:
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, Rule)
+                and obj.__module__ == module.__name__
+                and not obj.abstract
+            ):
                 assert obj in registered, f"{obj.__name__} in {info.name}.py is not @register-ed"
 
     from t2j.rules import translate_rules
@@ -127,7 +139,7 @@ def test_example_numeric_all(entry):
 # ---------------------------------------------------------------------------------------------------------
 # diagnostics, API, CLI
 
-UNKNOWN = '''import torch
+UNKNOWN = """import torch
 import torch.nn as nn
 
 
@@ -135,7 +147,7 @@ class Model(nn.Module):
     def forward(self, x):
         y = torch.special.zeta(x, 2.0)
         return y + 1
-'''
+"""
 
 
 def test_untranslated_is_marked_with_its_line():
@@ -152,7 +164,7 @@ def test_untranslated_is_marked_with_its_line():
 def test_output_is_self_contained_and_compiles():
     from t2j.rules import translate_rules
 
-    source = (ROOT / "benchmarks/corpus/100_lstm_bidirectional_2layer.py")
+    source = ROOT / "benchmarks/corpus/100_lstm_bidirectional_2layer.py"
     if not source.exists():
         pytest.skip("corpus not present")
     result = translate_rules(source.read_text())
@@ -172,7 +184,6 @@ def test_translate_api_accepts_text_path_and_live_class(tmp_path):
     by_path = t2j.translate(str(path), verify=False)
     assert by_text.code == by_path.code and "jax.nn.relu(x)" in by_text.code
     assert by_text.backend == "rules" and by_text.verification is None and by_text.rounds == []
-
 
 
 def test_translate_api_live_class():
@@ -197,15 +208,23 @@ def test_bad_inputs_raise_bad_input(tmp_path):
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "t2j.cli", "translate", *args], capture_output=True, text=True,
-                          cwd=cwd, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "t2j.cli", "translate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=600,
+    )
 
 
 def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     src = tmp_path / "m.py"
-    src.write_text("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
-                   "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
-                   "        return F.gelu(self.fc(x))\n")
+    src.write_text(
+        "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n"
+        "        return F.gelu(self.fc(x))\n"
+    )
     original = src.read_text()
     out = tmp_path / "m_jax.py"
     first = _cli(str(src), "-o", str(out), "--no-verify", cwd=tmp_path)
@@ -219,7 +238,11 @@ def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     assert src.read_text() == original
     unverifiable = _cli(str(src), "-o", str(tmp_path / "m2_jax.py"), cwd=tmp_path)  # no get_inputs(): says how
     assert unverifiable.returncode == 1  # verification asked for and impossible: not verified, and it says how
-    assert unverifiable.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: the source defines no inputs — define get_inputs()")
+    assert (
+        unverifiable.stdout.strip()
+        .splitlines()[-1]
+        .startswith("NOT VERIFIED: the source defines no inputs — define get_inputs()")
+    )
     bad = tmp_path / "bad.py"
     bad.write_text("def f(:\n")
     fourth = _cli(str(bad), "-o", str(tmp_path / "bad_out.py"), cwd=tmp_path)
@@ -248,8 +271,10 @@ def test_every_corpus_file_translates_to_self_contained_python():
     for f in files:
         code = translate_rules(f.read_text()).code
         tree = ast.parse(code)
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {
+            alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        imported |= {
+            node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert not imported & {"torch", "t2j"}, (f.name, imported)

@@ -26,8 +26,12 @@ def _helper_requests():
     """(file, line, argument) of every `<ctx>.helper(argument)` call in the rules library."""
     for name, tree in _library_trees():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "helper" \
-                    and node.args:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "helper"
+                and node.args
+            ):
                 yield name, node.lineno, node.args[0]
 
 
@@ -35,8 +39,12 @@ def test_every_helper_name_in_the_rules_resolves():
     """A rule asks for helpers by literal names (in the call or in a table of the rule's module): each one,
     and each helper-like string of the library, is defined in t2j/rules/runtime/."""
     helpers = load_helpers()
-    named = [(f, n.lineno, n.value) for f, tree in _library_trees() for n in ast.walk(tree)
-             if isinstance(n, ast.Constant) and isinstance(n.value, str) and HELPER_NAME.match(n.value)]
+    named = [
+        (f, n.lineno, n.value)
+        for f, tree in _library_trees()
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and HELPER_NAME.match(n.value)
+    ]
     assert len(named) >= 50
     missing = [f"{f}:{line} {value}" for f, line, value in named if value not in helpers]
     assert not missing, f"helpers named by rules but not defined in t2j/rules/runtime/: {missing}"
@@ -56,8 +64,10 @@ def test_helper_names_are_not_built_from_pieces():
                 pieces = [node.left, node.right]
             elif isinstance(node, ast.JoinedStr):
                 pieces = node.values[:1]
-            if any(isinstance(p, ast.Constant) and isinstance(p.value, str) and HELPER_PREFIX.match(p.value)
-                   for p in pieces):
+            if any(
+                isinstance(p, ast.Constant) and isinstance(p.value, str) and HELPER_PREFIX.match(p.value)
+                for p in pieces
+            ):
                 built.append(f"{f}:{node.lineno}")
     assert not built, f"helper names built from pieces (name them in a table instead): {built}"
 
@@ -88,8 +98,11 @@ def _undefined_names(text: str) -> set[str]:
             if not symbol.is_referenced():
                 continue
             is_top = table is top
-            global_read = symbol.is_global() and not symbol.is_assigned() if not is_top else \
-                not (symbol.is_assigned() or symbol.is_imported())
+            global_read = (
+                symbol.is_global() and not symbol.is_assigned()
+                if not is_top
+                else not (symbol.is_assigned() or symbol.is_imported())
+            )
             if global_read and symbol.get_name() not in known:
                 missing.add(symbol.get_name())
     return missing

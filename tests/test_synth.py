@@ -23,10 +23,12 @@ CATEGORY_NAMES = list(CATEGORIES)
 def _pair(torch_body: str, jax_body: str, inputs: list[InputSpec], name: str = "f") -> Program:
     args = ", ".join(s.name for s in inputs)
     return Program(
-        category="planted", name=name,
+        category="planted",
+        name=name,
         torch_code=f"import torch\nimport torch.nn.functional as F\n\n\ndef {name}({args}):\n    {torch_body}\n",
         jax_code=f"import jax\nimport jax.numpy as jnp\n\n\ndef {name}({args}):\n    {jax_body}\n",
-        inputs=inputs)
+        inputs=inputs,
+    )
 
 
 def _first_of(category: str, count: int, seed: int = 0):
@@ -55,8 +57,11 @@ def test_each_category_produces_verified_samples_with_ir(category):
 
 
 def test_gradients_cover_every_differentiable_argument_even_unused_ones():
-    inputs = [InputSpec(name="x", shape=[3, 4]), InputSpec(name="y", shape=[3, 4]),
-              InputSpec(name="i", shape=[2], dtype="int32", kind="int", low=0, high=3)]
+    inputs = [
+        InputSpec(name="x", shape=[3, 4]),
+        InputSpec(name="y", shape=[3, 4]),
+        InputSpec(name="i", shape=[2], dtype="int32", kind="int", low=0, high=3),
+    ]
     program = _pair("return torch.tanh(x) * 2.0", "return jnp.tanh(x) * 2.0", inputs)
     result = check_program(program, seed=3)
     assert result.ok, result.error
@@ -66,14 +71,17 @@ def test_gradients_cover_every_differentiable_argument_even_unused_ones():
     assert "s32[2]" in result.ir["hlo"].splitlines()[0]
 
 
-@pytest.mark.parametrize("torch_body,jax_body,stage", [
-    ("return torch.softmax(x, dim=0)", "return jax.nn.softmax(x, axis=1)", "forward"),
-    ("return F.gelu(x)", "return jax.nn.gelu(x)", "forward"),  # tanh approximation vs exact
-    ("return x * torch.sigmoid(x)", "return x * jax.lax.stop_gradient(jax.nn.sigmoid(x))", "backward"),
-    ("return torch.var(x, dim=1)", "return jnp.var(x, axis=1)", "forward"),  # unbiased vs biased
-    ("return x.sum(0)", "return x.sum(1)", "forward"),  # shape mismatch
-    ("return torch.log(x)", "return jnp.log(x, 3)", "jax"),  # a JAX error is a rejection too
-])
+@pytest.mark.parametrize(
+    "torch_body,jax_body,stage",
+    [
+        ("return torch.softmax(x, dim=0)", "return jax.nn.softmax(x, axis=1)", "forward"),
+        ("return F.gelu(x)", "return jax.nn.gelu(x)", "forward"),  # tanh approximation vs exact
+        ("return x * torch.sigmoid(x)", "return x * jax.lax.stop_gradient(jax.nn.sigmoid(x))", "backward"),
+        ("return torch.var(x, dim=1)", "return jnp.var(x, axis=1)", "forward"),  # unbiased vs biased
+        ("return x.sum(0)", "return x.sum(1)", "forward"),  # shape mismatch
+        ("return torch.log(x)", "return jnp.log(x, 3)", "jax"),  # a JAX error is a rejection too
+    ],
+)
 def test_planted_mismatching_pairs_are_rejected(torch_body, jax_body, stage):
     program = _pair(torch_body, jax_body, [InputSpec(name="x", shape=[4, 5], kind="positive")])
     result = check_program(program, seed=1)
@@ -116,12 +124,23 @@ def test_workers_shared_mlir_context_gives_the_same_ir_and_verdicts():
 
 
 def test_program_hash_is_alpha_invariant_and_ignores_shapes():
-    a = _pair("return torch.tanh(x) + y", "return jnp.tanh(x) + y",
-              [InputSpec(name="x", shape=[3]), InputSpec(name="y", shape=[3])], name="f")
-    b = _pair("return torch.tanh(p) + q  # comment", "return jnp.tanh(p) + q",
-              [InputSpec(name="p", shape=[7, 2]), InputSpec(name="q", shape=[7, 2])], name="g")
-    c = _pair("return torch.tanh(x) - y", "return jnp.tanh(x) - y",
-              [InputSpec(name="x", shape=[3]), InputSpec(name="y", shape=[3])])
+    a = _pair(
+        "return torch.tanh(x) + y",
+        "return jnp.tanh(x) + y",
+        [InputSpec(name="x", shape=[3]), InputSpec(name="y", shape=[3])],
+        name="f",
+    )
+    b = _pair(
+        "return torch.tanh(p) + q  # comment",
+        "return jnp.tanh(p) + q",
+        [InputSpec(name="p", shape=[7, 2]), InputSpec(name="q", shape=[7, 2])],
+        name="g",
+    )
+    c = _pair(
+        "return torch.tanh(x) - y",
+        "return jnp.tanh(x) - y",
+        [InputSpec(name="x", shape=[3]), InputSpec(name="y", shape=[3])],
+    )
     assert program_hash(a.torch_code, a.jax_code) == program_hash(b.torch_code, b.jax_code)
     assert program_hash(a.torch_code, a.jax_code) != program_hash(c.torch_code, c.jax_code)
     assert "torch.tanh(v1)" in normalize(a.torch_code)
@@ -166,8 +185,11 @@ def test_exports(tmp_path):
     with RowWriter(path) as writer:
         for i, ((program, seed), result) in enumerate(zip(items, results)):
             if result.ok:
-                writer.write(make_row(config, i, program, seed, program_hash(program.torch_code, program.jax_code),
-                                      result, versions))
+                writer.write(
+                    make_row(
+                        config, i, program, seed, program_hash(program.torch_code, program.jax_code), result, versions
+                    )
+                )
     rows, _ = read_rows(path)
     assert rows and rows[0]["hlo"] is None and rows[0]["jaxpr"]
     n = export_chat(path, tmp_path / "chat.jsonl")

@@ -18,8 +18,24 @@ CATS = "elementwise,unary_math,reduction"
 
 
 def _synth(out: Path, count: int, workers: int, extra=()) -> list[str]:
-    return [sys.executable, "-m", "t2j.cli", "synth", "--out", str(out), "--count", str(count), "--seed", "5",
-            "--workers", str(workers), "--categories", CATS, "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "t2j.cli",
+        "synth",
+        "--out",
+        str(out),
+        "--count",
+        str(count),
+        "--seed",
+        "5",
+        "--workers",
+        str(workers),
+        "--categories",
+        CATS,
+        "--quiet",
+        *extra,
+    ]
 
 
 def _env() -> dict:
@@ -41,15 +57,22 @@ def test_same_file_whatever_workers_and_resume_after_kill_9(tmp_path):
     rows = [json.loads(line) for line in one.read_text().splitlines()]
     assert len(rows) == count and len({r["id"] for r in rows}) == count
     assert len({r["program_hash"] for r in rows}) == count
-    assert all(r["verified"] and r["hlo"].startswith("HloModule") and r["grad_hlo"].startswith("HloModule")
-               for r in rows)
+    assert all(
+        r["verified"] and r["hlo"].startswith("HloModule") and r["grad_hlo"].startswith("HloModule") for r in rows
+    )
     stats = json.loads((tmp_path / "stats.json").read_text())
     assert stats["rows"] == count and set(stats["per_category"]) == set(CATS.split(","))
 
     # kill -9 the whole run (parent and workers) once it has written some rows, then rerun the same command
     # one worker: batches finish one after another, so the kill lands between two of them
-    process = subprocess.Popen(_synth(killed, count, 1), cwd=ROOT, env=_env(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        _synth(killed, count, 1),
+        cwd=ROOT,
+        env=_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 600
     try:
         while time.time() < deadline and process.poll() is None:
@@ -70,9 +93,26 @@ def test_same_file_whatever_workers_and_resume_after_kill_9(tmp_path):
 
 
 def test_bad_input_exit_code(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "t2j.cli", "synth", "--out", str(tmp_path / "x.jsonl"),
-                             "--count", "2", "--categories", "nonsense", "--quiet"],
-                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "t2j.cli",
+            "synth",
+            "--out",
+            str(tmp_path / "x.jsonl"),
+            "--count",
+            "2",
+            "--categories",
+            "nonsense",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2 and "unknown categories" in result.stderr
     assert not (tmp_path / "x.jsonl").exists()
 
@@ -80,10 +120,32 @@ def test_bad_input_exit_code(tmp_path):
 @pytest.mark.slow
 def test_a_larger_run_over_every_category(tmp_path):
     out = tmp_path / "all.jsonl"
-    result = subprocess.run([sys.executable, "-m", "t2j.cli", "synth", "--out", str(out), "--count", "170",
-                             "--seed", "11", "--workers", "2", "--quiet", "--export-chat", str(tmp_path / "chat.jsonl"),
-                             "--export-fewshot", str(tmp_path / "fewshot.json")],
-                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "t2j.cli",
+            "synth",
+            "--out",
+            str(out),
+            "--count",
+            "170",
+            "--seed",
+            "11",
+            "--workers",
+            "2",
+            "--quiet",
+            "--export-chat",
+            str(tmp_path / "chat.jsonl"),
+            "--export-fewshot",
+            str(tmp_path / "fewshot.json"),
+        ],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 170 and len({r["program_hash"] for r in rows}) == 170
@@ -100,9 +162,13 @@ def test_a_candidate_that_kills_its_worker_is_rejected_not_fatal():
     from t2j.synth.worker import init_worker, run_batch
 
     def pair(body: str) -> Program:
-        return Program(category="planted", name="f", torch_code=f"import os\nimport torch\n\n\ndef f(x):\n    {body}\n",
-                       jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
-                       inputs=[InputSpec(name="x", shape=[3])])
+        return Program(
+            category="planted",
+            name="f",
+            torch_code=f"import os\nimport torch\n\n\ndef f(x):\n    {body}\n",
+            jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
+            inputs=[InputSpec(name="x", shape=[3])],
+        )
 
     crash = pair("os.kill(os.getpid(), 9)")
     good = pair("return torch.tanh(x)")
@@ -124,10 +190,13 @@ def test_a_candidate_that_hangs_its_worker_is_rejected_and_the_run_goes_on():
     from t2j.synth.worker import init_worker, run_batch
 
     def pair(body: str) -> Program:
-        return Program(category="planted", name="f",
-                       torch_code=f"import signal\nimport time\nimport torch\n\n\ndef f(x):\n    {body}\n",
-                       jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
-                       inputs=[InputSpec(name="x", shape=[3])])
+        return Program(
+            category="planted",
+            name="f",
+            torch_code=f"import signal\nimport time\nimport torch\n\n\ndef f(x):\n    {body}\n",
+            jax_code="import jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.tanh(x)\n",
+            inputs=[InputSpec(name="x", shape=[3])],
+        )
 
     sleeps = pair("time.sleep(600)")  # the worker interrupts it itself
     # blocks the worker's interrupt, as a hang in native code would: only the parent's hard limit ends it
@@ -138,8 +207,9 @@ def test_a_candidate_that_hangs_its_worker_is_rejected_and_the_run_goes_on():
         first = [(0, sleeps, 0), (1, good, 0)]
         second = [(2, stuck, 0), (3, good, 1)]
         third = [(4, good, 2)]
-        futures = [pool.submit(run_batch, n, items, 2e-5, 1e-5, (), 2) for n, items in
-                   enumerate([first, second, third])]
+        futures = [
+            pool.submit(run_batch, n, items, 2e-5, 1e-5, (), 2) for n, items in enumerate([first, second, third])
+        ]
         results = {}
         for n, (items, future) in enumerate(zip([first, second, third], futures)):
             results.update(dict(pool.result(future, n, items, 2e-5, 1e-5, ())))

@@ -28,9 +28,24 @@ def _normalized(output: str) -> Counter[str]:
 
 
 def run_mypy(cache_dir: Path) -> Counter[str]:
-    run = subprocess.run([sys.executable, "-m", "mypy", "t2j", "--no-error-summary", "--hide-error-context",
-                          "--no-pretty", "--show-error-codes", "--cache-dir", str(cache_dir)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "t2j",
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-pretty",
+            "--show-error-codes",
+            "--cache-dir",
+            str(cache_dir),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
+    )
     assert run.returncode in (0, 1), run.stderr[-2000:]
     return _normalized(run.stdout)
 
@@ -44,13 +59,17 @@ def test_no_type_errors_beyond_the_baseline(tmp_path):
     pytest.importorskip("mypy")
     found = run_mypy(tmp_path / "mypy-cache")
     new = found - _baseline()
-    assert not new, ("mypy errors that tests/mypy_baseline.txt does not list (fix them; the baseline only "
-                     "shrinks):\n" + "\n".join(sorted(new.elements())))
+    assert not new, (
+        "mypy errors that tests/mypy_baseline.txt does not list (fix them; the baseline only "
+        "shrinks):\n" + "\n".join(sorted(new.elements()))
+    )
 
 
 def test_baseline_parser_ignores_line_numbers():
-    out = ("t2j/a.py:3: error: Bad thing  [arg-type]\nt2j/a.py:9:2: error: Bad thing  [arg-type]\n"
-           "t2j/a.py:4: note: a note\n")
+    out = (
+        "t2j/a.py:3: error: Bad thing  [arg-type]\nt2j/a.py:9:2: error: Bad thing  [arg-type]\n"
+        "t2j/a.py:4: note: a note\n"
+    )
     assert _normalized(out) == Counter({"t2j/a.py: Bad thing  [arg-type]": 2})
 
 

@@ -38,18 +38,18 @@ ALL_TRAPS = sorted(p.name for p in WRONG.iterdir() if p.is_dir())
 
 # Representative subsets for the default (fast) run; every layer family, functional code and nested outputs.
 DEFAULT_PAIRS = [
-    "tied_embedding_lm_head",    # weight tying: one JAX parameter for two aliased torch keys
-    "conv2d_nnx",                # nnx.Conv, NCHW <-> NHWC, asymmetric padding
-    "conv_transpose1d",          # torch-layout ConvTranspose through lax.conv_general_dilated
+    "tied_embedding_lm_head",  # weight tying: one JAX parameter for two aliased torch keys
+    "conv2d_nnx",  # nnx.Conv, NCHW <-> NHWC, asymmetric padding
+    "conv_transpose1d",  # torch-layout ConvTranspose through lax.conv_general_dilated
     "batchnorm1d_train_custom",  # train mode, momentum 0.3, unbiased running variance
-    "layernorm",                 # epsilon 1e-5 + two-pass variance
-    "embedding_padding_idx",     # embedding, integer inputs, gradient masked on the padding row
-    "lstm_bidir_2layer",         # multi-layer bidirectional batch_first LSTM, tuple of tuple output
-    "mha_custom_weights",        # packed in_proj, key padding mask, (out, weights) output
-    "param_and_buffer",          # bare nn.Parameter, persistent and non-persistent buffers
-    "moduledict_heads",          # Sequential + ModuleDict nesting, dict output
-    "fn_attention",              # plain function entry
-    "fn_int_division",           # integer semantics in functional code
+    "layernorm",  # epsilon 1e-5 + two-pass variance
+    "embedding_padding_idx",  # embedding, integer inputs, gradient masked on the padding row
+    "lstm_bidir_2layer",  # multi-layer bidirectional batch_first LSTM, tuple of tuple output
+    "mha_custom_weights",  # packed in_proj, key padding mask, (out, weights) output
+    "param_and_buffer",  # bare nn.Parameter, persistent and non-persistent buffers
+    "moduledict_heads",  # Sequential + ModuleDict nesting, dict output
+    "fn_attention",  # plain function entry
+    "fn_int_division",  # integer semantics in functional code
 ]
 DEFAULT_TRAPS = [
     "gelu_tanh_for_exact",
@@ -61,7 +61,7 @@ DEFAULT_TRAPS = [
     "layernorm_default_epsilon",
     "int_floor_vs_trunc_division",
     "attribute_renamed",
-    "dropout_active_in_eval",    # eval-mode state mutation must still give a forward_eval verdict
+    "dropout_active_in_eval",  # eval-mode state mutation must still give a forward_eval verdict
     "maxpool_ceil_mode_dropped",  # an output shape mismatch must fail forward_eval, not crash the backward
 ]
 
@@ -84,11 +84,31 @@ CHECK_NAMES = {"forward_eval", "forward_train", "running_stats", "backward"}
 
 # Every layer of the weight-porting list must appear in at least one correct pair's torch.py.
 REQUIRED_LAYERS = [
-    "nn.Linear", "nn.Bilinear", "nn.Conv1d", "nn.Conv2d", "nn.Conv3d", "nn.ConvTranspose1d",
-    "nn.ConvTranspose2d", "nn.ConvTranspose3d", "nn.BatchNorm1d", "nn.BatchNorm2d", "nn.BatchNorm3d",
-    "nn.LayerNorm", "nn.GroupNorm", "nn.InstanceNorm", "nn.Embedding", "nn.RNN", "nn.LSTM", "nn.GRU",
-    "nn.MultiheadAttention", "nn.Parameter", "register_buffer", "nn.ModuleList", "nn.Sequential",
-    "nn.ModuleDict", "# t2j: entry=",
+    "nn.Linear",
+    "nn.Bilinear",
+    "nn.Conv1d",
+    "nn.Conv2d",
+    "nn.Conv3d",
+    "nn.ConvTranspose1d",
+    "nn.ConvTranspose2d",
+    "nn.ConvTranspose3d",
+    "nn.BatchNorm1d",
+    "nn.BatchNorm2d",
+    "nn.BatchNorm3d",
+    "nn.LayerNorm",
+    "nn.GroupNorm",
+    "nn.InstanceNorm",
+    "nn.Embedding",
+    "nn.RNN",
+    "nn.LSTM",
+    "nn.GRU",
+    "nn.MultiheadAttention",
+    "nn.Parameter",
+    "register_buffer",
+    "nn.ModuleList",
+    "nn.Sequential",
+    "nn.ModuleDict",
+    "# t2j: entry=",
 ]
 
 
@@ -103,7 +123,9 @@ def _describe(v) -> str:
     for c in v.checks:
         for t in c.tensors:
             if not t.ok:
-                lines.append(f"  {c.name}: {t.name} max_abs_err={t.max_abs_err:.3g} limit={t.limit:.3g} {t.problem or ''}")
+                lines.append(
+                    f"  {c.name}: {t.name} max_abs_err={t.max_abs_err:.3g} limit={t.limit:.3g} {t.problem or ''}"
+                )
     return "\n".join(lines)
 
 
@@ -135,8 +157,9 @@ def test_every_listed_layer_is_covered():
     assert not missing, f"no correct pair uses {missing}"
 
 
-@pytest.mark.parametrize("folder", [PAIRS / n for n in ALL_PAIRS] + [WRONG / n for n in ALL_TRAPS],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "folder", [PAIRS / n for n in ALL_PAIRS] + [WRONG / n for n in ALL_TRAPS], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_translation_is_self_contained(folder: Path):
     """JAX files import only JAX-world modules (never torch, never t2j) and name the same entry as torch."""
     torch_src = (folder / "torch.py").read_text()
@@ -174,7 +197,8 @@ def test_main_example_verifies():
     assert v.ok, _describe(v)
     assert v.forward_ok and v.backward_ok
     assert {p.torch_key for p in v.ported} == {
-        f"{layer}.{p}" for layer in ("fc1", "norm", "fc2", "head") for p in ("weight", "bias")}
+        f"{layer}.{p}" for layer in ("fc1", "norm", "fc2", "head") for p in ("weight", "bias")
+    }
 
 
 @pytest.mark.parametrize("name", _marked(ALL_PAIRS, DEFAULT_PAIRS))

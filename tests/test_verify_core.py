@@ -137,8 +137,10 @@ def test_verifies_module_with_train_mode_running_stats():
 
 
 def test_rejects_flax_batchnorm_biased_running_variance():
-    flax_bn = MLP_JAX.replace("self.bn = BatchNorm1d(32, momentum=0.2, rngs=rngs)",
-                              "self.bn = nnx.BatchNorm(32, momentum=0.8, epsilon=1e-5, rngs=rngs)")
+    flax_bn = MLP_JAX.replace(
+        "self.bn = BatchNorm1d(32, momentum=0.2, rngs=rngs)",
+        "self.bn = nnx.BatchNorm(32, momentum=0.8, epsilon=1e-5, rngs=rngs)",
+    )
     result = verify_sources(MLP_TORCH, flax_bn)
     assert not result.ok
     assert result.check("forward_eval").ok and result.check("backward").ok
@@ -232,8 +234,7 @@ def _hostile(body: str) -> str:
 
 
 def test_sandbox_kills_infinite_loop():
-    result = verify_sources(SIMPLE_TORCH, _hostile("while True:\n    pass"), entry="fn",
-                            settings=Settings(timeout_s=5))
+    result = verify_sources(SIMPLE_TORCH, _hostile("while True:\n    pass"), entry="fn", settings=Settings(timeout_s=5))
     assert not result.ok and result.failed_stage == "jax"
     assert "timed out" in result.error
 
@@ -275,8 +276,14 @@ def test_cold_sandbox_path_matches_warm():
 
 def _cli(*args, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "t2j.cli", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "t2j.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_cli_exit_codes_and_json(tmp_path):

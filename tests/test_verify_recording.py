@@ -30,7 +30,7 @@ def test_the_translator_emits_each_train_steps_arguments_as_data(translated):
     assert result.code.rstrip().splitlines()[-1].startswith(STEP_MARK)
     # the forward and the loss computed before zero_grad() are inside the loss function
     start = result.code.index("def loss_fn")
-    loss_fn = result.code[start:result.code.index("return loss", start)]
+    loss_fn = result.code[start : result.code.index("return loss", start)]
     assert "prediction = model(xb)" in loss_fn and "loss = criterion(prediction, yb)" in loss_fn
 
 

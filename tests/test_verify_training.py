@@ -49,7 +49,7 @@ def _mutated(source: Path, tmp_path: Path, old: str, new: str) -> Path:
 
 def test_translated_train_step_is_jitted_hoisted_and_traced_once(translated):
     code = translated["mlp_adam_dropout"].read_text()
-    train = code[code.index("def train("):]
+    train = code[code.index("def train(") :]
     assert "@nnx.jit\n    def train_step(model, optimizer):" in train
     assert train.index("def train_step") < train.index("for step in range(30):"), "the step is not hoisted"
     assert "loss = train_step(model, optimizer)" in train
@@ -98,12 +98,20 @@ def test_correct_translations_are_verified(translated):
 @pytest.mark.parametrize("case", ["adamw_instead_of_l2", "batchnorm_momentum", "scheduler_dropped", "extra_epoch"])
 def test_wrong_training_translations_are_rejected(case, translated, tmp_path):
     if case == "adamw_instead_of_l2":  # decoupled decay where torch's Adam adds L2 to the gradient
-        wrong = _mutated(translated["mlp_adam_dropout"], tmp_path, "torch_adam(lr=1e-2, weight_decay=1e-3)",
-                         "optax.adamw(1e-2, weight_decay=1e-3)")
+        wrong = _mutated(
+            translated["mlp_adam_dropout"],
+            tmp_path,
+            "torch_adam(lr=1e-2, weight_decay=1e-3)",
+            "optax.adamw(1e-2, weight_decay=1e-3)",
+        )
         expect = "final_weights"
     elif case == "batchnorm_momentum":  # Flax's meaning of momentum (1 - torch's)
-        wrong = _mutated(translated["bn_sgd_momentum"], tmp_path, "TorchBatchNorm(32, momentum=0.2",
-                         "TorchBatchNorm(32, momentum=0.8")
+        wrong = _mutated(
+            translated["bn_sgd_momentum"],
+            tmp_path,
+            "TorchBatchNorm(32, momentum=0.2",
+            "TorchBatchNorm(32, momentum=0.8",
+        )
         expect = "final_weights"
     elif case == "scheduler_dropped":
         wrong = _mutated(translated["bn_sgd_momentum"], tmp_path, "        scheduler.step()\n", "")
@@ -120,25 +128,39 @@ def test_wrong_training_translations_are_rejected(case, translated, tmp_path):
 
 
 def test_crash_and_hang_are_failed_verifications(translated, tmp_path):
-    crash = _mutated(translated["mlp_adam_dropout"], tmp_path, "    losses = []\n",
-                     "    losses = []\n    raise RuntimeError('planted')\n")
+    crash = _mutated(
+        translated["mlp_adam_dropout"],
+        tmp_path,
+        "    losses = []\n",
+        "    losses = []\n    raise RuntimeError('planted')\n",
+    )
     result = verify_training_files(MLP, crash)
     assert not result.ok and result.failed_stage == "jax" and "planted" in result.error
-    hang = _mutated(translated["mlp_adam_dropout"], tmp_path, "    losses = []\n",
-                    "    losses = []\n    while True:\n        pass\n")
+    hang = _mutated(
+        translated["mlp_adam_dropout"],
+        tmp_path,
+        "    losses = []\n",
+        "    losses = []\n    while True:\n        pass\n",
+    )
     result = verify_training_files(MLP, hang, Settings(timeout_s=20))
     assert not result.ok and "timed out" in result.error
 
 
 def test_bad_reference_is_bad_input(tmp_path):
     ref = tmp_path / "not_training.py"
-    ref.write_text("import torch\n\ndef make_models():\n    return torch.nn.Linear(2, 2)\n\ndef train(m):\n    return []\n")
+    ref.write_text(
+        "import torch\n\ndef make_models():\n    return torch.nn.Linear(2, 2)\n\ndef train(m):\n    return []\n"
+    )
     with pytest.raises(BadInput, match="make_data"):
         verify_training_files(ref, ref)
     assert not is_training_script(ref.read_text())
     assert is_training_script(MLP.read_text())
-    proc = subprocess.run([sys.executable, "-m", "t2j.cli", "verify", str(MLP), str(tmp_path / "missing.py")],
-                          capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    proc = subprocess.run(
+        [sys.executable, "-m", "t2j.cli", "verify", str(MLP), str(tmp_path / "missing.py")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
 
 
@@ -151,8 +173,11 @@ def test_translate_verifies_training_scripts_by_training_them():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py"))
-                         + [DATA / "loop_idioms.py"], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py")) + [DATA / "loop_idioms.py"],
+    ids=lambda p: p.stem,
+)
 def test_corpus_training_script_translates_and_trains_like_torch(path):
     result = translate(path)
     assert not [d for d in result.diagnostics if "not translated" in d.message], result.diagnostics
@@ -182,10 +207,10 @@ SCHEDULERS = {
     "lambda": "torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0 / (1 + epoch))",
     "onecycle_adam": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=12)",
     "onecycle_three_phase_linear": "torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=12, "
-                                   "three_phase=True, anneal_strategy='linear', pct_start=0.25)",
+    "three_phase=True, anneal_strategy='linear', pct_start=0.25)",
     "plateau": "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0)",
 }
-MATRIX_TEMPLATE = '''import torch
+MATRIX_TEMPLATE = """import torch
 import torch.nn as nn
 
 
@@ -209,7 +234,7 @@ def train(model, x, y):
         {scheduler_step}
         losses.append(loss.item())
     return losses
-'''
+"""
 
 
 @pytest.mark.slow
@@ -217,7 +242,7 @@ def train(model, x, y):
 def test_optimizer_and_scheduler_matrix_trains_like_torch(case, tmp_path):
     """Every optimizer option and scheduler the rules translate trains exactly like torch (12 steps)."""
     if case.startswith("schedule_"):
-        kind = case[len("schedule_"):]
+        kind = case[len("schedule_") :]
         optimizer = OPTIMIZERS["adam_l2" if kind == "onecycle_adam" else "sgd_momentum_dampening_wd"]
         scheduler = SCHEDULERS[kind]
         scheduler_step = "scheduler.step(loss.item())" if kind == "plateau" else "scheduler.step()"

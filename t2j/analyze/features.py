@@ -17,18 +17,73 @@ _CANONICAL_PREFIXES = (
     ("torch.nn.", "nn."),
 )
 HARNESS_FUNCTIONS = ("get_inputs", "get_init_inputs")
-_RANDOM = {"randn", "rand", "randint", "randperm", "randn_like", "rand_like", "randint_like", "normal", "bernoulli",
-           "multinomial", "manual_seed"}
+_RANDOM = {
+    "randn",
+    "rand",
+    "randint",
+    "randperm",
+    "randn_like",
+    "rand_like",
+    "randint_like",
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "manual_seed",
+}
 _LOOP_METHODS = {"backward", "zero_grad", "step"}
 _DEVICE_METHODS = {"to", "cuda", "cpu"}
 _HOST_METHODS = {"item", "tolist", "numpy"}
 _INTERESTING_KEYWORDS = {
-    "dim", "keepdim", "inplace", "padding_idx", "momentum", "eps", "weight_decay", "batch_first", "bidirectional",
-    "padding", "stride", "groups", "dilation", "padding_mode", "output_padding", "approximate", "reduction",
-    "ignore_index", "label_smoothing", "weight", "beta", "descending", "is_causal", "attn_mask", "key_padding_mask",
-    "count_include_pad", "ceil_mode", "bias", "affine", "requires_grad", "shuffle", "drop_last", "rounding_mode",
-    "diagonal", "steps", "negative_slope", "alpha", "max_norm", "nesterov", "eta_min", "gamma", "milestones",
-    "start_factor", "unbiased", "correction", "num_classes", "shifts", "dims", "min", "max",
+    "dim",
+    "keepdim",
+    "inplace",
+    "padding_idx",
+    "momentum",
+    "eps",
+    "weight_decay",
+    "batch_first",
+    "bidirectional",
+    "padding",
+    "stride",
+    "groups",
+    "dilation",
+    "padding_mode",
+    "output_padding",
+    "approximate",
+    "reduction",
+    "ignore_index",
+    "label_smoothing",
+    "weight",
+    "beta",
+    "descending",
+    "is_causal",
+    "attn_mask",
+    "key_padding_mask",
+    "count_include_pad",
+    "ceil_mode",
+    "bias",
+    "affine",
+    "requires_grad",
+    "shuffle",
+    "drop_last",
+    "rounding_mode",
+    "diagonal",
+    "steps",
+    "negative_slope",
+    "alpha",
+    "max_norm",
+    "nesterov",
+    "eta_min",
+    "gamma",
+    "milestones",
+    "start_factor",
+    "unbiased",
+    "correction",
+    "num_classes",
+    "shifts",
+    "dims",
+    "min",
+    "max",
 }
 
 
@@ -74,7 +129,7 @@ def canonical(qualname: str) -> str:
     """torch.nn.functional.gelu -> F.gelu; torch.nn.Linear -> nn.Linear; others unchanged."""
     for prefix, short in _CANONICAL_PREFIXES:
         if qualname.startswith(prefix):
-            return short + qualname[len(prefix):]
+            return short + qualname[len(prefix) :]
     return qualname
 
 
@@ -96,8 +151,9 @@ def analyze_source(source: str) -> Features:
         return f"{full}.{rest}" if rest else full
 
     # the problem-file harness (get_inputs / get_init_inputs builds random test tensors) is not model code
-    harness = {id(n) for f in tree.body if isinstance(f, ast.FunctionDef) and f.name in HARNESS_FUNCTIONS
-               for n in ast.walk(f)}
+    harness = {
+        id(n) for f in tree.body if isinstance(f, ast.FunctionDef) and f.name in HARNESS_FUNCTIONS for n in ast.walk(f)
+    }
     for node in ast.walk(tree):
         if id(node) in harness:
             continue

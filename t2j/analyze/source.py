@@ -9,8 +9,17 @@ import libcst as cst
 from t2j.analyze.imports import collect_imports, dotted, is_torch, resolve
 
 RANDOM_FUNCTIONS = {
-    "torch.randn", "torch.rand", "torch.randint", "torch.randperm", "torch.randn_like", "torch.rand_like",
-    "torch.randint_like", "torch.normal", "torch.bernoulli", "torch.multinomial", "torch.nn.functional.dropout",
+    "torch.randn",
+    "torch.rand",
+    "torch.randint",
+    "torch.randperm",
+    "torch.randn_like",
+    "torch.rand_like",
+    "torch.randint_like",
+    "torch.normal",
+    "torch.bernoulli",
+    "torch.multinomial",
+    "torch.nn.functional.dropout",
 }
 CONTAINER_BASES = ("torch.nn.Sequential",)  # torch containers a user class may derive from (-> nnx.Sequential)
 NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")
@@ -51,8 +60,12 @@ class SourceInfo:
 def _trained_model(optimizer_call: cst.Call) -> str | None:
     """`model` in `torch.optim.X(model.parameters(), ...)`."""
     first = optimizer_call.args[0].value if optimizer_call.args else None
-    if isinstance(first, cst.Call) and isinstance(first.func, cst.Attribute) and \
-            first.func.attr.value == "parameters" and isinstance(first.func.value, cst.Name):
+    if (
+        isinstance(first, cst.Call)
+        and isinstance(first.func, cst.Attribute)
+        and first.func.attr.value == "parameters"
+        and isinstance(first.func.value, cst.Name)
+    ):
         return first.func.value.value
     return None
 
@@ -73,8 +86,7 @@ def analyze(module: cst.Module) -> SourceInfo:
             for base in cls.bases:
                 q = info.qualname(base.value)
                 name = dotted(base.value)
-                if q in ("torch.nn.Module", *CONTAINER_BASES) or name in info.module_classes or \
-                        is_layer_constructor(q):
+                if q in ("torch.nn.Module", *CONTAINER_BASES) or name in info.module_classes or is_layer_constructor(q):
                     info.module_classes.add(cls.name.value)
                     if q == "torch.nn.Module":
                         info.direct_module_classes.add(cls.name.value)
@@ -120,8 +132,7 @@ def analyze(module: cst.Module) -> SourceInfo:
 
             def visit_Assign(self, node: cst.Assign) -> None:
                 value = node.value
-                is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set,
-                                                  cst.SetComp))
+                is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set, cst.SetComp))
                 if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
                     is_container = value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
                 if is_container:
@@ -134,8 +145,10 @@ def analyze(module: cst.Module) -> SourceInfo:
                     trained = _trained_model(value) if q and q.startswith("torch.optim.") else None
                     if target and trained and "." not in target:
                         info.optimizers.setdefault(target, trained)
-                    padded = any(a.keyword is not None and a.keyword.value == "padding_idx" for a in value.args) or \
-                        len([a for a in value.args if a.keyword is None]) > 2
+                    padded = (
+                        any(a.keyword is not None and a.keyword.value == "padding_idx" for a in value.args)
+                        or len([a for a in value.args if a.keyword is None]) > 2
+                    )
                     if target and (q == "torch.nn.Linear" or (q == "torch.nn.Embedding" and not padded)):
                         info.layer_names[target] = q
 

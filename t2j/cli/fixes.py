@@ -35,13 +35,16 @@ def _select(fix_store, ids: list[str], category: Optional[str]):
 
 
 def register(app: typer.Typer) -> None:
-    fixes_app = typer.Typer(help="The fix store: known PyTorch->JAX mistakes, each proven by execution.",
-                            no_args_is_help=True)
+    fixes_app = typer.Typer(
+        help="The fix store: known PyTorch->JAX mistakes, each proven by execution.", no_args_is_help=True
+    )
     app.add_typer(fixes_app, name="fixes")
 
     @fixes_app.command("list")
     def list_command(
-        store: Optional[Path] = typer.Option(None, "--store", help="read this folder/file instead of the shipped store"),
+        store: Optional[Path] = typer.Option(
+            None, "--store", help="read this folder/file instead of the shipped store"
+        ),
         category: Optional[str] = typer.Option(None, "--category", help="only this category"),
         as_json: bool = typer.Option(False, "--json", help="print the entries as JSON"),
     ):
@@ -59,7 +62,9 @@ def register(app: typer.Typer) -> None:
     @fixes_app.command("check")
     def check_command(
         ids: List[str] = typer.Argument(None, help="entry ids to check (default: all)"),
-        store: Optional[Path] = typer.Option(None, "--store", help="read this folder/file instead of the shipped store"),
+        store: Optional[Path] = typer.Option(
+            None, "--store", help="read this folder/file instead of the shipped store"
+        ),
         category: Optional[str] = typer.Option(None, "--category", help="only this category"),
         no_rewrite: bool = typer.Option(False, "--no-rewrite", help="skip checking the mechanical rewrites"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON result per entry"),
@@ -86,15 +91,18 @@ def register(app: typer.Typer) -> None:
 
     @fixes_app.command("add")
     def add_command(
-        torch_file: Path = typer.Option(..., "--torch", help="PyTorch problem file (Model, get_inputs, get_init_inputs)"),
+        torch_file: Path = typer.Option(
+            ..., "--torch", help="PyTorch problem file (Model, get_inputs, get_init_inputs)"
+        ),
         buggy: Path = typer.Option(..., "--buggy", help="the failing JAX draft"),
         fixed: Path = typer.Option(..., "--fixed", help="the repaired JAX file (must verify)"),
         entry_id: Optional[str] = typer.Option(None, "--id", help="entry id (default: derived from the code)"),
         title: Optional[str] = typer.Option(None, "--title", help="one-line title"),
         category: Optional[str] = typer.Option(None, "--category", help="taxonomy category (fixes/TAXONOMY.md)"),
         why: Optional[str] = typer.Option(None, "--why", help="one paragraph: why the buggy code is wrong"),
-        store: Optional[Path] = typer.Option(None, "--store",
-                                             help="store folder to write to (default $T2J_FIX_STORE, else ~/.local/share/t2j/fixes)"),
+        store: Optional[Path] = typer.Option(
+            None, "--store", help="store folder to write to (default $T2J_FIX_STORE, else ~/.local/share/t2j/fixes)"
+        ),
     ):
         """Record a human repair: the error comes from running the buggy file; the fixed file must verify."""
         from pydantic import ValidationError
@@ -102,8 +110,9 @@ def register(app: typer.Typer) -> None:
         from t2j.fixes.record import record_user
 
         try:
-            entry, path = record_user(torch_file, buggy, fixed, store=store, entry_id=entry_id, title=title,
-                                      category=category, why=why)
+            entry, path = record_user(
+                torch_file, buggy, fixed, store=store, entry_id=entry_id, title=title, category=category, why=why
+            )
         except ValidationError as exc:
             first = exc.errors()[0]
             raise BadInput(f"{'.'.join(str(p) for p in first['loc']) or 'entry'}: {first['msg']}") from None

@@ -15,16 +15,30 @@ class RichProgress:
 
     def __init__(self, console=None):
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-            TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.console = console or Console(stderr=True)
         self.progress = Progress(
-            TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("verified [green]{task.fields[verified]}[/] failed [red]{task.fields[failed]}[/] "
-                       "bad [yellow]{task.fields[bad]}[/]"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=self.console, transient=False)
+            TextColumn("{task.description:<9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "verified [green]{task.fields[verified]}[/] failed [red]{task.fields[failed]}[/] "
+                "bad [yellow]{task.fields[bad]}[/]"
+            ),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.tasks: dict[str, int] = {}
         self.counts = {"verified": 0, "failed": 0, "bad": 0}
 
@@ -63,8 +77,10 @@ def render_summary(report) -> str:
     lines = [f"t2j migrate: {s.files} files ({s.torch_files} PyTorch) -> {report.dst}"]
     lines.append("  " + ", ".join(f"{k} {v}" for k, v in s.by_status.items() if v))
     if s.modules:
-        lines.append(f"  modules verified: {s.modules_verified}/{s.modules} ({100 * s.share_verified:.0f}%)"
-                     + (f", median speed ratio {s.speed_ratio_median:.2f}x" if s.speed_ratio_median else ""))
+        lines.append(
+            f"  modules verified: {s.modules_verified}/{s.modules} ({100 * s.share_verified:.0f}%)"
+            + (f", median speed ratio {s.speed_ratio_median:.2f}x" if s.speed_ratio_median else "")
+        )
     if s.untranslated_spots:
         lines.append(f"  untranslated spots: {s.untranslated_spots}")
     for bad in s.bad:
@@ -86,11 +102,15 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help="output folder for the JAX project and the report"),
         workers: int = typer.Option(1, "--workers", "-j", help="parallel worker processes (or Ray tasks)"),
         executor: str = typer.Option("local", "--executor", help="local (processes) or ray"),
-        ray_address: Optional[str] = typer.Option(None, "--ray-address",
-                                                  help="address of an existing Ray cluster (default: local Ray)"),
-        record: Optional[str] = typer.Option(None, "--record",
-                                             help='command that runs the project\'s PyTorch entry point, e.g. '
-                                                  '"python train.py --epochs 1"; module inputs are captured'),
+        ray_address: Optional[str] = typer.Option(
+            None, "--ray-address", help="address of an existing Ray cluster (default: local Ray)"
+        ),
+        record: Optional[str] = typer.Option(
+            None,
+            "--record",
+            help="command that runs the project's PyTorch entry point, e.g. "
+            '"python train.py --epochs 1"; module inputs are captured',
+        ),
         record_timeout: float = typer.Option(600.0, "--record-timeout", help="seconds allowed for --record"),
         no_verify: bool = typer.Option(False, "--no-verify", help="translate only"),
         force: bool = typer.Option(False, "--force", help="overwrite files in a non-empty --out and start over"),
@@ -105,17 +125,31 @@ def register(app: typer.Typer) -> None:
         from t2j.migrate.codebase import check_paths, migrate_codebase
         from t2j.settings import Settings
 
-        options = MigrateOptions(src=str(src.resolve()), dst=str(out.resolve()), verify=not no_verify,
-                                 record=record, record_timeout_s=record_timeout, max_bytes=max_bytes)
+        options = MigrateOptions(
+            src=str(src.resolve()),
+            dst=str(out.resolve()),
+            verify=not no_verify,
+            record=record,
+            record_timeout_s=record_timeout,
+            max_bytes=max_bytes,
+        )
         check_paths(options, force)  # bad input fails before anything is written
         settings = Settings(timeout_s=timeout)
         if quiet or as_json:
-            report = migrate_codebase(options, workers=workers, executor=executor, address=ray_address, force=force,
-                             settings=settings)
+            report = migrate_codebase(
+                options, workers=workers, executor=executor, address=ray_address, force=force, settings=settings
+            )
         else:
             with RichProgress() as progress:
-                report = migrate_codebase(options, workers=workers, executor=executor, address=ray_address, force=force,
-                                 settings=settings, progress=progress)
+                report = migrate_codebase(
+                    options,
+                    workers=workers,
+                    executor=executor,
+                    address=ray_address,
+                    force=force,
+                    settings=settings,
+                    progress=progress,
+                )
         if as_json:
             typer.echo(json.dumps(report.model_dump(), indent=1))
         else:

@@ -35,17 +35,20 @@ def register(app: typer.Typer) -> None:
         count: int = typer.Option(100, "--count", "-n", help="number of verified, distinct rows wanted"),
         seed: int = typer.Option(0, "--seed", help="seed of the candidate stream"),
         workers: int = typer.Option(2, "--workers", "-w", help="worker processes"),
-        categories: Optional[str] = typer.Option(None, "--categories",
-                                                 help="comma-separated categories (default: all; see --list)"),
+        categories: Optional[str] = typer.Option(
+            None, "--categories", help="comma-separated categories (default: all; see --list)"
+        ),
         ir: str = typer.Option("jaxpr,hlo,stablehlo", "--ir", help="IR kinds to record: jaxpr,hlo,stablehlo"),
         rtol: float = typer.Option(2e-5, "--rtol", help="relative tolerance (bfloat16 rows use 3e-2)"),
         atol: float = typer.Option(1e-5, "--atol", help="absolute tolerance"),
-        timeout: float = typer.Option(60.0, "--timeout",
-                                      help="seconds a candidate may take before it is rejected as hung (0: no limit)"),
+        timeout: float = typer.Option(
+            60.0, "--timeout", help="seconds a candidate may take before it is rejected as hung (0: no limit)"
+        ),
         stats: Optional[Path] = typer.Option(None, "--stats", help="write the run report as JSON here"),
         chat: Optional[Path] = typer.Option(None, "--export-chat", help="also export chat fine-tuning JSONL"),
-        fewshot: Optional[Path] = typer.Option(None, "--export-fewshot",
-                                               help="also export few-shot examples keyed by torch API (JSON)"),
+        fewshot: Optional[Path] = typer.Option(
+            None, "--export-fewshot", help="also export few-shot examples keyed by torch API (JSON)"
+        ),
         list_categories: bool = typer.Option(False, "--list", help="list the categories and exit"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
         force: bool = typer.Option(False, "--force", help="replace OUT even if it is not a t2j JSONL file"),
@@ -70,24 +73,44 @@ def register(app: typer.Typer) -> None:
         check_jsonl_target(out, force)
         from t2j.synth.engine import SynthConfig, synthesize
 
-        config = SynthConfig(count=count, seed=seed, workers=workers,
-                             categories=_split(categories) or list(CATEGORIES),
-                             ir=_split(ir) if ir.strip().lower() != "none" else [], rtol=rtol, atol=atol,
-                             timeout_s=timeout)
+        config = SynthConfig(
+            count=count,
+            seed=seed,
+            workers=workers,
+            categories=_split(categories) or list(CATEGORIES),
+            ir=_split(ir) if ir.strip().lower() != "none" else [],
+            rtol=rtol,
+            atol=atol,
+            timeout_s=timeout,
+        )
         if quiet:
             report = synthesize(config, out)
         else:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-            with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          TimeRemainingColumn(), transient=False) as bar:
+            with Progress(
+                TextColumn("synth"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                transient=False,
+            ) as bar:
                 task = bar.add_task("synth", total=count)
                 report = synthesize(config, out, progress=lambda done, total: bar.update(task, completed=done))
         typer.echo(report.table())
-        typer.echo(f"{report.rows} rows in {out} ({report.written} new, {report.resumed_rows} resumed); "
-                   f"{report.samples_per_s:.2f} verified samples/s with {workers} workers; distinct "
-                   f"{report.distinct}/{report.candidates} = {report.distinct_ratio:.3f}")
+        typer.echo(
+            f"{report.rows} rows in {out} ({report.written} new, {report.resumed_rows} resumed); "
+            f"{report.samples_per_s:.2f} verified samples/s with {workers} workers; distinct "
+            f"{report.distinct}/{report.candidates} = {report.distinct_ratio:.3f}"
+        )
         if stats:
             stats.write_text(json.dumps(report.model_dump(), indent=2))
         _export(out, chat, fewshot, per_api=3)

@@ -11,12 +11,20 @@ from t2j.errors import BadInput
 from t2j.settings import Settings
 
 
-def llm_settings(base_url: str | None = None, model: str | None = None, api_key: str | None = None,
-                 max_repairs: int | None = None, settings: Settings | None = None) -> Settings:
+def llm_settings(
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+    max_repairs: int | None = None,
+    settings: Settings | None = None,
+) -> Settings:
     """Settings with the command-line values over the environment's (OPENAI_BASE_URL, OPENAI_API_KEY, T2J_MODEL)."""
     settings = settings or Settings()
-    update = {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key,
-                                "max_repairs": max_repairs}.items() if v is not None}
+    update = {
+        k: v
+        for k, v in {"base_url": base_url, "model": model, "api_key": api_key, "max_repairs": max_repairs}.items()
+        if v is not None
+    }
     return settings.model_copy(update=update) if update else settings
 
 
@@ -27,7 +35,9 @@ def round_lines(result) -> list[str]:
         if r.kind == "rules" and r.error and not r.prompt_tokens:
             lines.append(f"  note: {r.error}")  # no LLM configured
             continue
-        prompt = f"prompt {r.prompt_tokens} tok ({r.augmentation_tokens} of fixes)" if r.prompt_tokens else "no LLM call"
+        prompt = (
+            f"prompt {r.prompt_tokens} tok ({r.augmentation_tokens} of fixes)" if r.prompt_tokens else "no LLM call"
+        )
         fixes = f", fixes {', '.join(r.fix_ids)}" if r.fix_ids else ""
         used = r.usage_prompt_tokens + r.usage_completion_tokens
         cost = f", ${r.cost_usd:.4f}" if r.cost_usd else ""
@@ -64,12 +74,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the Translation as JSON"),
         force: bool = typer.Option(False, "--force", help="overwrite OUT if it exists"),
         entry: Optional[str] = typer.Option(None, "--entry", help="module class or function to verify (default Model)"),
-        base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server (or OPENAI_BASE_URL)"),
+        base_url: Optional[str] = typer.Option(
+            None, "--base-url", help="OpenAI-compatible server (or OPENAI_BASE_URL)"
+        ),
         model: Optional[str] = typer.Option(None, "--model", help="LLM model name (or T2J_MODEL)"),
         api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
         max_repairs: Optional[int] = typer.Option(None, "--max-repairs", min=0, help="LLM repair rounds (default 3)"),
-        record_timeout: float = typer.Option(300.0, "--record-timeout", min=1.0,
-                                             help="training scripts: seconds each recorded/replayed run may take"),
+        record_timeout: float = typer.Option(
+            300.0, "--record-timeout", min=1.0, help="training scripts: seconds each recorded/replayed run may take"
+        ),
         max_steps: int = typer.Option(5, "--max-steps", min=1, help="training scripts: optimizer steps replayed"),
         max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="refuse sources larger than this"),
     ):
@@ -81,8 +94,10 @@ def register(app: typer.Typer) -> None:
 
         check_output(out, sources=[source], force=force)
         if source.is_file() and source.stat().st_size > max_bytes:
-            raise BadInput(f"'{source}' is {source.stat().st_size} bytes, over --max-bytes {max_bytes}; raise "
-                           "--max-bytes to translate it")
+            raise BadInput(
+                f"'{source}' is {source.stat().st_size} bytes, over --max-bytes {max_bytes}; raise "
+                "--max-bytes to translate it"
+            )
         if source.suffix == ".ipynb":  # notebooks: t2j/migrate/notebook.py
             raise typer.Exit(notebook_command(source, out, backend, not no_verify, as_json, force))
         settings = llm_settings(base_url=base_url, model=model, api_key=api_key, max_repairs=max_repairs)

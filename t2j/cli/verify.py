@@ -29,8 +29,10 @@ def render(verification) -> str:
             lines.append(f"  {check.name}: ... and {len(failing) - 5} more (--json lists them all)")
     t = verification.timing
     if t.torch_eager_s and t.jax_jit_s:
-        lines.append(f"  time: torch eager {t.torch_eager_s * 1e3:.3f} ms, jax jit {t.jax_jit_s * 1e3:.3f} ms, "
-                     f"compile {t.compile_s:.2f} s")
+        lines.append(
+            f"  time: torch eager {t.torch_eager_s * 1e3:.3f} ms, jax jit {t.jax_jit_s * 1e3:.3f} ms, "
+            f"compile {t.compile_s:.2f} s"
+        )
     if verification.ported:
         lines.append(f"  ported {len(verification.ported)} tensors")
     for note in verification.notes:
@@ -44,22 +46,30 @@ def render(verification) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("verify")
     def verify_command(
-        ref: Path = typer.Argument(..., help="PyTorch reference file (defines the entry, get_inputs(), get_init_inputs()), "
-                                             "or a training script (make_models(), make_data(), train())"),
+        ref: Path = typer.Argument(
+            ...,
+            help="PyTorch reference file (defines the entry, get_inputs(), get_init_inputs()), "
+            "or a training script (make_models(), make_data(), train())",
+        ),
         out: Path = typer.Argument(..., help="JAX translation file"),
-        entry: Optional[str] = typer.Option(None, "--entry", help="name of the module class or function (default Model)"),
+        entry: Optional[str] = typer.Option(
+            None, "--entry", help="name of the module class or function (default Model)"
+        ),
         rtol: Optional[float] = typer.Option(None, "--rtol", help="relative tolerance (norm-wise)"),
         atol: Optional[float] = typer.Option(None, "--atol", help="absolute tolerance"),
         float64: bool = typer.Option(False, "--float64", help="compare in double precision (jax_enable_x64)"),
         timeout: float = typer.Option(300.0, "--timeout", help="seconds allowed for each side"),
-        train_rtol: Optional[float] = typer.Option(None, "--train-rtol",
-                                                   help="training scripts: relative tolerance of losses and final weights"),
+        train_rtol: Optional[float] = typer.Option(
+            None, "--train-rtol", help="training scripts: relative tolerance of losses and final weights"
+        ),
         train_atol: Optional[float] = typer.Option(None, "--train-atol", help="training scripts: absolute tolerance"),
         as_json: bool = typer.Option(False, "--json", help="print the full report as JSON"),
-        save_weights: Optional[Path] = typer.Option(None, "--save-weights",
-                                                   help="also write the ported JAX weights to this .safetensors file"),
-        require_isolation: bool = typer.Option(False, "--require-isolation",
-                                               help="fail (exit 2) where the bubblewrap sandbox is unavailable"),
+        save_weights: Optional[Path] = typer.Option(
+            None, "--save-weights", help="also write the ported JAX weights to this .safetensors file"
+        ),
+        require_isolation: bool = typer.Option(
+            False, "--require-isolation", help="fail (exit 2) where the bubblewrap sandbox is unavailable"
+        ),
     ):
         """Verify OUT against REF: outputs and gradients under jax.jit (a training script: per-step losses and final
         weights of the same training run). Exit 0 equivalent, 1 not, 2 bad input."""

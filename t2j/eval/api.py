@@ -40,8 +40,7 @@ def evaluate(
     settings = settings or Settings()
     chosen = parse_configs(",".join(configs) if isinstance(configs, list) else configs, backend)
     if compare_to != "reference" and compare_to not in CONFIGS:
-        raise BadInput(f"--compare-to '{compare_to}' is neither 'reference' nor a configuration "
-                       f"({', '.join(CONFIGS)})")
+        raise BadInput(f"--compare-to '{compare_to}' is neither 'reference' nor a configuration ({', '.join(CONFIGS)})")
     loaded = load_bench(bench, only=problems)
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -52,9 +51,15 @@ def evaluate(
             from t2j.eval.judge_client import judge_chat
 
             chat = judge_chat(judge_settings)
-    run = run_eval(loaded, chosen, out, settings, EvalOptions(judge=judge, compare_to=compare_to, judge_model=judge_model,
-                                                           rejudge=rejudge), chat=chat,
-                   log=log)
+    run = run_eval(
+        loaded,
+        chosen,
+        out,
+        settings,
+        EvalOptions(judge=judge, compare_to=compare_to, judge_model=judge_model, rejudge=rejudge),
+        chat=chat,
+        log=log,
+    )
     order = config_order(run.records, [c.name for c in chosen])
     write_report(run.records, order, out, bench=str(bench), notes=run.notes, command=command)
     return run

@@ -20,22 +20,52 @@ class EvalConfig(BaseModel):
 CONFIGS: dict[str, EvalConfig] = {
     c.name: c
     for c in [
-        EvalConfig(name="rules", backend="rules", needs_llm=False, augment=False,
-                   description="rule-based translation only, no LLM"),
-        EvalConfig(name="llm", backend="openai", needs_llm=True, augment=False,
-                   description="LLM translation and repair without retrieved fixes"),
-        EvalConfig(name="llm+fixes", backend="openai", needs_llm=True, augment=True,
-                   description="LLM translation and repair with retrieved fixes in the prompts"),
-        EvalConfig(name="hybrid", backend="hybrid", needs_llm=True, augment=True,
-                   description="rules draft, the LLM finishes what rules could not, with retrieved fixes"),
-        EvalConfig(name="reference", backend="reference", needs_llm=False, augment=False,
-                   description="the benchmark's own jax_ref.py (checks the benchmark; an upper bound)"),
+        EvalConfig(
+            name="rules",
+            backend="rules",
+            needs_llm=False,
+            augment=False,
+            description="rule-based translation only, no LLM",
+        ),
+        EvalConfig(
+            name="llm",
+            backend="openai",
+            needs_llm=True,
+            augment=False,
+            description="LLM translation and repair without retrieved fixes",
+        ),
+        EvalConfig(
+            name="llm+fixes",
+            backend="openai",
+            needs_llm=True,
+            augment=True,
+            description="LLM translation and repair with retrieved fixes in the prompts",
+        ),
+        EvalConfig(
+            name="hybrid",
+            backend="hybrid",
+            needs_llm=True,
+            augment=True,
+            description="rules draft, the LLM finishes what rules could not, with retrieved fixes",
+        ),
+        EvalConfig(
+            name="reference",
+            backend="reference",
+            needs_llm=False,
+            augment=False,
+            description="the benchmark's own jax_ref.py (checks the benchmark; an upper bound)",
+        ),
     ]
 }
 
 # `--backend` names (as in `t2j translate --backend`) -> configuration
-BACKEND_CONFIG = {"rules": "rules", "openai": "llm+fixes", "llm": "llm+fixes", "hybrid": "hybrid",
-                  "reference": "reference"}
+BACKEND_CONFIG = {
+    "rules": "rules",
+    "openai": "llm+fixes",
+    "llm": "llm+fixes",
+    "hybrid": "hybrid",
+    "reference": "reference",
+}
 
 
 def parse_configs(configs: str | None, backend: str | None) -> list[EvalConfig]:
@@ -50,8 +80,9 @@ def parse_configs(configs: str | None, backend: str | None) -> list[EvalConfig]:
         names = [n.strip() for n in (configs or "rules").split(",") if n.strip()]
     unknown = [n for n in names if n not in CONFIGS]
     if unknown:
-        raise BadInput(f"unknown configuration(s) {', '.join(unknown)}; use a comma-separated list of: "
-                       f"{', '.join(CONFIGS)}")
+        raise BadInput(
+            f"unknown configuration(s) {', '.join(unknown)}; use a comma-separated list of: {', '.join(CONFIGS)}"
+        )
     if not names:
         raise BadInput(f"--configs is empty; use a comma-separated list of: {', '.join(CONFIGS)}")
     return [CONFIGS[n] for n in dict.fromkeys(names)]

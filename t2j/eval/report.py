@@ -54,8 +54,9 @@ class Correlation(BaseModel):
 
 
 def config_order(records: Sequence[EvalRecord], preferred: Sequence[str] = ()) -> list[str]:
-    seen = list(dict.fromkeys([c for c in preferred if any(r.config == c for r in records)]
-                              + [r.config for r in records]))
+    seen = list(
+        dict.fromkeys([c for c in preferred if any(r.config == c for r in records)] + [r.config for r in records])
+    )
     return seen
 
 
@@ -64,25 +65,27 @@ def summarize(records: Sequence[EvalRecord], configs: Sequence[str]) -> list[Con
     for config in configs:
         rs = [r for r in records if r.config == config]
         costs = [r.cost for r in rs if r.cost is not None] + [r.judge_cost for r in rs if r.judge_cost is not None]
-        rows.append(ConfigSummary(
-            config=config,
-            n=len(rs),
-            verified=rate([r.verified for r in rs]),
-            forward=rate([r.forward_ok for r in rs]),
-            backward=rate([r.backward_ok for r in rs]),
-            errors=sum(1 for r in rs if r.error),
-            codebleu=mean([r.codebleu for r in rs]),
-            codetrans_ref=mean([r.codetrans_ref for r in rs]),
-            codetrans_noref=mean([r.codetrans_noref for r in rs]),
-            fixcost=mean([r.fixcost for r in rs]),
-            comparison=mean([r.comparison for r in rs]),
-            speed_geomean=geomean([r.speed_ratio for r in rs if r.verified]),
-            speed_median=median([r.speed_ratio for r in rs if r.verified]),
-            rounds=mean([float(r.rounds) for r in rs]),
-            tokens=sum(r.tokens for r in rs),
-            cost=sum(costs) if costs else None,
-            judge_tokens=sum(r.judge_tokens for r in rs),
-        ))
+        rows.append(
+            ConfigSummary(
+                config=config,
+                n=len(rs),
+                verified=rate([r.verified for r in rs]),
+                forward=rate([r.forward_ok for r in rs]),
+                backward=rate([r.backward_ok for r in rs]),
+                errors=sum(1 for r in rs if r.error),
+                codebleu=mean([r.codebleu for r in rs]),
+                codetrans_ref=mean([r.codetrans_ref for r in rs]),
+                codetrans_noref=mean([r.codetrans_noref for r in rs]),
+                fixcost=mean([r.fixcost for r in rs]),
+                comparison=mean([r.comparison for r in rs]),
+                speed_geomean=geomean([r.speed_ratio for r in rs if r.verified]),
+                speed_median=median([r.speed_ratio for r in rs if r.verified]),
+                rounds=mean([float(r.rounds) for r in rs]),
+                tokens=sum(r.tokens for r in rs),
+                cost=sum(costs) if costs else None,
+                judge_tokens=sum(r.judge_tokens for r in rs),
+            )
+        )
     return rows
 
 
@@ -104,11 +107,15 @@ def _fmt(value: float | None, digits: int = 2, pct: bool = False) -> str:
     return f"{100 * value:.0f}%" if pct else f"{value:.{digits}f}"
 
 
-def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench: str, notes: Sequence[str],
-                   command: str | None = None) -> str:
+def render_summary(
+    records: Sequence[EvalRecord], configs: Sequence[str], bench: str, notes: Sequence[str], command: str | None = None
+) -> str:
     rows = summarize(records, configs)
-    lines = ["# t2j evaluation", "", f"Benchmark: `{bench}`; {len({r.problem for r in records})} problems, "
-             f"{len(records)} results."]
+    lines = [
+        "# t2j evaluation",
+        "",
+        f"Benchmark: `{bench}`; {len({r.problem for r in records})} problems, {len(records)} results.",
+    ]
     if command:
         lines += ["", f"Command: `{command}`"]
     if notes:
@@ -161,14 +168,21 @@ def render_summary(records: Sequence[EvalRecord], configs: Sequence[str], bench:
             if r is None:
                 cells.append("")
                 continue
-            mark = "pass" if r.verified else ("error" if r.error and not r.code_path else
-                                              f"FAIL ({r.failed_stage or 'mismatch'})")
+            mark = (
+                "pass"
+                if r.verified
+                else ("error" if r.error and not r.code_path else f"FAIL ({r.failed_stage or 'mismatch'})")
+            )
             if r.codebleu is not None:
                 mark += f", bleu {r.codebleu:.2f}"
             cells.append(mark)
         lines.append(f"| {problem} | " + " | ".join(cells) + " |")
-    lines += ["", "## Plots", "", f"![pass rates]({PASS_PLOT}) ![speed ratios]({SPEED_PLOT}) "
-              f"![metrics against the verdict]({METRIC_PLOT})"]
+    lines += [
+        "",
+        "## Plots",
+        "",
+        f"![pass rates]({PASS_PLOT}) ![speed ratios]({SPEED_PLOT}) ![metrics against the verdict]({METRIC_PLOT})",
+    ]
     failures = [r for r in records if not r.verified]
     if failures:
         lines += ["", "## Failures", ""]
@@ -221,8 +235,7 @@ def write_plots(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: 
         ax.set_yscale("log")
         ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8)
     else:
-        ax.text(0.5, 0.5, "no verified translation with timings", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(0.5, 0.5, "no verified translation with timings", ha="center", va="center", transform=ax.transAxes)
     ax.set_xticks(range(len(configs)), list(configs))
     ax.set_xlim(-0.6, len(configs) - 0.4)
     ax.set_ylabel("torch eager / jax jit (log)")
@@ -239,15 +252,17 @@ def write_plots(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: 
 def _metric_plot(records: Sequence[EvalRecord], path: Path, plt) -> Path:
     """Each scored metric's values for verified and not-verified translations, side by side."""
     present = [m for m in SCORED_METRICS if any(getattr(r, m) is not None for r in records)]
-    fig, axes = plt.subplots(1, max(1, len(present)), figsize=(2.4 * max(1, len(present)) + 0.6, 3.4),
-                             squeeze=False)
+    fig, axes = plt.subplots(1, max(1, len(present)), figsize=(2.4 * max(1, len(present)) + 0.6, 3.4), squeeze=False)
     if not present:
-        axes[0][0].text(0.5, 0.5, "no similarity or judge metric recorded", ha="center", va="center",
-                        transform=axes[0][0].transAxes)
+        axes[0][0].text(
+            0.5, 0.5, "no similarity or judge metric recorded", ha="center", va="center", transform=axes[0][0].transAxes
+        )
         axes[0][0].set_axis_off()
     for ax, metric in zip(axes[0], present):
-        groups = [[getattr(r, metric) for r in records if r.verified is flag and getattr(r, metric) is not None]
-                  for flag in (True, False)]
+        groups = [
+            [getattr(r, metric) for r in records if r.verified is flag and getattr(r, metric) is not None]
+            for flag in (True, False)
+        ]
         for k, values in enumerate(groups):
             jitter = [k + 0.08 * ((i % 5) - 2) for i in range(len(values))]
             ax.scatter(jitter, values, s=12, alpha=0.6, color=("tab:green", "tab:red")[k])
@@ -263,8 +278,14 @@ def _metric_plot(records: Sequence[EvalRecord], path: Path, plt) -> Path:
     return path
 
 
-def write_report(records: Sequence[EvalRecord], configs: Sequence[str], out_dir: str | Path, bench: str,
-                 notes: Sequence[str], command: str | None = None) -> list[Path]:
+def write_report(
+    records: Sequence[EvalRecord],
+    configs: Sequence[str],
+    out_dir: str | Path,
+    bench: str,
+    notes: Sequence[str],
+    command: str | None = None,
+) -> list[Path]:
     out = Path(out_dir)
     summary = out / SUMMARY_FILE
     summary.write_text(render_summary(records, configs, bench, notes, command), encoding="utf-8")

@@ -88,8 +88,11 @@ def run_eval(
     if any(c.backend == "reference" for c in runnable):
         missing = [p.name for p in problems if p.jax_ref is None]
         if missing:
-            run.notes.append(f"configuration 'reference' skips {len(missing)} problem(s) without jax_ref.py: "
-                             + ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else ""))
+            run.notes.append(
+                f"configuration 'reference' skips {len(missing)} problem(s) without jax_ref.py: "
+                + ", ".join(missing[:8])
+                + (" ..." if len(missing) > 8 else "")
+            )
     total = len(pairs)
     by_key = {r.key: r for r in existing}
     for index, (problem, config) in enumerate(pairs, start=1):
@@ -115,8 +118,7 @@ def run_eval(
         run.new += 1
         verdict = "VERIFIED" if record.verified else f"not verified ({record.failed_stage or 'compare'})"
         extra = f", codebleu {record.codebleu:.3f}" if record.codebleu is not None else ""
-        log(f"[{index}/{total}] {config.name} {problem.name}: {verdict}{extra} "
-            f"({time.perf_counter() - started:.1f} s)")
+        log(f"[{index}/{total}] {config.name} {problem.name}: {verdict}{extra} ({time.perf_counter() - started:.1f} s)")
     run.records, _ = load_results(out)
     return run
 
@@ -155,12 +157,19 @@ def _judge_absence(options: EvalOptions, settings: Settings) -> str:
     return NO_JUDGE + " (set --judge-model with --base-url/--api-key, or T2J_MODEL)"
 
 
-def evaluate_pair(problem: Problem, config: EvalConfig, out: Path, settings: Settings, options: EvalOptions,
-                  judge: Judge | None) -> EvalRecord:
+def evaluate_pair(
+    problem: Problem, config: EvalConfig, out: Path, settings: Settings, options: EvalOptions, judge: Judge | None
+) -> EvalRecord:
     """Translate, verify, score and judge one problem under one configuration. Never raises for a bad
     translation or a failing judge: the record carries the error."""
-    record = EvalRecord(problem=problem.name, config=config.name, backend=config.backend,
-                        verified=False, forward_ok=False, backward_ok=False)
+    record = EvalRecord(
+        problem=problem.name,
+        config=config.name,
+        backend=config.backend,
+        verified=False,
+        forward_ok=False,
+        backward_ok=False,
+    )
     code, verification = None, None
     started = time.perf_counter()
     try:
@@ -261,9 +270,14 @@ def produce(problem: Problem, config: EvalConfig, settings: Settings):
         from t2j.repair.pipeline import run_llm_translation
 
         # evaluation must not grow the fix store: mined repairs are not recorded
-        translation = run_llm_translation(problem.torch_code, backend=config.backend, settings=settings,
-                                          retriever=None if config.augment else NoFixes(), entry=problem.entry,
-                                          record_mined=False)
+        translation = run_llm_translation(
+            problem.torch_code,
+            backend=config.backend,
+            settings=settings,
+            retriever=None if config.augment else NoFixes(),
+            entry=problem.entry,
+            record_mined=False,
+        )
         return translation.code, translation
     from t2j.backends import translate
 
@@ -297,8 +311,15 @@ def _copy_counts(record: EvalRecord, translation, settings: Settings) -> None:
 METRICS = ("codetrans_noref", "codetrans_ref", "fixcost", "comparison")
 
 
-def _judge(record: EvalRecord, problem: Problem, config: EvalConfig, code: str | None, out: Path,
-           options: EvalOptions, judge: Judge | None) -> None:
+def _judge(
+    record: EvalRecord,
+    problem: Problem,
+    config: EvalConfig,
+    code: str | None,
+    out: Path,
+    options: EvalOptions,
+    judge: Judge | None,
+) -> None:
     if judge is None:
         reason = JUDGE_DISABLED if not options.judge else NO_JUDGE
         record.judge = {m: unavailable(reason) for m in METRICS}
@@ -309,7 +330,8 @@ def _judge(record: EvalRecord, problem: Problem, config: EvalConfig, code: str |
     outcomes = {"codetrans_noref": judge.codetrans(problem.torch_code, code)}
     outcomes["codetrans_ref"] = (
         judge.codetrans(problem.torch_code, code, reference=problem.jax_ref)
-        if problem.jax_ref is not None else unavailable("the problem has no jax_ref.py")
+        if problem.jax_ref is not None
+        else unavailable("the problem has no jax_ref.py")
     )
     outcomes["fixcost"] = judge.fixcost(problem.torch_code, code)
     opponent, opponent_name = _opponent(problem, config, out, options)
@@ -318,8 +340,9 @@ def _judge(record: EvalRecord, problem: Problem, config: EvalConfig, code: str |
         outcomes["comparison"] = unavailable(opponent_name or "no opponent")
         record.comparison_opponent = None
     else:
-        outcomes["comparison"] = judge.comparison(problem.torch_code, code, opponent,
-                                                  key=f"{problem.name}|{config.name}|{opponent_name}")
+        outcomes["comparison"] = judge.comparison(
+            problem.torch_code, code, opponent, key=f"{problem.name}|{config.name}|{opponent_name}"
+        )
     record.judge = outcomes
     record.codetrans_noref = outcomes["codetrans_noref"].value
     record.codetrans_ref = outcomes["codetrans_ref"].value

@@ -60,11 +60,17 @@ def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, s
     if isinstance(spec, ExceptionError):
         text = error_text(verification)
         if not verification.error:
-            return False, f"expected {spec.describe()}, but the code ran; failing checks: {failing_checks(verification)}"
+            return (
+                False,
+                f"expected {spec.describe()}, but the code ran; failing checks: {failing_checks(verification)}",
+            )
         if not re.search(rf"\b(?:{spec.type})\b", text):
             return False, f"expected exception {spec.type}, got: {last_error_line(text)[:300]}"
         if spec.message and not re.search(spec.message, text):
-            return False, f"exception {spec.type} message does not match /{spec.message}/: {last_error_line(text)[:300]}"
+            return (
+                False,
+                f"exception {spec.type} message does not match /{spec.message}/: {last_error_line(text)[:300]}",
+            )
         return True, ""
     if verification.error:
         line = last_error_line(verification.error)
@@ -72,8 +78,10 @@ def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, s
             # Outputs of the wrong shape can surface as a broadcasting error when the verifier multiplies them by
             # the reference-shaped cotangents; that is the same mismatch, reported earlier.
             return True, ""
-        return False, (f"expected a {spec.check} mismatch, but the run failed ({verification.failed_stage}): "
-                       f"{last_error_line(verification.error)[:300]}")
+        return False, (
+            f"expected a {spec.check} mismatch, but the run failed ({verification.failed_stage}): "
+            f"{last_error_line(verification.error)[:300]}"
+        )
     failing = failing_checks(verification)
     if spec.check not in failing:
         return False, f"expected check {spec.check} to fail; failing checks: {failing}"
@@ -86,8 +94,9 @@ def _default_verifier() -> Verifier:
     return verify_sources
 
 
-def check_entry(entry: FixEntry, settings: Settings | None = None, verifier: Verifier | None = None,
-                check_rewrite: bool = True) -> EntryCheck:
+def check_entry(
+    entry: FixEntry, settings: Settings | None = None, verifier: Verifier | None = None, check_rewrite: bool = True
+) -> EntryCheck:
     """Run the buggy and fixed code of `entry` through the verifier (two sandboxed runs, three with a rewrite)."""
     run = verifier or _default_verifier()
     problems: list[str] = []
@@ -113,5 +122,6 @@ def check_entry(entry: FixEntry, settings: Settings | None = None, verifier: Ver
             if not rewrite_ok:
                 problems.append(f"rewrite: rewritten code does not verify: {describe(result)[:300]}")
     ok = buggy_ok and fixed_ok and rewrite_ok is not False
-    return EntryCheck(id=entry.id, ok=ok, buggy_ok=buggy_ok, fixed_ok=fixed_ok, rewrite_ok=rewrite_ok,
-                      problems=problems)
+    return EntryCheck(
+        id=entry.id, ok=ok, buggy_ok=buggy_ok, fixed_ok=fixed_ok, rewrite_ok=rewrite_ok, problems=problems
+    )

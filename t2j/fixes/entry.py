@@ -153,5 +153,15 @@ class FixEntry(BaseModel):
 
     def text(self) -> str:
         """The entry's searchable text (title, why, tags, code), for lexical retrieval."""
-        return "\n".join([self.title, self.category, self.why, " ".join(self.tags), self.error.describe(),
-                          self.buggy_jax, self.fixed_jax, self.torch])
+        return "\n".join(
+            [
+                self.title,
+                self.category,
+                self.why,
+                " ".join(self.tags),
+                self.error.describe(),
+                self.buggy_jax,
+                self.fixed_jax,
+                self.torch,
+            ]
+        )

@@ -34,8 +34,11 @@ def error_spec_from(verification) -> ExceptionError | MismatchError:
     check = next((c for c in ("forward_eval", "backward", "running_stats", "forward_train") if c in failing), None)
     if check is None:
         raise BadInput("the verifier reported no failing check and no error for the buggy code")
-    worst = max((t for c in verification.checks if c.name == check for t in c.tensors if not t.ok),
-                key=lambda t: t.max_abs_err, default=None)
+    worst = max(
+        (t for c in verification.checks if c.name == check for t in c.tensors if not t.ok),
+        key=lambda t: t.max_abs_err,
+        default=None,
+    )
     note = f"{worst.name}: max abs err {worst.max_abs_err:.3g}" if worst is not None else ""
     return MismatchError(check=check, note=note)
 
@@ -82,9 +85,18 @@ def _new_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest}"
 
 
-def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verification, provenance: str,
-                entry_id: str | None = None, title: str | None = None, category: str | None = None,
-                why: str | None = None, entry: str = "Model") -> FixEntry:
+def build_entry(
+    torch_code: str,
+    buggy_code: str,
+    fixed_code: str,
+    buggy_verification,
+    provenance: str,
+    entry_id: str | None = None,
+    title: str | None = None,
+    category: str | None = None,
+    why: str | None = None,
+    entry: str = "Model",
+) -> FixEntry:
     spec = error_spec_from(buggy_verification)
     feats = analyze_source(torch_code)
     category = category or _guess_category(torch_code, buggy_code, fixed_code, buggy_verification)
@@ -95,13 +107,26 @@ def build_entry(torch_code: str, buggy_code: str, fixed_code: str, buggy_verific
         title=title or f"{provenance} repair: {spec.describe()[:80]}",
         category=category,
         why=why or f"Recorded from a {provenance} repair; the buggy draft failed with {spec.describe()}.",
-        torch=torch_code, buggy_jax=buggy_code, error=spec, fixed_jax=fixed_code,
-        tags=(feats.layers + feats.apis)[:12], provenance=provenance, reviewed=False, entry=entry,
+        torch=torch_code,
+        buggy_jax=buggy_code,
+        error=spec,
+        fixed_jax=fixed_code,
+        tags=(feats.layers + feats.apis)[:12],
+        provenance=provenance,
+        reviewed=False,
+        entry=entry,
     )
 
 
-def record_mined(torch_code: str, buggy_code: str, fixed_code: str, verification_error,
-                 store: str | Path | None = None, entry: str = "Model", category: str | None = None) -> FixEntry:
+def record_mined(
+    torch_code: str,
+    buggy_code: str,
+    fixed_code: str,
+    verification_error,
+    store: str | Path | None = None,
+    entry: str = "Model",
+    category: str | None = None,
+) -> FixEntry:
     """Save a repair the loop proved (buggy draft failed, fixed draft verified) as an unreviewed `mined` entry.
 
     `verification_error` is the buggy draft's failed Verification (the real error, not a paraphrase). The entry
@@ -110,7 +135,9 @@ def record_mined(torch_code: str, buggy_code: str, fixed_code: str, verification
     already recorded is returned as is.
     """
     if not (torch_code and buggy_code and fixed_code) or verification_error is None:
-        raise BadInput("record_mined needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification")
+        raise BadInput(
+            "record_mined needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification"
+        )
     fix = build_entry(torch_code, buggy_code, fixed_code, verification_error, "mined", category=category, entry=entry)
     folder = user_store_dir(store)
     existing = folder / "mined" / f"{fix.id}.yaml"
@@ -119,9 +146,18 @@ def record_mined(torch_code: str, buggy_code: str, fixed_code: str, verification
     return fix
 
 
-def record_user(torch_path: Path, buggy_path: Path, fixed_path: Path, store: str | Path | None = None,
-                entry_id: str | None = None, title: str | None = None, category: str | None = None,
-                why: str | None = None, settings=None, verifier=None) -> tuple[FixEntry, Path]:
+def record_user(
+    torch_path: Path,
+    buggy_path: Path,
+    fixed_path: Path,
+    store: str | Path | None = None,
+    entry_id: str | None = None,
+    title: str | None = None,
+    category: str | None = None,
+    why: str | None = None,
+    settings=None,
+    verifier=None,
+) -> tuple[FixEntry, Path]:
     """`t2j fixes add`: run the buggy code to get its real error, require the fixed code to verify, save."""
     from t2j.source import read_source
 
@@ -135,7 +171,8 @@ def record_user(torch_path: Path, buggy_path: Path, fixed_path: Path, store: str
         line = last_error_line(fixed.error) if fixed.error else fixed.summary()
         raise BadInput(f"the --fixed file does not verify against --torch ({line}); fix it before recording")
     buggy = verifier(torch_code, buggy_code, settings=settings)
-    fix = build_entry(torch_code, buggy_code, fixed_code, buggy, "user", entry_id=entry_id, title=title,
-                      category=category, why=why)
+    fix = build_entry(
+        torch_code, buggy_code, fixed_code, buggy, "user", entry_id=entry_id, title=title, category=category, why=why
+    )
     path = save_entry(fix, user_store_dir(store))
     return fix, path

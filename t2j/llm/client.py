@@ -116,8 +116,12 @@ def client_options(settings: Any) -> dict:
             except ValueError:
                 raise LLMError(f"${env}={os.environ[env]!r} is not a number") from None
         values[field] = default if value is None else kind(value)
-    return {"max_retries": values["llm_max_retries"], "backoff_s": values["llm_backoff_s"],
-            "request_timeout_s": values["llm_timeout_s"], "temperature": values["llm_temperature"]}
+    return {
+        "max_retries": values["llm_max_retries"],
+        "backoff_s": values["llm_backoff_s"],
+        "request_timeout_s": values["llm_timeout_s"],
+        "temperature": values["llm_temperature"],
+    }
 
 
 class LLMClient:
@@ -211,8 +215,10 @@ class LLMClient:
             choice = response.choices[0]
             text = choice.message.content or ""
         except (AttributeError, IndexError, TypeError):
-            raise LLMError(f"the server at {self.base_url or 'api.openai.com'} sent a reply with no message; "
-                           "check that it speaks the chat-completions protocol") from None
+            raise LLMError(
+                f"the server at {self.base_url or 'api.openai.com'} sent a reply with no message; "
+                "check that it speaks the chat-completions protocol"
+            ) from None
         usage = getattr(response, "usage", None)
         prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
@@ -224,8 +230,16 @@ class LLMClient:
         model = getattr(response, "model", None) or self.model
         finish = getattr(choice, "finish_reason", None)
         if self.cache is not None and text:
-            self.cache.put(CachedReply(key=key, model=model, text=text, prompt_tokens=prompt_tokens,
-                                       completion_tokens=completion_tokens, finish_reason=finish))
+            self.cache.put(
+                CachedReply(
+                    key=key,
+                    model=model,
+                    text=text,
+                    prompt_tokens=prompt_tokens,
+                    completion_tokens=completion_tokens,
+                    finish_reason=finish,
+                )
+            )
         return Completion(
             text=text,
             model=model,

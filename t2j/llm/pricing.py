@@ -33,7 +33,9 @@ def load_prices(extra: dict[str, tuple[float, float]] | None = None) -> dict[str
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             table.update({str(k): (float(v[0]), float(v[1])) for k, v in data.items()})
         except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
-            raise ValueError(f"${PRICES_ENV}={path}: expected a JSON object {{model: [input, output]}} ({exc})") from None
+            raise ValueError(
+                f"${PRICES_ENV}={path}: expected a JSON object {{model: [input, output]}} ({exc})"
+            ) from None
     if extra:
         table.update({k: (float(v[0]), float(v[1])) for k, v in extra.items()})
     return table
@@ -47,7 +49,9 @@ def price_for(model: str, table: dict[str, tuple[float, float]]) -> tuple[float,
     return table[max(matches, key=len)] if matches else None
 
 
-def cost_usd(model: str, prompt_tokens: int, completion_tokens: int, table: dict[str, tuple[float, float]]) -> float | None:
+def cost_usd(
+    model: str, prompt_tokens: int, completion_tokens: int, table: dict[str, tuple[float, float]]
+) -> float | None:
     price = price_for(model, table)
     if price is None:
         return None

@@ -72,8 +72,10 @@ def check_paths(options: MigrateOptions, force: bool) -> bool:
         return True
     if previous is None:
         raise BadInput(f"--out '{dst}' is not empty; pass --force to overwrite its files, or choose an empty folder")
-    raise BadInput(f"--out '{dst}' holds a migration with other options; rerun it with the same options to "
-                   "resume it, or pass --force to start over")
+    raise BadInput(
+        f"--out '{dst}' holds a migration with other options; rerun it with the same options to "
+        "resume it, or pass --force to start over"
+    )
 
 
 def module_jobs(options: MigrateOptions, state: RunState, recorded: dict[str, list[str]]) -> list[ModuleJob]:
@@ -85,13 +87,25 @@ def module_jobs(options: MigrateOptions, state: RunState, recorded: dict[str, li
         root, module = import_root(src, rel)
         droot = dst / root.relative_to(src)
         for entry in result.entries:
-            jobs.append(ModuleJob(path=rel, entry=entry, inputs="get_inputs", module=module,
-                                  src_root=str(root), dst_root=str(droot)))
+            jobs.append(
+                ModuleJob(
+                    path=rel, entry=entry, inputs="get_inputs", module=module, src_root=str(root), dst_root=str(droot)
+                )
+            )
         for cls in result.classes:
             samples = recorded.get(f"{rel}::{cls}")
             if samples:
-                jobs.append(ModuleJob(path=rel, entry=cls, inputs="recorded", module=module, src_root=str(root),
-                                      dst_root=str(droot), sample=samples[0]))
+                jobs.append(
+                    ModuleJob(
+                        path=rel,
+                        entry=cls,
+                        inputs="recorded",
+                        module=module,
+                        src_root=str(root),
+                        dst_root=str(droot),
+                        sample=samples[0],
+                    )
+                )
     return jobs
 
 
@@ -106,8 +120,9 @@ def hold_lock(dst: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
-        raise BadInput(f"another `t2j migrate` is writing into '{dst}'; wait for it to finish or choose another "
-                       "--out") from None
+        raise BadInput(
+            f"another `t2j migrate` is writing into '{dst}'; wait for it to finish or choose another --out"
+        ) from None
     return handle
 
 
@@ -117,8 +132,12 @@ def copy_symlink(src: Path, dst: Path, rel: str) -> FileResult:
     target = os.readlink(link)
     inside = Path(os.path.realpath(link)).is_relative_to(src)
     if not inside:
-        return FileResult(path=rel, kind="other", status=BAD,
-                          reason=f"symlink to '{target}', outside SRC: not copied (recreate it in the output)")
+        return FileResult(
+            path=rel,
+            kind="other",
+            status=BAD,
+            reason=f"symlink to '{target}', outside SRC: not copied (recreate it in the output)",
+        )
     out = dst / rel
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.is_symlink() or out.exists():
@@ -127,14 +146,21 @@ def copy_symlink(src: Path, dst: Path, rel: str) -> FileResult:
     return FileResult(path=rel, kind="other", status=COPIED, reason=f"symlink to '{target}' (recreated as a link)")
 
 
-def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = "local", address: str | None = None,
-            force: bool = False, settings: Settings | None = None,
-            progress: ProgressSink | None = None) -> MigrationReport:
+def migrate_codebase(
+    options: MigrateOptions,
+    workers: int = 1,
+    executor: str = "local",
+    address: str | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+    progress: ProgressSink | None = None,
+) -> MigrationReport:
     """Run (or resume) a migration; returns the report (also written to DST)."""
     progress = progress or NoProgress()
     settings = settings or Settings()
-    options = options.model_copy(update={"src": str(Path(options.src).resolve()),
-                                         "dst": str(Path(options.dst).resolve())})
+    options = options.model_copy(
+        update={"src": str(Path(options.src).resolve()), "dst": str(Path(options.dst).resolve())}
+    )
     resume = check_paths(options, force)
     src, dst = Path(options.src), Path(options.dst)
     dst.mkdir(parents=True, exist_ok=True)
@@ -183,9 +209,15 @@ def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = 
                 runner = runner or make_executor(executor, workers, address)
                 for job, result in runner.map_unordered(verify_module, todo, settings):
                     if isinstance(result, Exception):
-                        result = ModuleResult(path=job.path, entry=job.entry, inputs=job.inputs, ok=False,
-                                              error=str(result), failed_stage="migrate",
-                                              summary=f"NOT VERIFIED (migrate): {result}")
+                        result = ModuleResult(
+                            path=job.path,
+                            entry=job.entry,
+                            inputs=job.inputs,
+                            ok=False,
+                            error=str(result),
+                            failed_stage="migrate",
+                            summary=f"NOT VERIFIED (migrate): {result}",
+                        )
                     state.add_module(result)
                     progress.module_done(result)
     finally:
@@ -199,7 +231,6 @@ def migrate_codebase(options: MigrateOptions, workers: int = 1, executor: str = 
     finally:
         lock.close()
     return report
-
 
 
 __all__ = ["migrate_codebase", "MigrateOptions", "REPORT_HTML", "REPORT_JSON", "check_paths", "module_jobs"]

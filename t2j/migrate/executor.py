@@ -42,8 +42,9 @@ class LocalExecutor:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
-                                             mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=die_with_parent, mp_context=multiprocessing.get_context("spawn")
+            )
         return self._pool
 
     def map_unordered(self, fn: Callable, items: Iterable, *args) -> Iterator[tuple[object, object]]:
@@ -90,15 +91,23 @@ class RayExecutor:
         self.workers = workers
         self._started = False
         if not ray.is_initialized():
-            env = {"PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT] + [
-                p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+            env = {
+                "PYTHONPATH": os.pathsep.join(
+                    [_PACKAGE_ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+                )
+            }
             runtime_env = {"env_vars": env}
             if address:
                 runtime_env["py_modules"] = [str(Path(_PACKAGE_ROOT) / "t2j")]
                 ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
             else:
-                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                         runtime_env=runtime_env, configure_logging=False)
+                ray.init(
+                    num_cpus=workers,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    runtime_env=runtime_env,
+                    configure_logging=False,
+                )
             self._started = True
 
     def map_unordered(self, fn: Callable, items: Iterable, *args) -> Iterator[tuple[object, object]]:

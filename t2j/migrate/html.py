@@ -15,8 +15,14 @@ from pathlib import Path
 
 from t2j.migrate.models import BAD, COPIED, ERROR, FAILED, STATUS_ORDER, TRANSLATED, VERIFIED
 
-COLORS = {VERIFIED: "#2e9d4f", FAILED: "#d1452f", TRANSLATED: "#3a78c2", COPIED: "#9aa3ad", BAD: "#e0a019",
-          ERROR: "#8e44ad"}
+COLORS = {
+    VERIFIED: "#2e9d4f",
+    FAILED: "#d1452f",
+    TRANSLATED: "#3a78c2",
+    COPIED: "#9aa3ad",
+    BAD: "#e0a019",
+    ERROR: "#8e44ad",
+}
 DIFF_MAX_LINES = 4000
 
 CSS = """
@@ -62,14 +68,18 @@ def status_chart(counts: dict[str, int]) -> str:
     rows = [(s, counts.get(s, 0)) for s in STATUS_ORDER]
     top = max([c for _, c in rows] + [1])
     width, bar_h, label_w = 360, 20, 90
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 50}" height="{len(rows) * (bar_h + 6) + 6}" '
-             'role="img" aria-label="files by status">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 50}" height="{len(rows) * (bar_h + 6) + 6}" '
+        'role="img" aria-label="files by status">'
+    ]
     for i, (status, count) in enumerate(rows):
         y = 6 + i * (bar_h + 6)
         w = 0 if not count else max(2, width * count / top)
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{status}</text>'
-                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLORS[status]}"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{count}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 15}" font-size="12">{status}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLORS[status]}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{count}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -90,19 +100,25 @@ def speed_chart(ratios: list[tuple[str, float]]) -> str:
         return pad + (hi - v) * scale
 
     width = int(50 + len(ratios) * (bar_w + gap))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             'aria-label="speed ratio per verified module">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        'aria-label="speed ratio per verified module">'
+    ]
     for tick in range(math.floor(lo), math.ceil(hi) + 1):
         ty = y(tick)
-        parts.append(f'<line x1="40" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#e3e6ea"/>'
-                     f'<text x="0" y="{ty + 4:.1f}" font-size="11">{10 ** tick:g}x</text>')
+        parts.append(
+            f'<line x1="40" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#e3e6ea"/>'
+            f'<text x="0" y="{ty + 4:.1f}" font-size="11">{10**tick:g}x</text>'
+        )
     base = y(0)
     for i, ((name, ratio), value) in enumerate(zip(ratios, logs)):
         x = 45 + i * (bar_w + gap)
         top, bottom = min(base, y(value)), max(base, y(value))
         color = COLORS[VERIFIED] if ratio >= 1 else "#e07b39"
-        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{max(bottom - top, 1):.1f}" fill="{color}">'
-                     f'<title>{escape(name)}: {ratio:.2f}x</title></rect>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{max(bottom - top, 1):.1f}" fill="{color}">'
+            f"<title>{escape(name)}: {ratio:.2f}x</title></rect>"
+        )
     parts.append(f'<line x1="40" x2="{width}" y1="{base:.1f}" y2="{base:.1f}" stroke="#1d2430"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -138,21 +154,37 @@ def module_block(module) -> str:
             state = f'<span class="skip">skipped: {escape(check.skipped)}</span>'
         else:
             state = '<span class="ok">ok</span>' if check.ok else '<span class="fail">FAIL</span>'
-        failing = "".join(f"<li>{escape(t.name)}: max abs err {t.max_abs_err:.3g} (limit {t.limit:.3g})"
-                          f"{' — ' + escape(t.problem) if t.problem else ''}</li>" for t in check.failing)
-        rows.append(f"<tr><td>{escape(check.name)}</td><td>{state}</td><td>{check.max_abs_err:.3g}</td>"
-                    f"<td>{'<ul>' + failing + '</ul>' if failing else ''}</td></tr>")
-    table = ("<table><tr><th>check</th><th>result</th><th>max abs err</th><th>failing tensors</th></tr>"
-             + "".join(rows) + "</table>") if rows else ""
+        failing = "".join(
+            f"<li>{escape(t.name)}: max abs err {t.max_abs_err:.3g} (limit {t.limit:.3g})"
+            f"{' — ' + escape(t.problem) if t.problem else ''}</li>"
+            for t in check.failing
+        )
+        rows.append(
+            f"<tr><td>{escape(check.name)}</td><td>{state}</td><td>{check.max_abs_err:.3g}</td>"
+            f"<td>{'<ul>' + failing + '</ul>' if failing else ''}</td></tr>"
+        )
+    table = (
+        (
+            "<table><tr><th>check</th><th>result</th><th>max abs err</th><th>failing tensors</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        if rows
+        else ""
+    )
     error = f"<pre>{escape(module.error)}</pre>" if module.error else ""
-    return (f'<div class="module"><h4>{escape(module.entry)} <small>(inputs: {escape(module.inputs)})</small> '
-            f"{verdict} · speed ratio {ratio}</h4><p>{escape(module.summary)}</p>{table}{error}</div>")
+    return (
+        f'<div class="module"><h4>{escape(module.entry)} <small>(inputs: {escape(module.inputs)})</small> '
+        f"{verdict} · speed ratio {ratio}</h4><p>{escape(module.summary)}</p>{table}{error}</div>"
+    )
 
 
 def file_section(entry, src: Path, dst: Path) -> str:
     result = entry.result
-    parts = [f'<section class="file" id="{file_id(entry.path)}"><p><a href="#summary">← summary</a></p>',
-             f"<h2>{escape(entry.path)} {badge(entry.status)}</h2>"]
+    parts = [
+        f'<section class="file" id="{file_id(entry.path)}"><p><a href="#summary">← summary</a></p>',
+        f"<h2>{escape(entry.path)} {badge(entry.status)}</h2>",
+    ]
     if result.reason:
         parts.append(f"<p><b>Reason:</b></p><pre>{escape(result.reason)}</pre>")
     if result.rules_fired:
@@ -163,8 +195,10 @@ def file_section(entry, src: Path, dst: Path) -> str:
         parts.append('<p class="skip">No module inputs found (no get_inputs(), nothing recorded with --record).</p>')
     spots = list(result.spots) + list(entry.import_problems)
     if spots:
-        items = "".join(f"<li>line {s.line}: {escape(s.message)}"
-                        f"{'<pre>' + escape(s.snippet) + '</pre>' if s.snippet else ''}</li>" for s in spots)
+        items = "".join(
+            f"<li>line {s.line}: {escape(s.message)}{'<pre>' + escape(s.snippet) + '</pre>' if s.snippet else ''}</li>"
+            for s in spots
+        )
         parts.append(f"<h3>Untranslated spots ({len(spots)})</h3><ul>{items}</ul>")
     if result.status == TRANSLATED:
         before, after = _read_text(src / entry.path), _read_text(dst / entry.path)
@@ -180,25 +214,40 @@ def render_html(report, src: Path, dst: Path) -> str:
     s = report.summary
     share = f"{100 * s.share_verified:.0f}%" if s.share_verified is not None else "–"
     median = f"{s.speed_ratio_median:.2f}x" if s.speed_ratio_median else "–"
-    cards = "".join(f'<div class="card"><b>{value}</b>{label}</div>' for value, label in [
-        (s.files, "files"), (s.torch_files, "PyTorch files"), (f"{s.modules_verified}/{s.modules}", "modules verified"),
-        (share, "share verified"), (s.untranslated_spots, "untranslated spots"), (median, "median speed ratio"),
-    ])
-    ratios = [(f"{e.path}::{m.entry}", m.speed_ratio) for e in report.files for m in e.modules
-              if m.ok and m.speed_ratio]
+    cards = "".join(
+        f'<div class="card"><b>{value}</b>{label}</div>'
+        for value, label in [
+            (s.files, "files"),
+            (s.torch_files, "PyTorch files"),
+            (f"{s.modules_verified}/{s.modules}", "modules verified"),
+            (share, "share verified"),
+            (s.untranslated_spots, "untranslated spots"),
+            (median, "median speed ratio"),
+        ]
+    )
+    ratios = [
+        (f"{e.path}::{m.entry}", m.speed_ratio) for e in report.files for m in e.modules if m.ok and m.speed_ratio
+    ]
     rows = []
     for e in report.files:
         verified = sum(1 for m in e.modules if m.ok)
         speeds = [m.speed_ratio for m in e.modules if m.ok and m.speed_ratio]
         spots = len(e.result.spots) + len(e.import_problems)
-        rows.append(f'<tr><td><a class="file-link" href="#{file_id(e.path)}">{escape(e.path)}</a></td>'
-                    f"<td>{badge(e.status)}</td><td>{verified}/{len(e.modules) if e.modules else 0}</td>"
-                    f"<td>{spots}</td><td>{', '.join(f'{r:.2f}x' for r in speeds) or '–'}</td></tr>")
+        rows.append(
+            f'<tr><td><a class="file-link" href="#{file_id(e.path)}">{escape(e.path)}</a></td>'
+            f"<td>{badge(e.status)}</td><td>{verified}/{len(e.modules) if e.modules else 0}</td>"
+            f"<td>{spots}</td><td>{', '.join(f'{r:.2f}x' for r in speeds) or '–'}</td></tr>"
+        )
     bad = ""
     if s.bad:
-        bad = ("<h2>Files that could not be translated</h2><ul>" + "".join(
-            f'<li><a href="#{file_id(b["path"])}">{escape(b["path"])}</a>: {escape(b["reason"])}</li>'
-            for b in s.bad) + "</ul>")
+        bad = (
+            "<h2>Files that could not be translated</h2><ul>"
+            + "".join(
+                f'<li><a href="#{file_id(b["path"])}">{escape(b["path"])}</a>: {escape(b["reason"])}</li>'
+                for b in s.bad
+            )
+            + "</ul>"
+        )
     record = f"<h2>--record command failed</h2><pre>{escape(s.record_log)}</pre>" if s.record_log else ""
     sections = "".join(file_section(e, src, dst) for e in report.files)
     return f"""<!DOCTYPE html>
@@ -213,6 +262,6 @@ def render_html(report, src: Path, dst: Path) -> str:
 {bad}{record}
 <h2>Files</h2>
 <table id="files"><tr><th>file</th><th>status</th><th>modules verified</th><th>untranslated spots</th><th>speed ratio</th></tr>
-{''.join(rows)}</table>
+{"".join(rows)}</table>
 </div></main></body></html>
 """

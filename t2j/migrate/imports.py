@@ -95,8 +95,13 @@ def drop_unused_torch_imports(code: str) -> tuple[str, list[Spot]]:
         lines = new.splitlines()
         for bound, mod in transformer.kept:
             line = next((i + 1 for i, text in enumerate(lines) if _mentions(text, bound) and "import" not in text), 0)
-            spots.append(Spot(line=line, message=f"still uses {mod} (as '{bound}')",
-                              snippet=lines[line - 1].strip() if line else ""))
+            spots.append(
+                Spot(
+                    line=line,
+                    message=f"still uses {mod} (as '{bound}')",
+                    snippet=lines[line - 1].strip() if line else "",
+                )
+            )
     return new, spots
 
 
@@ -166,20 +171,27 @@ def unresolved_imports(dst: Path, rels: list[str]) -> dict[str, list[Spot]]:
             target_rel = modules.get((str(root), target))
             if target_rel is None:
                 if node.level:  # relative import of a module that is not in DST
-                    problems.setdefault(rel, []).append(Spot(
-                        line=node.lineno, message=f"imports module '{target}', which is not in the output",
-                        snippet=ast.get_source_segment((dst / rel).read_text(), node) or ""))
+                    problems.setdefault(rel, []).append(
+                        Spot(
+                            line=node.lineno,
+                            message=f"imports module '{target}', which is not in the output",
+                            snippet=ast.get_source_segment((dst / rel).read_text(), node) or "",
+                        )
+                    )
                 continue
             for alias in node.names:
                 if alias.name == "*" or alias.name in defined.get(target_rel, set()):
                     continue
                 if (str(root), f"{target}.{alias.name}") in modules:
                     continue  # a submodule
-                problems.setdefault(rel, []).append(Spot(
-                    line=node.lineno,
-                    message=f"imports '{alias.name}' from '{target}', which the translation of {target_rel} "
-                            "does not define",
-                    snippet=ast.get_source_segment((dst / rel).read_text(), node) or ""))
+                problems.setdefault(rel, []).append(
+                    Spot(
+                        line=node.lineno,
+                        message=f"imports '{alias.name}' from '{target}', which the translation of {target_rel} "
+                        "does not define",
+                        snippet=ast.get_source_segment((dst / rel).read_text(), node) or "",
+                    )
+                )
     return problems
 
 
@@ -244,7 +256,7 @@ def project_module_classes(src: Path, rels: list[str]) -> dict[str, set[str]]:
         target = imports.get(head)
         if target is None:
             return dotted in result[module]
-        full = (target.replace(":", ".") + ("." + rest if rest else ""))
+        full = target.replace(":", ".") + ("." + rest if rest else "")
         if full in ("torch.nn.Module", "torch.nn.modules.module.Module"):
             return True
         owner, _, attr = full.rpartition(".")
@@ -294,14 +306,19 @@ class _PassRngs(cst.CSTTransformer):
         args = list(updated.args)
         if args:
             args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(keyword=cst.Name("rngs"), value=cst.parse_expression(value),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace(""))))
+        args.append(
+            cst.Arg(
+                keyword=cst.Name("rngs"),
+                value=cst.parse_expression(value),
+                equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+                ),
+            )
+        )
         return updated.with_changes(args=args)
 
 
-def pass_rngs_to_project_modules(code: str, module: str, package: str, classes: dict[str, set[str]]
-                                 ) -> tuple[str, int]:
+def pass_rngs_to_project_modules(code: str, module: str, package: str, classes: dict[str, set[str]]) -> tuple[str, int]:
     """Add `rngs=` to calls of nn.Module classes that this file imports from other project files."""
     try:
         tree = ast.parse(code)

@@ -60,6 +60,7 @@ class _Capture:
             capture.classes[cls.__name__] = cls
             init = cls.__dict__.get("__init__")
             if init is not None:
+
                 @functools.wraps(init)
                 def __init__(self, *args, **kwargs):
                     if "_t2j_init" not in self.__dict__:
@@ -70,6 +71,7 @@ class _Capture:
                 cls.__init__ = __init__
             forward = cls.__dict__.get("forward")
             if forward is not None:
+
                 @functools.wraps(forward)
                 def forward_wrapper(self, *args, **kwargs):
                     name = type(self).__name__
@@ -156,8 +158,11 @@ def run_magic(shell, line: str, cell: str) -> MagicResult:
     try:
         exec(compile(code, "<t2j %%t2j cell>", "exec"), scope)
     except Exception as exc:
-        result.verdicts.append(MagicVerdict(entry="(cell)", inputs="-", ok=False,
-                                            summary=f"the JAX code failed to run: {type(exc).__name__}: {exc}"))
+        result.verdicts.append(
+            MagicVerdict(
+                entry="(cell)", inputs="-", ok=False, summary=f"the JAX code failed to run: {type(exc).__name__}: {exc}"
+            )
+        )
         verify = False
     for name in _defined_names(code):
         if name in scope:
@@ -182,8 +187,9 @@ def run_magic(shell, line: str, cell: str) -> MagicResult:
             v = verify_live(torch_obj, jax_obj, inputs=inputs, init_inputs=init_args)
             from t2j.migrate.worker import headline
 
-            result.verdicts.append(MagicVerdict(entry=name, inputs=source, ok=v.ok, summary=headline(v),
-                                                speed_ratio=v.speed_ratio))
+            result.verdicts.append(
+                MagicVerdict(entry=name, inputs=source, ok=v.ok, summary=headline(v), speed_ratio=v.speed_ratio)
+            )
     return result
 
 
@@ -194,8 +200,9 @@ def display_result(result: MagicResult) -> None:
     for spot in result.spots:
         lines.append(f"- not translated, line {spot.line}: {spot.message}")
     if result.verdicts:
-        lines += [""] + [f"- `{v.entry}` ({v.inputs} inputs): {'✅' if v.ok else '❌'} {v.summary}"
-                         for v in result.verdicts]
+        lines += [""] + [
+            f"- `{v.entry}` ({v.inputs} inputs): {'✅' if v.ok else '❌'} {v.summary}" for v in result.verdicts
+        ]
     else:
         lines += ["", "- nothing verified: call the module in the cell (or define get_inputs()) to verify it"]
     display(Markdown("\n".join(lines)))

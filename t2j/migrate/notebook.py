@@ -69,7 +69,7 @@ def split_cells(code: str, count: int) -> list[str] | None:
     cells = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < count else len(code)
-        cells.append(code[match.end():end].strip("\n"))
+        cells.append(code[match.end() : end].strip("\n"))
     # whatever the translator put before the first marker (imports, helpers) belongs to the first cell
     head = code[: matches[0].start()].strip("\n") if matches else ""
     if head:
@@ -97,8 +97,9 @@ def translate_cells(cells: list[str], backend: str = "rules") -> tuple[list[str]
     return out, spots, torch_program, jax_program
 
 
-def verify_program(torch_program: str, jax_program: str, settings: Settings, record: bool = True,
-                   record_timeout_s: float = 300.0) -> tuple[list[ModuleResult], str | None]:
+def verify_program(
+    torch_program: str, jax_program: str, settings: Settings, record: bool = True, record_timeout_s: float = 300.0
+) -> tuple[list[ModuleResult], str | None]:
     """Verify the notebook's modules: get_inputs() if it defines one, and inputs recorded by running the
     PyTorch program once."""
     import ast
@@ -116,29 +117,52 @@ def verify_program(torch_program: str, jax_program: str, settings: Settings, rec
         (torch_dir / SCRIPT_NAME).write_text(torch_program)
         (jax_dir / SCRIPT_NAME).write_text(jax_program)
         module = SCRIPT_NAME[:-3]
-        jobs = [ModuleJob(path=SCRIPT_NAME, entry=e, inputs="get_inputs", module=module, src_root=str(torch_dir),
-                          dst_root=str(jax_dir)) for e in convention_entries(torch_program, tree, classes)]
+        jobs = [
+            ModuleJob(
+                path=SCRIPT_NAME,
+                entry=e,
+                inputs="get_inputs",
+                module=module,
+                src_root=str(torch_dir),
+                dst_root=str(jax_dir),
+            )
+            for e in convention_entries(torch_program, tree, classes)
+        ]
         if record and classes:
             from t2j.migrate.record import record_inputs
 
-            outcome = record_inputs(torch_dir, [SCRIPT_NAME], f"{sys.executable} {SCRIPT_NAME}",
-                                    Path(folder) / "record", record_timeout_s)
+            outcome = record_inputs(
+                torch_dir, [SCRIPT_NAME], f"{sys.executable} {SCRIPT_NAME}", Path(folder) / "record", record_timeout_s
+            )
             if outcome.returncode != 0:
                 record_error = outcome.log_tail
             for cls in classes:
                 samples = outcome.samples.get(f"{SCRIPT_NAME}::{cls}")
                 if samples:
-                    jobs.append(ModuleJob(path=SCRIPT_NAME, entry=cls, inputs="recorded", module=module,
-                                          src_root=str(torch_dir), dst_root=str(jax_dir), sample=samples[0]))
+                    jobs.append(
+                        ModuleJob(
+                            path=SCRIPT_NAME,
+                            entry=cls,
+                            inputs="recorded",
+                            module=module,
+                            src_root=str(torch_dir),
+                            dst_root=str(jax_dir),
+                            sample=samples[0],
+                        )
+                    )
         for job in jobs:
             results.append(verify_module(job, settings))
     return results, record_error
 
 
 def summary_markdown(result: NotebookResult) -> str:
-    lines = ["## t2j translation summary", "",
-             f"Translated {result.code_cells} code cells from `{Path(result.in_path).name}` (PyTorch) to JAX "
-             "(Flax NNX + optax); outputs were cleared.", ""]
+    lines = [
+        "## t2j translation summary",
+        "",
+        f"Translated {result.code_cells} code cells from `{Path(result.in_path).name}` (PyTorch) to JAX "
+        "(Flax NNX + optax); outputs were cleared.",
+        "",
+    ]
     if result.modules:
         lines += ["| module | inputs | verdict | speed ratio (torch eager / JAX jit) |", "|---|---|---|---|"]
         for m in result.modules:
@@ -155,8 +179,15 @@ def summary_markdown(result: NotebookResult) -> str:
     return "\n".join(lines)
 
 
-def translate_notebook(in_path: str | Path, out_path: str | Path, backend: str = "rules", verify: bool = True,
-                       record: bool = True, settings: Settings | None = None, force: bool = False) -> NotebookResult:
+def translate_notebook(
+    in_path: str | Path,
+    out_path: str | Path,
+    backend: str = "rules",
+    verify: bool = True,
+    record: bool = True,
+    settings: Settings | None = None,
+    force: bool = False,
+) -> NotebookResult:
     """Translate a PyTorch notebook into a JAX notebook (see the module docstring)."""
     import nbformat
 
@@ -175,11 +206,17 @@ def translate_notebook(in_path: str | Path, out_path: str | Path, backend: str =
     sources = [notebook.cells[i].source for i in code_indices]
     translated, spots, torch_program, jax_program = translate_cells(sources, backend) if sources else ([], [], "", "")
 
-    result = NotebookResult(in_path=str(in_path), out_path=str(out_path), code_cells=len(sources),
-                            markdown_cells=sum(1 for c in notebook.cells if c.cell_type == "markdown"), spots=spots)
+    result = NotebookResult(
+        in_path=str(in_path),
+        out_path=str(out_path),
+        code_cells=len(sources),
+        markdown_cells=sum(1 for c in notebook.cells if c.cell_type == "markdown"),
+        spots=spots,
+    )
     if verify and sources:
-        result.modules, result.record_error = verify_program(torch_program, jax_program, settings or Settings(),
-                                                             record=record)
+        result.modules, result.record_error = verify_program(
+            torch_program, jax_program, settings or Settings(), record=record
+        )
     out = nbformat.v4.new_notebook(metadata=notebook.metadata)
     out.cells.append(nbformat.v4.new_markdown_cell(summary_markdown(result)))
     for i, cell in enumerate(notebook.cells):

@@ -19,14 +19,14 @@ from t2j.migrate.files import atomic_copy
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
-SITECUSTOMIZE = '''\
+SITECUSTOMIZE = """\
 try:
     from t2j.migrate.record_hook import install as _t2j_install
     _t2j_install()
 except Exception as _exc:  # never break the user's program
     import sys
     print(f"t2j record: hooks not installed: {_exc}", file=sys.stderr)
-'''
+"""
 
 
 class RecordOutcome:
@@ -52,12 +52,13 @@ def load_index(out_dir: Path) -> dict[str, list[dict]]:
     return samples
 
 
-def record_inputs(src: Path, files: list[str], command: str, out_dir: Path, timeout_s: float = 600.0,
-                  per_class: int = 2) -> RecordOutcome:
+def record_inputs(
+    src: Path, files: list[str], command: str, out_dir: Path, timeout_s: float = 600.0, per_class: int = 2
+) -> RecordOutcome:
     """Run `command` (a shell command line) in a copy of `src` holding `files`, capturing module inputs into
     `out_dir`. A command that fails still yields whatever it captured before failing."""
     if not command.strip():
-        raise BadInput("--record needs a command, e.g. --record \"python train.py --epochs 1\"")
+        raise BadInput('--record needs a command, e.g. --record "python train.py --epochs 1"')
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -70,10 +71,23 @@ def record_inputs(src: Path, files: list[str], command: str, out_dir: Path, time
         (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
         env = dict(os.environ)
         python_path = [str(hooks), _PACKAGE_ROOT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env.update(PYTHONPATH=os.pathsep.join(python_path), T2J_RECORD_ROOT=str(work),
-                   T2J_RECORD_DIR=str(out_dir), T2J_RECORD_SAMPLES=str(per_class), PYTHONDONTWRITEBYTECODE="1")
-        proc = subprocess.Popen(command, shell=True, cwd=work, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        env.update(
+            PYTHONPATH=os.pathsep.join(python_path),
+            T2J_RECORD_ROOT=str(work),
+            T2J_RECORD_DIR=str(out_dir),
+            T2J_RECORD_SAMPLES=str(per_class),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        proc = subprocess.Popen(
+            command,
+            shell=True,
+            cwd=work,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             stdout, stderr = proc.communicate(timeout=timeout_s)
             code, log = proc.returncode, (stderr or stdout)

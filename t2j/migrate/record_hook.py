@@ -25,7 +25,7 @@ def _positional(func, args, kwargs, skip_self=True):
         return None
     bound.apply_defaults()
     out = []
-    params = list(signature.parameters.values())[1 if skip_self else 0:]
+    params = list(signature.parameters.values())[1 if skip_self else 0 :]
     for param in params:
         value = bound.arguments.get(param.name)
         if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
@@ -102,6 +102,7 @@ def install() -> None:
     def wrap(cls) -> None:
         init = cls.__dict__.get("__init__")
         if init is not None:
+
             @functools.wraps(init)
             def __init__(self, *args, **kwargs):
                 if "_t2j_init" not in self.__dict__:  # the outermost constructor of this object
@@ -113,6 +114,7 @@ def install() -> None:
             cls.__init__ = __init__
         forward = cls.__dict__.get("forward")
         if forward is not None:
+
             @functools.wraps(forward)
             def forward_wrapper(self, *args, **kwargs):
                 if not self.__dict__.get("_t2j_in_forward"):

@@ -77,14 +77,20 @@ def final_status(result: FileResult, modules: list[ModuleResult]) -> str:
     return TRANSLATED
 
 
-def build_report(options: MigrateOptions, state: RunState, files: list[str], record_log: str | None = None
-                 ) -> MigrationReport:
+def build_report(
+    options: MigrateOptions, state: RunState, files: list[str], record_log: str | None = None
+) -> MigrationReport:
     by_file: dict[str, list[ModuleResult]] = {}
     for module in state.modules.values():
         by_file.setdefault(module.path, []).append(module)
     dst = Path(options.dst)
-    python = [rel for rel in files if rel in state.files and state.files[rel].kind in ("torch", "python")
-              and state.files[rel].status in (TRANSLATED, COPIED)]
+    python = [
+        rel
+        for rel in files
+        if rel in state.files
+        and state.files[rel].kind in ("torch", "python")
+        and state.files[rel].status in (TRANSLATED, COPIED)
+    ]
     problems = unresolved_imports(dst, python)
     entries = []
     for rel in files:
@@ -92,8 +98,14 @@ def build_report(options: MigrateOptions, state: RunState, files: list[str], rec
         if result is None:
             continue
         modules = sorted(by_file.get(rel, []), key=lambda m: (m.entry, m.inputs))
-        entries.append(FileEntry(result=result, status=final_status(result, modules), modules=modules,
-                                 import_problems=problems.get(rel, [])))
+        entries.append(
+            FileEntry(
+                result=result,
+                status=final_status(result, modules),
+                modules=modules,
+                import_problems=problems.get(rel, []),
+            )
+        )
     counts = {s: 0 for s in STATUS_ORDER}
     for entry in entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1

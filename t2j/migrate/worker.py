@@ -82,34 +82,54 @@ def migrate_file(rel: str, options: MigrateOptions, project: dict[str, set[str]]
     return result
 
 
-def _migrate_file(rel: str, kind: str, src_file: Path, dst_file: Path, options: MigrateOptions,
-                  project: dict[str, set[str]]) -> FileResult:
+def _migrate_file(
+    rel: str, kind: str, src_file: Path, dst_file: Path, options: MigrateOptions, project: dict[str, set[str]]
+) -> FileResult:
     if kind == "other":
         atomic_copy(src_file, dst_file)
         return FileResult(path=rel, kind=kind, status=COPIED)
     size = src_file.stat().st_size
     if size > options.max_bytes:
         atomic_copy(src_file, dst_file)
-        return FileResult(path=rel, kind=kind, status=BAD,
-                          reason=f"huge: {size} bytes, over the {options.max_bytes}-byte limit (--max-bytes); copied unchanged")
+        return FileResult(
+            path=rel,
+            kind=kind,
+            status=BAD,
+            reason=f"huge: {size} bytes, over the {options.max_bytes}-byte limit (--max-bytes); copied unchanged",
+        )
     data = src_file.read_bytes()
     digest = sha256_bytes(data)
     if b"\x00" in data:
         atomic_copy(src_file, dst_file)
-        return FileResult(path=rel, kind=kind, status=BAD, source_sha256=digest,
-                          reason="binary: contains NUL bytes, not Python source; copied unchanged")
+        return FileResult(
+            path=rel,
+            kind=kind,
+            status=BAD,
+            source_sha256=digest,
+            reason="binary: contains NUL bytes, not Python source; copied unchanged",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         atomic_copy(src_file, dst_file)
-        return FileResult(path=rel, kind=kind, status=BAD, source_sha256=digest,
-                          reason=f"not UTF-8 text (byte {exc.start}); copied unchanged")
+        return FileResult(
+            path=rel,
+            kind=kind,
+            status=BAD,
+            source_sha256=digest,
+            reason=f"not UTF-8 text (byte {exc.start}); copied unchanged",
+        )
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         atomic_copy(src_file, dst_file)
-        return FileResult(path=rel, kind=kind, status=BAD, source_sha256=digest,
-                          reason=f"not valid Python: {exc.msg} at line {exc.lineno}; copied unchanged")
+        return FileResult(
+            path=rel,
+            kind=kind,
+            status=BAD,
+            source_sha256=digest,
+            reason=f"not valid Python: {exc.msg} at line {exc.lineno}; copied unchanged",
+        )
     if not uses_torch(tree):
         atomic_copy(src_file, dst_file)
         return FileResult(path=rel, kind=kind, status=COPIED, source_sha256=digest, output_sha256=digest)
@@ -179,16 +199,33 @@ def headline(verification) -> str:
 def to_module_result(job: ModuleJob, verification, seconds: float) -> ModuleResult:
     checks = []
     for check in verification.checks:
-        checks.append(CheckResult(
-            name=check.name, ok=check.ok, skipped=check.skipped, max_abs_err=check.max_abs_err,
-            failing=[TensorProblem(name=t.name, max_abs_err=t.max_abs_err, limit=t.limit, problem=t.problem)
-                     for t in check.tensors if not t.ok][:10]))
+        checks.append(
+            CheckResult(
+                name=check.name,
+                ok=check.ok,
+                skipped=check.skipped,
+                max_abs_err=check.max_abs_err,
+                failing=[
+                    TensorProblem(name=t.name, max_abs_err=t.max_abs_err, limit=t.limit, problem=t.problem)
+                    for t in check.tensors
+                    if not t.ok
+                ][:10],
+            )
+        )
     return ModuleResult(
-        path=job.path, entry=job.entry, inputs=job.inputs, ok=verification.ok,
-        forward_ok=verification.forward_ok, backward_ok=verification.backward_ok,
-        speed_ratio=verification.speed_ratio, summary=headline(verification),
-        error=(verification.error or None) and verification.error[-3000:], failed_stage=verification.failed_stage,
-        checks=checks, seconds=round(seconds, 3))
+        path=job.path,
+        entry=job.entry,
+        inputs=job.inputs,
+        ok=verification.ok,
+        forward_ok=verification.forward_ok,
+        backward_ok=verification.backward_ok,
+        speed_ratio=verification.speed_ratio,
+        summary=headline(verification),
+        error=(verification.error or None) and verification.error[-3000:],
+        failed_stage=verification.failed_stage,
+        checks=checks,
+        seconds=round(seconds, 3),
+    )
 
 
 def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleResult:
@@ -207,12 +244,26 @@ def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleRes
             try:
                 verification = verify_files(ref, out, entry=job.entry, settings=settings)
             except BadInput as exc:
-                return ModuleResult(path=job.path, entry=job.entry, inputs=job.inputs, ok=False,
-                                    error=str(exc), failed_stage="input", summary=f"NOT VERIFIED (input): {exc}",
-                                    seconds=round(time.perf_counter() - start, 3))
+                return ModuleResult(
+                    path=job.path,
+                    entry=job.entry,
+                    inputs=job.inputs,
+                    ok=False,
+                    error=str(exc),
+                    failed_stage="input",
+                    summary=f"NOT VERIFIED (input): {exc}",
+                    seconds=round(time.perf_counter() - start, 3),
+                )
         return to_module_result(job, verification, time.perf_counter() - start)
     except Exception as exc:
         tail = "".join(traceback.format_exception(exc)[-3:]).strip()[-3000:]
-        return ModuleResult(path=job.path, entry=job.entry, inputs=job.inputs, ok=False, error=tail,
-                            failed_stage="migrate", summary="NOT VERIFIED (migrate): " + last_error_line(tail),
-                            seconds=round(time.perf_counter() - start, 3))
+        return ModuleResult(
+            path=job.path,
+            entry=job.entry,
+            inputs=job.inputs,
+            ok=False,
+            error=tail,
+            failed_stage="migrate",
+            summary="NOT VERIFIED (migrate): " + last_error_line(tail),
+            seconds=round(time.perf_counter() - start, 3),
+        )

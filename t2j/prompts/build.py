@@ -13,7 +13,6 @@ from t2j.prompts.tokens import count_message_tokens
 from t2j.result import UNTRANSLATED_MARK
 
 
-
 def open_spots(draft: str) -> list[str]:
     """The places a rules draft marked as not translated, as 'line N: what' strings."""
     spots = []

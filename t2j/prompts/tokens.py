@@ -97,7 +97,9 @@ def count_message_tokens(messages: list[dict], model: str | None = None) -> int:
     """Tokens of a chat request, with OpenAI's per-message overhead (3 per message, 3 to prime the reply)."""
     total = 3
     for message in messages:
-        total += 3 + count_tokens(str(message.get("content") or ""), model) + count_tokens(message.get("role", ""), model)
+        total += (
+            3 + count_tokens(str(message.get("content") or ""), model) + count_tokens(message.get("role", ""), model)
+        )
     return total
 
 

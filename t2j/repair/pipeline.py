@@ -52,8 +52,15 @@ def _verifiable(source: str, entry: str | None) -> tuple[bool, str]:
 class _Run:
     """State of one pipeline run (kept out of module globals)."""
 
-    def __init__(self, source: str, settings: Settings, client: LLMClient, retriever: FixRetriever | None,
-                 entry: str | None, verify: bool):
+    def __init__(
+        self,
+        source: str,
+        settings: Settings,
+        client: LLMClient,
+        retriever: FixRetriever | None,
+        entry: str | None,
+        verify: bool,
+    ):
         self.source = source
         self.settings = settings
         self.client = client
@@ -84,8 +91,11 @@ class _Run:
 
     def add(self, round_: Round, verification, started: float) -> Round:
         # a round keeps the verdict without the IR dumps (the returned Translation has the best one in full)
-        round_.verification = (verification.model_copy(update={"ir_forward": None, "ir_backward": None})
-                               if verification is not None else None)
+        round_.verification = (
+            verification.model_copy(update={"ir_forward": None, "ir_backward": None})
+            if verification is not None
+            else None
+        )
         round_.verified = bool(verification is not None and verification.ok)
         if verification is not None:
             round_.summary = verification.summary()
@@ -101,8 +111,13 @@ class _Run:
 
     def ask(self, prompt, kind: str) -> Round:
         """One LLM call; a reply without code makes a round with an error, not an exception."""
-        round_ = Round(index=len(self.rounds), kind=kind, prompt_tokens=prompt.tokens,
-                       augmentation_tokens=prompt.augmentation_tokens, fix_ids=list(prompt.fix_ids))
+        round_ = Round(
+            index=len(self.rounds),
+            kind=kind,
+            prompt_tokens=prompt.tokens,
+            augmentation_tokens=prompt.augmentation_tokens,
+            fix_ids=list(prompt.fix_ids),
+        )
         before = self.client.requests_made
         completion = self.client.complete(prompt)
         round_.requests = self.client.requests_made - before
@@ -129,11 +144,18 @@ class _Run:
                 # rules translated everything: verify before spending tokens
                 r = Round(index=0, kind="rules", code=rules.code)
                 return self.add(r, self.check(rules.code), started)
-            prompt = build_translate_prompt(self.source, fixes, self.settings.augmentation_tokens,
-                                            draft=rules.code, entry=self.entry, model=self.client.model)
+            prompt = build_translate_prompt(
+                self.source,
+                fixes,
+                self.settings.augmentation_tokens,
+                draft=rules.code,
+                entry=self.entry,
+                model=self.client.model,
+            )
         else:
-            prompt = build_translate_prompt(self.source, fixes, self.settings.augmentation_tokens,
-                                            entry=self.entry, model=self.client.model)
+            prompt = build_translate_prompt(
+                self.source, fixes, self.settings.augmentation_tokens, entry=self.entry, model=self.client.model
+            )
         try:
             r = self.ask(prompt, "llm-draft")
         except LLMError as exc:
@@ -176,8 +198,16 @@ class _Run:
             report = current.verification
         self.repaired_from = current
         draft = current.code or "# (the previous reply had no fenced code block)"
-        prompt = build_repair_prompt(self.source, draft, report, fixes, self.settings.augmentation_tokens,
-                                     attempt=attempt, entry=self.entry, model=self.client.model)
+        prompt = build_repair_prompt(
+            self.source,
+            draft,
+            report,
+            fixes,
+            self.settings.augmentation_tokens,
+            attempt=attempt,
+            entry=self.entry,
+            model=self.client.model,
+        )
         r = self.ask(prompt, "llm-repair")
         return self.add(r, self.check(r.code) if r.code else None, started)
 
@@ -194,8 +224,9 @@ def _record_mined(source: str, before: Round, after: Round, entry: str | None) -
         return None
 
 
-def run_llm_translation(source: Any, backend: str = "openai", settings: Settings | None = None,
-                        **options: Any) -> Translation:
+def run_llm_translation(
+    source: Any, backend: str = "openai", settings: Settings | None = None, **options: Any
+) -> Translation:
     """Translate with an LLM (`openai`) or rules + LLM (`hybrid`), verify, repair; see the module doc.
     `source`: a path, source text, or a live class/function (checked: it parses and imports torch);
     `options`: those of `translate_checked` (max_repairs, client, retriever, entry, verify, record_mined)."""
@@ -244,19 +275,18 @@ def translate_checked(
         current = new
 
     candidates = [(r, v) for r, v in zip(run.rounds, run.full) if r.code]
-    best, best_verification = min(candidates, key=lambda rv: (wrongness(rv[1]), -rv[0].index),
-                                  default=(None, None))
+    best, best_verification = min(candidates, key=lambda rv: (wrongness(rv[1]), -rv[0].index), default=(None, None))
     if best is None:
         raise LLMError(
-            f"the model never replied with a fenced code block in {len(run.rounds)} round(s); "
-            "try a stronger --model"
+            f"the model never replied with a fenced code block in {len(run.rounds)} round(s); try a stronger --model"
         )
     diagnostics = []
     if not can_verify:
         diagnostics.append(Diagnostic(line=0, message=f"not verified: {why_not}"))
     diagnostics += [
-        Diagnostic(line=n, message="not translated: " + line.split(UNTRANSLATED_MARK, 1)[1].strip(),
-                   snippet=line.strip())
+        Diagnostic(
+            line=n, message="not translated: " + line.split(UNTRANSLATED_MARK, 1)[1].strip(), snippet=line.strip()
+        )
         for n, line in enumerate(best.code.splitlines(), start=1)
         if UNTRANSLATED_MARK in line
     ]

@@ -27,5 +27,4 @@ class RetrievalQuery(BaseModel):
         text = verification.error or ""
         problems = [f"{c.name}: {t.name}: {t.problem}" for c in verification.checks for t in c.tensors if t.problem]
         failed = [c.name for c in verification.checks if not c.ok and not c.skipped]
-        return cls(source=source, draft=draft, error="\n".join([text, *problems]).strip() or None,
-                   failed_checks=failed)
+        return cls(source=source, draft=draft, error="\n".join([text, *problems]).strip() or None, failed_checks=failed)

@@ -18,10 +18,58 @@ from t2j.retrieve.query import RetrievalQuery
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXC_NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception))\b")
-_STOP = {"self", "return", "def", "class", "import", "from", "as", "the", "a", "an", "of", "to", "in", "is", "and",
-         "x", "y", "jnp", "jax", "torch", "nn", "nnx", "rngs", "model", "module", "init", "call", "forward",
-         "get_inputs", "get_init_inputs", "super", "none", "true", "false", "for", "if", "else", "with", "not",
-         "or", "it", "on", "by", "be", "are", "this", "that", "its", "at", "f"}
+_STOP = {
+    "self",
+    "return",
+    "def",
+    "class",
+    "import",
+    "from",
+    "as",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "is",
+    "and",
+    "x",
+    "y",
+    "jnp",
+    "jax",
+    "torch",
+    "nn",
+    "nnx",
+    "rngs",
+    "model",
+    "module",
+    "init",
+    "call",
+    "forward",
+    "get_inputs",
+    "get_init_inputs",
+    "super",
+    "none",
+    "true",
+    "false",
+    "for",
+    "if",
+    "else",
+    "with",
+    "not",
+    "or",
+    "it",
+    "on",
+    "by",
+    "be",
+    "are",
+    "this",
+    "that",
+    "its",
+    "at",
+    "f",
+}
 
 # weights of the score components
 W_ERROR_MATCH = 12.0  # the entry's exception type and message regex both match the error text
@@ -93,8 +141,19 @@ class RetrievalIndex:
 def _entry_text(e: FixEntry) -> str:
     # title, why and tags carry the meaning; the buggy code carries the error-prone tokens; the torch file the
     # APIs. Title and tags are repeated to weigh them up against the long code blocks.
-    return "\n".join([e.title, e.title, " ".join(e.tags), " ".join(e.tags), e.category, e.why, e.error.describe(),
-                      e.buggy_jax, e.torch])
+    return "\n".join(
+        [
+            e.title,
+            e.title,
+            " ".join(e.tags),
+            " ".join(e.tags),
+            e.category,
+            e.why,
+            e.error.describe(),
+            e.buggy_jax,
+            e.torch,
+        ]
+    )
 
 
 def index_for(store) -> RetrievalIndex:

@@ -99,8 +99,9 @@ class MethodRule(Rule):
     abstract = True
     methods: ClassVar[tuple[str, ...]] = ()
 
-    def rewrite(self, node: cst.Call, ctx: "Context", receiver: cst.BaseExpression,
-                name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: "Context", receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         raise NotImplementedError
 
 
@@ -112,8 +113,9 @@ class AttributeRule(Rule):
     targets: ClassVar[tuple[str, ...]] = ()
     attributes: ClassVar[tuple[str, ...]] = ()
 
-    def rewrite(self, node: cst.Attribute | cst.Name, ctx: "Context",
-                qualname: str | None) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Attribute | cst.Name, ctx: "Context", qualname: str | None
+    ) -> cst.BaseExpression | None:
         raise NotImplementedError
 
 
@@ -142,8 +144,9 @@ class FunctionRule(Rule):
 class WithRule(Rule):
     abstract = True
 
-    def rewrite(self, node: cst.With, ctx: "Context") -> cst.BaseStatement | cst.FlattenSentinel | \
-            cst.RemovalSentinel | None:
+    def rewrite(
+        self, node: cst.With, ctx: "Context"
+    ) -> cst.BaseStatement | cst.FlattenSentinel | cst.RemovalSentinel | None:
         raise NotImplementedError
 
 
@@ -166,7 +169,9 @@ def register(cls: R) -> R:
     """Make a rule class live (a class decorator). Only registered rules run: a subclass imported for another
     purpose, or an abstract kind, never does."""
     if cls.abstract or not issubclass(cls, KINDS):
-        raise TypeError(f"register: {cls.__name__} is not a concrete rule (subclass one of {[k.__name__ for k in KINDS]})")
+        raise TypeError(
+            f"register: {cls.__name__} is not a concrete rule (subclass one of {[k.__name__ for k in KINDS]})"
+        )
     if cls not in _REGISTERED:
         _REGISTERED.append(cls)
     return cls

@@ -29,7 +29,9 @@ class FunctionFrame:
     rngs_used: bool = False  # layers were built here without an rngs parameter
     key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
     local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
-    factories: set[str] = field(default_factory=set)  # parameters, and locals bound to a name/attribute/`a or b`/partial
+    factories: set[str] = field(
+        default_factory=set
+    )  # parameters, and locals bound to a name/attribute/`a or b`/partial
 
 
 @dataclass

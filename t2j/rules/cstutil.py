@@ -30,16 +30,22 @@ def arg(value: cst.BaseExpression | str, keyword: str | None = None) -> cst.Arg:
         value = expr(value)
     if keyword is None:
         return cst.Arg(value=value)
-    return cst.Arg(value=value, keyword=cst.Name(keyword), equal=cst.AssignEqual(
-        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
 
 
 def clean(args) -> list[cst.Arg]:
     """Args with normalized separators (so that rebuilt calls print as `f(a, b, k=v)`)."""
     out = []
     for a in args:
-        eq = cst.MaybeSentinel.DEFAULT if a.keyword is None else cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+        eq = (
+            cst.MaybeSentinel.DEFAULT
+            if a.keyword is None
+            else cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+        )
         out.append(a.with_changes(comma=cst.MaybeSentinel.DEFAULT, equal=eq))
     return out
 

@@ -48,8 +48,10 @@ def load_helpers() -> dict[str, HelperDef]:
     names: set[str] = set()
     for path, _, node in parsed:
         if node.name in names:
-            raise ValueError(f"runtime helper {node.name!r} is defined twice (again in {path.name}); "
-                             "helpers are emitted by name, so each name must be unique across t2j/rules/runtime/")
+            raise ValueError(
+                f"runtime helper {node.name!r} is defined twice (again in {path.name}); "
+                "helpers are emitted by name, so each name must be unique across t2j/rules/runtime/"
+            )
         names.add(node.name)
     out = {}
     for path, lines, node in parsed:

@@ -48,9 +48,13 @@ class RuleIndex:
         self.functions: list[base.FunctionRule] = []
         self.withs: list[base.WithRule] = []
         self.blocks: list[base.BlockRule] = []
-        plain: dict[type[base.Rule], list] = {base.StatementRule: self.statements, base.ClassRule: self.classes,
-                                              base.FunctionRule: self.functions, base.WithRule: self.withs,
-                                              base.BlockRule: self.blocks}
+        plain: dict[type[base.Rule], list] = {
+            base.StatementRule: self.statements,
+            base.ClassRule: self.classes,
+            base.FunctionRule: self.functions,
+            base.WithRule: self.withs,
+            base.BlockRule: self.blocks,
+        }
         for cls in rule_classes:
             rule = cls()
             if isinstance(rule, base.CallRule):
@@ -75,8 +79,20 @@ class RuleIndex:
             rules.sort(key=lambda r: -type(r).priority)  # stable: ties keep the registry's order
 
 
-STATEMENT_TYPES = frozenset({cst.SimpleStatementLine, cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar,
-                             cst.FunctionDef, cst.ClassDef, cst.Match})
+STATEMENT_TYPES = frozenset(
+    {
+        cst.SimpleStatementLine,
+        cst.If,
+        cst.For,
+        cst.While,
+        cst.With,
+        cst.Try,
+        cst.TryStar,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Match,
+    }
+)
 
 
 class Engine(cst.CSTTransformer):
@@ -128,8 +144,11 @@ class Engine(cst.CSTTransformer):
             line = ctx.line_of(node) if isinstance(node, cst.CSTNode) else 0
             if not line and isinstance(node, cst.Call) and ctx.original is not None:
                 line = ctx.line_of(ctx.original)
-            ctx.untranslated(node if isinstance(node, cst.CSTNode) else cst.Pass(),
-                             f"{rule.rule_name()} failed here ({type(exc).__name__}: {exc})", line=line)
+            ctx.untranslated(
+                node if isinstance(node, cst.CSTNode) else cst.Pass(),
+                f"{rule.rule_name()} failed here ({type(exc).__name__}: {exc})",
+                line=line,
+            )
             return None
 
     # ------------------------------------------------------------------ generic statement bookkeeping
@@ -155,14 +174,24 @@ class Engine(cst.CSTTransformer):
             parent = ctx.function
             cls = ctx.classes[-1] if ctx.classes and parent is None else None
             key = f"{cls.name}.{node.name.value}" if cls else node.name.value
-            has_rngs = (cls is not None and cls.is_module and node.name.value == "__init__") or \
-                key in ctx.info.builders or (parent is not None and parent.has_rngs)
+            has_rngs = (
+                (cls is not None and cls.is_module and node.name.value == "__init__")
+                or key in ctx.info.builders
+                or (parent is not None and parent.has_rngs)
+            )
             params = {p.name.value for p in node.params.params + node.params.kwonly_params}
-            ctx.functions.append(FunctionFrame(
-                key=key, name=node.name.value, has_rngs=has_rngs,
-                in_module_class=(cls is not None and cls.is_module) or (parent is not None and parent.in_module_class),
-                key_defined="key" in params, local_containers=ctx.info.containers.get(key, set()),
-                factories=params | _value_locals(node)))
+            ctx.functions.append(
+                FunctionFrame(
+                    key=key,
+                    name=node.name.value,
+                    has_rngs=has_rngs,
+                    in_module_class=(cls is not None and cls.is_module)
+                    or (parent is not None and parent.in_module_class),
+                    key_defined="key" in params,
+                    local_containers=ctx.info.containers.get(key, set()),
+                    factories=params | _value_locals(node),
+                )
+            )
         elif kind is cst.Import or kind is cst.ImportFrom:
             return False
         return super().on_visit(node)
@@ -196,15 +225,24 @@ class Engine(cst.CSTTransformer):
             if items and isinstance(items[0], cst.SimpleStatementLine) and len(items) == 1:
                 tw = items[0].trailing_whitespace
                 text = comment if tw.comment is None else f"{tw.comment.value}  {comment}"
-                items[0] = items[0].with_changes(trailing_whitespace=cst.TrailingWhitespace(
-                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text), newline=tw.newline))
+                items[0] = items[0].with_changes(
+                    trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text), newline=tw.newline
+                    )
+                )
             elif items:
                 first = items[0]
                 line = cst.EmptyLine(comment=cst.Comment(comment))
                 items[0] = first.with_changes(leading_lines=list(first.leading_lines) + [line])
             else:
-                items = [cst.SimpleStatementLine(body=[cst.Pass()], trailing_whitespace=cst.TrailingWhitespace(
-                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)))]
+                items = [
+                    cst.SimpleStatementLine(
+                        body=[cst.Pass()],
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)
+                        ),
+                    )
+                ]
         if before and items:
             # keep the statement's own leading comments on top
             first = items[0]
@@ -234,8 +272,11 @@ class Engine(cst.CSTTransformer):
         if qualname is None and isinstance(updated.func, cst.Attribute):
             receiver = updated.func.value
             bare_self = isinstance(receiver, cst.Name) and receiver.value == "self"
-            container = isinstance(receiver, cst.Name) and ctx.function is not None and \
-                receiver.value in ctx.function.local_containers  # a list/dict: list.sort(), dict.items()...
+            container = (
+                isinstance(receiver, cst.Name)
+                and ctx.function is not None
+                and receiver.value in ctx.function.local_containers
+            )  # a list/dict: list.sort(), dict.items()...
             if not bare_self and not container and ctx.info.qualname(original.func.value) is None:
                 name = updated.func.attr.value
                 out = self._first(self.index.methods.get(name, ()), updated, receiver, name)
@@ -317,7 +358,8 @@ def _value_locals(fn: cst.FunctionDef) -> set[str]:
         def visit_Assign(self, node: cst.Assign) -> None:
             value = node.value
             is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation, cst.Subscript)) or (
-                isinstance(value, cst.Call) and (dotted_name(value.func) or "").split(".")[-1] == "partial")
+                isinstance(value, cst.Call) and (dotted_name(value.func) or "").split(".")[-1] == "partial"
+            )
             if is_value:
                 found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
 
@@ -340,11 +382,18 @@ def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.Base
 def _insertion_index(body) -> int:
     """After the module docstring and the leading import block."""
     i = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
-            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+    if (
+        body
+        and isinstance(body[0], cst.SimpleStatementLine)
+        and isinstance(body[0].body[0], cst.Expr)
+        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
         i = 1
-    while i < len(body) and isinstance(body[i], cst.SimpleStatementLine) and \
-            isinstance(body[i].body[0], (cst.Import, cst.ImportFrom)):
+    while (
+        i < len(body)
+        and isinstance(body[i], cst.SimpleStatementLine)
+        and isinstance(body[i].body[0], (cst.Import, cst.ImportFrom))
+    ):
         i += 1
     return i
 
@@ -364,7 +413,10 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
         if bare:
             raise
         what = f"the rules backend failed on this file ({type(exc).__name__}: {exc}); nothing was translated"
-        return RulesResult(code=f"{UNTRANSLATED_MARK} {what}\n{source}", diagnostics=[Diagnostic(line=0, message=f"not translated: {what}")])
+        return RulesResult(
+            code=f"{UNTRANSLATED_MARK} {what}\n{source}",
+            diagnostics=[Diagnostic(line=0, message=f"not translated: {what}")],
+        )
     if bare:
         return result
     code, leftovers = check_leftovers(source, result.code)
@@ -391,8 +443,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
     if bare:
         code = new.with_changes(body=body).code
         code = "\n".join(line for line in code.splitlines() if line.strip()) + "\n"
-        return RulesResult(code=code, diagnostics=ctx.diagnostics, rules_fired=ctx.fired,
-                           helpers=sorted(ctx.helpers))
+        return RulesResult(code=code, diagnostics=ctx.diagnostics, rules_fired=ctx.fired, helpers=sorted(ctx.helpers))
     imports, helper_text = _header(ctx, new, bare)
     at = _insertion_index(body)
     extra: list[cst.BaseStatement] = []
@@ -404,8 +455,10 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         rngs_line = cst.parse_statement("rngs = nnx.Rngs(0)\n")
         extra.append(rngs_line.with_changes(leading_lines=[cst.EmptyLine()]))
     if at < len(body) and extra:
-        body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
-            e for e in body[at].leading_lines if e.comment is not None))
+        body[at] = body[at].with_changes(
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+            + list(e for e in body[at].leading_lines if e.comment is not None)
+        )
     body = body[:at] + imports + extra + body[at:]
     helpers = [h.name for h in resolve_helpers(ctx.helpers)]
     if helper_text:
@@ -414,13 +467,19 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         where = helpers_position(body, at + len(imports) + len(extra), set(helpers))
         mark = cst.parse_statement(placeholder + "\n").with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         if where < len(body):
-            body[where] = body[where].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] + list(
-                e for e in body[where].leading_lines if e.comment is not None))
+            body[where] = body[where].with_changes(
+                leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+                + list(e for e in body[where].leading_lines if e.comment is not None)
+            )
         body = body[:where] + [mark] + body[where:]
     code = new.with_changes(body=body).code
     if helper_text:
         code = code.replace(placeholder + "\n", f"{BANNER}\n\n\n{helper_text}\n", 1)
     code += step_lines(ctx.step_mappings)
-    return RulesResult(code=code, diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
-                       train_steps=list(ctx.step_mappings.values()),
-                       rules_fired=ctx.fired, helpers=helpers)
+    return RulesResult(
+        code=code,
+        diagnostics=sorted(ctx.diagnostics, key=lambda d: d.line),
+        train_steps=list(ctx.step_mappings.values()),
+        rules_fired=ctx.fired,
+        helpers=helpers,
+    )

@@ -15,8 +15,11 @@ def _split(example: Example) -> tuple[list[str], list[str]]:
     init, forward = [], []
     for line in example.torch.strip().splitlines():
         stripped = line.strip()
-        is_init = stripped.startswith("self.") and "=" in stripped.split("(")[0] or \
-            stripped.startswith("self.register_buffer")
+        is_init = (
+            stripped.startswith("self.")
+            and "=" in stripped.split("(")[0]
+            or stripped.startswith("self.register_buffer")
+        )
         (init if is_init else forward).append(line.rstrip())
     return init, forward
 
@@ -39,9 +42,11 @@ def torch_module(example: Example) -> str:
     body_init = "\n".join(f"        {line}" for line in init) or "        pass"
     body_fwd = "\n".join(f"        {line}" for line in forward)
     inputs = ", ".join(_tensor_expr(example, n) for n in example.inputs)
-    return (f"{MODULE_PRELUDE}{example.imports.strip() + chr(10) if example.imports else ''}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
-            f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
-            f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n")
+    return (
+        f"{MODULE_PRELUDE}{example.imports.strip() + chr(10) if example.imports else ''}\n\nclass Model(nn.Module):\n    def __init__(self{init_params}):\n        super().__init__()\n"
+        f"{body_init}\n\n    def forward(self, {args}):\n{body_fwd}\n        return {example.output}\n\n\n"
+        f"def get_init_inputs():\n    return []\n\n\ndef get_inputs():\n    return [{inputs}]\n"
+    )
 
 
 def example_translation(example: Example) -> tuple[str, list[str]]:

@@ -11,8 +11,28 @@ from __future__ import annotations
 import libcst as cst
 
 # module aliases whose calls at the top level cannot reach user code or helpers (`rngs = nnx.Rngs(0)`)
-LIBRARY_ROOTS = frozenset({"jax", "jnp", "nnx", "np", "optax", "lax", "math", "functools", "numpy", "os", "sys",
-                           "typing", "dataclasses", "collections", "einops", "random", "time", "pathlib"})
+LIBRARY_ROOTS = frozenset(
+    {
+        "jax",
+        "jnp",
+        "nnx",
+        "np",
+        "optax",
+        "lax",
+        "math",
+        "functools",
+        "numpy",
+        "os",
+        "sys",
+        "typing",
+        "dataclasses",
+        "collections",
+        "einops",
+        "random",
+        "time",
+        "pathlib",
+    }
+)
 BANNER = "# --- torch-semantics helpers emitted by t2j ---"
 
 

@@ -23,7 +23,6 @@ from t2j.analyze.imports import is_torch as is_torch_module
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 
-
 @dataclass
 class Binding:
     """A name bound by an import of the source: the import line that binds it, and what it stands for."""
@@ -47,8 +46,12 @@ def import_bindings(tree: ast.Module) -> dict[str, Binding]:
                 else:
                     root = alias.name.split(".")[0]
                     found.setdefault(root, Binding(f"import {alias.name}", root))
-        elif isinstance(node, ast.ImportFrom) and node.module is not None or \
-                isinstance(node, ast.ImportFrom) and node.level:
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module is not None
+            or isinstance(node, ast.ImportFrom)
+            and node.level
+        ):
             module = "." * node.level + (node.module or "")
             for alias in node.names:
                 if alias.name == "*":
@@ -62,8 +65,11 @@ def import_bindings(tree: ast.Module) -> dict[str, Binding]:
 def undefined_names(tree: ast.Module) -> list[tuple[str, int]]:
     """(name, line) for every use pyflakes finds undefined."""
     result = checker.Checker(tree, filename="translation.py")
-    return [(m.message_args[0], m.lineno) for m in result.messages
-            if isinstance(m, (messages.UndefinedName, messages.UndefinedLocal))]
+    return [
+        (m.message_args[0], m.lineno)
+        for m in result.messages
+        if isinstance(m, (messages.UndefinedName, messages.UndefinedLocal))
+    ]
 
 
 def _statement_starts(tree: ast.Module) -> dict[int, ast.stmt]:
@@ -83,6 +89,7 @@ def _statement_starts(tree: ast.Module) -> dict[int, ast.stmt]:
                 for item in block:
                     stmts.extend(item.body if isinstance(item, ast.excepthandler) else [item])
                 visit(stmts)
+
     visit(tree.body)
     return covering
 
@@ -119,7 +126,9 @@ def check_leftovers(source: str, code: str) -> tuple[str, list[Diagnostic]]:
         tree = ast.parse(code)
     except SyntaxError as exc:
         message = f"the translation is not valid Python (line {exc.lineno}: {exc.msg})"
-        return f"{UNTRANSLATED_MARK} {message}\n{code}", [Diagnostic(line=exc.lineno or 0, message=f"not translated: {message}")]
+        return f"{UNTRANSLATED_MARK} {message}\n{code}", [
+            Diagnostic(line=exc.lineno or 0, message=f"not translated: {message}")
+        ]
     try:
         source_imports = import_bindings(ast.parse(source))
     except SyntaxError:
@@ -155,13 +164,22 @@ def check_leftovers(source: str, code: str) -> tuple[str, list[Diagnostic]]:
         at = start - 1 + inserted
         first = rows[at] if at < len(rows) else ""
         summary = ", ".join(what[:4]) + (f" and {len(what) - 4} more" if len(what) > 4 else "")
-        marks = first if UNTRANSLATED_MARK in first else (rows[at - 1] if at >= 1 and UNTRANSLATED_MARK in rows[at - 1] else "")
+        marks = (
+            first
+            if UNTRANSLATED_MARK in first
+            else (rows[at - 1] if at >= 1 and UNTRANSLATED_MARK in rows[at - 1] else "")
+        )
         if marks and all(w.split("`")[1].rsplit(".", 1)[-1] in marks for w in what):
             continue  # the rules already marked (and listed) this statement for these names
         if not marks:
-            indent = first[:len(first) - len(first.lstrip())]
+            indent = first[: len(first) - len(first.lstrip())]
             rows.insert(at, f"{indent}{UNTRANSLATED_MARK} {summary}\n")
             inserted += 1
-        diagnostics.append(Diagnostic(line=at + 1, message=f"not translated: {summary} (line {at + 1} of the "
-                                      "translation)", snippet=first.strip()[:120]))
+        diagnostics.append(
+            Diagnostic(
+                line=at + 1,
+                message=f"not translated: {summary} (line {at + 1} of the translation)",
+                snippet=first.strip()[:120],
+            )
+        )
     return "".join(rows), diagnostics

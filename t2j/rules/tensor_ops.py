@@ -13,19 +13,30 @@ AXIS = {"dim": "axis", "keepdim": "keepdims", "input": None, "out": None}
 def _flatten_batch(x: cst.BaseExpression, rest: list[cst.Arg]) -> cst.BaseExpression | None:
     """`flatten(x, 1)` of a named tensor -> `x.reshape(x.shape[0], -1)`; of a global average pool's
     `jnp.mean(x, axis=..., keepdims=True)` -> `jnp.mean(x, axis=...).reshape(x.shape[0], -1)` (same shape)."""
-    if len(rest) != 1 or not isinstance(rest[0].value, cst.Integer) or rest[0].value.value != "1" or \
-            (rest[0].keyword is not None and rest[0].keyword.value != "start_dim"):
+    if (
+        len(rest) != 1
+        or not isinstance(rest[0].value, cst.Integer)
+        or rest[0].value.value != "1"
+        or (rest[0].keyword is not None and rest[0].keyword.value != "start_dim")
+    ):
         return None
     source = x
-    if isinstance(x, cst.Call) and code(x.func) == "jnp.mean" and len(x.args) == 3 and \
-            isinstance(x.args[0].value, cst.Name) and [a.keyword.value if a.keyword else None for a in x.args] == \
-            [None, "axis", "keepdims"] and code(x.args[2].value) == "True":
+    if (
+        isinstance(x, cst.Call)
+        and code(x.func) == "jnp.mean"
+        and len(x.args) == 3
+        and isinstance(x.args[0].value, cst.Name)
+        and [a.keyword.value if a.keyword else None for a in x.args] == [None, "axis", "keepdims"]
+        and code(x.args[2].value) == "True"
+    ):
         source = x.args[0].value
         x = x.with_changes(args=[x.args[0], x.args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
     elif not isinstance(x, cst.Name):
         return None
-    rows = cst.Subscript(value=cst.Attribute(value=source, attr=cst.Name("shape")),
-                         slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+    rows = cst.Subscript(
+        value=cst.Attribute(value=source, attr=cst.Name("shape")),
+        slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))],
+    )
     return call(cst.Attribute(value=x, attr=cst.Name("reshape")), [arg(rows), arg("-1")])
 
 
@@ -80,7 +91,10 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
         dim = kws.get("dim") or (pos[0] if pos else None)
         index = kws.get("index") or kws.get("indices") or (pos[1] if len(pos) > 1 else None)
         if name == "take_along_dim":
-            index, dim = (kws.get("indices") or (pos[0] if pos else None)), (kws.get("dim") or (pos[1] if len(pos) > 1 else None))
+            index, dim = (
+                (kws.get("indices") or (pos[0] if pos else None)),
+                (kws.get("dim") or (pos[1] if len(pos) > 1 else None)),
+            )
         if dim is None or index is None:
             return None
         return call("jnp.take_along_axis", [X, arg(index.value), arg(dim.value, "axis")])
@@ -135,6 +149,7 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
             mode = kws["rounding_mode"].value
             quotient = cst.BinaryOperation(paren(x), cst.Divide(), paren(o))
             from t2j.rules.cstutil import literal
+
             try:
                 m = literal(mode)
             except ValueError:
@@ -144,9 +159,16 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
             if m == "trunc":
                 return call("jnp.trunc", [arg(quotient)])
             return quotient
-        op = {"mul": cst.Multiply(), "multiply": cst.Multiply(), "add": cst.Add(), "sub": cst.Subtract(),
-              "subtract": cst.Subtract(), "div": cst.Divide(), "divide": cst.Divide(),
-              "true_divide": cst.Divide()}[name]
+        op = {
+            "mul": cst.Multiply(),
+            "multiply": cst.Multiply(),
+            "add": cst.Add(),
+            "sub": cst.Subtract(),
+            "subtract": cst.Subtract(),
+            "div": cst.Divide(),
+            "divide": cst.Divide(),
+            "true_divide": cst.Divide(),
+        }[name]
         return cst.BinaryOperation(paren(x), op, paren(o))
     if name in ("scatter", "scatter_add"):
         dim = kws.get("dim") or pos[0]
@@ -164,6 +186,7 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
         if p is not None:
             if isinstance(p.value, cst.SimpleString):
                 from t2j.rules.cstutil import literal
+
                 if literal(p.value) != "fro":
                     return None
             else:
@@ -205,7 +228,20 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
 
 def paren(node: cst.BaseExpression) -> cst.BaseExpression:
     """Parenthesize a compound operand so that the rebuilt expression keeps its meaning."""
-    if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation, cst.Comparison,
-                         cst.IfExp, cst.Lambda, cst.Await)) and not node.lpar:
+    if (
+        isinstance(
+            node,
+            (
+                cst.BinaryOperation,
+                cst.UnaryOperation,
+                cst.BooleanOperation,
+                cst.Comparison,
+                cst.IfExp,
+                cst.Lambda,
+                cst.Await,
+            ),
+        )
+        and not node.lpar
+    ):
         return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return node

@@ -188,8 +188,7 @@ def _run_torch(program: Program, torch_values: list[np.ndarray], seed: int):
     diff = [a for a, s in zip(args, program.inputs) if s.is_differentiable]
     needs = [(v, torch.from_numpy(cts[p]).to(v.dtype)) for p, v in leaves if v.requires_grad]
     if needs:
-        grads = torch.autograd.grad([v for v, _ in needs], diff, grad_outputs=[c for _, c in needs],
-                                    allow_unused=True)
+        grads = torch.autograd.grad([v for v, _ in needs], diff, grad_outputs=[c for _, c in needs], allow_unused=True)
     else:
         grads = [None] * len(diff)
     grads = [torch.zeros_like(a) if g is None else g for a, g in zip(diff, grads)]
@@ -212,8 +211,9 @@ def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...
         flat_shapes, treedef = jax.tree.flatten(forward_trace.out_info)
         paths = [p for p, _ in flatten(jax.tree.unflatten(treedef, list(range(len(flat_shapes)))))]
         if sorted(paths) != sorted(cts):
-            return CheckResult(ok=False, stage="forward", error=f"output structure differs: torch {sorted(cts)}, "
-                                                                  f"JAX {sorted(paths)}")
+            return CheckResult(
+                ok=False, stage="forward", error=f"output structure differs: torch {sorted(cts)}, JAX {sorted(paths)}"
+            )
         ct_leaves = [cts[p].astype(s.dtype) for p, s in zip(paths, flat_shapes)]
         ct_tree = prepared.ct_tree = jax.tree.unflatten(treedef, ct_leaves)
         result = prepared.result
@@ -222,13 +222,16 @@ def _prepare(program: Program, seed: int, tol: Tolerances, kinds: tuple[str, ...
             result.output_dtypes.append(str(spec.dtype))
             torch_shape = list(prepared.torch_out[path].shape)
             if torch_shape != list(spec.shape):
-                return CheckResult(ok=False, stage="forward",
-                                   error=f"output {path or 'output'}: shape mismatch: torch {torch_shape} vs JAX "
-                                         f"{list(spec.shape)}")
+                return CheckResult(
+                    ok=False,
+                    stage="forward",
+                    error=f"output {path or 'output'}: shape mismatch: torch {torch_shape} vs JAX {list(spec.shape)}",
+                )
             torch_dtype = _dtype_name(prepared.torch_out[path])
             if not _same_dtype(torch_dtype, str(spec.dtype)):
-                return CheckResult(ok=False, stage="forward",
-                                   error=f"output dtype differs: torch {torch_dtype}, JAX {spec.dtype}")
+                return CheckResult(
+                    ok=False, stage="forward", error=f"output dtype differs: torch {torch_dtype}, JAX {spec.dtype}"
+                )
         backward_trace = prepared.backward.trace(*jax_values, ct_tree)
         if kinds:
             forward_ir = collect_ir(fn, *jax_values, kinds=kinds, traced=forward_trace)
@@ -250,16 +253,26 @@ def _judge(prepared: _Prepared, out, grads) -> CheckResult:
     actual = {p: _np(v) for p, v in flatten(out)}
     forward: Check = compare_trees("forward", expected, actual, prepared.tol)
     diff_names = [program.inputs[i].name for i in prepared.diff_pos]
-    backward: Check = compare_trees("backward", {n: _np(g) for n, g in zip(diff_names, prepared.torch_grads)},
-                                    {n: _np(g) for n, g in zip(diff_names, grads)}, prepared.tol)
+    backward: Check = compare_trees(
+        "backward",
+        {n: _np(g) for n, g in zip(diff_names, prepared.torch_grads)},
+        {n: _np(g) for n, g in zip(diff_names, grads)},
+        prepared.tol,
+    )
     result.max_abs_err = forward.max_abs_err
     result.grad_max_abs_err = backward.max_abs_err
     if not forward.ok:
         bad = next(t for t in forward.tensors if not t.ok)
-        result.stage, result.error = "forward", f"{bad.name}: {bad.problem or f'max abs err {bad.max_abs_err:.3g} > {bad.limit:.3g}'}"
+        result.stage, result.error = (
+            "forward",
+            f"{bad.name}: {bad.problem or f'max abs err {bad.max_abs_err:.3g} > {bad.limit:.3g}'}",
+        )
     elif not backward.ok:
         bad = next(t for t in backward.tensors if not t.ok)
-        result.stage, result.error = "backward", f"grad {bad.name}: {bad.problem or f'max abs err {bad.max_abs_err:.3g} > {bad.limit:.3g}'}"
+        result.stage, result.error = (
+            "backward",
+            f"grad {bad.name}: {bad.problem or f'max abs err {bad.max_abs_err:.3g} > {bad.limit:.3g}'}",
+        )
     else:
         result.ok = True
     if not result.ok:
@@ -322,8 +335,9 @@ def _timed_out(exc: CandidateTimeout) -> CheckResult:
     return CheckResult(ok=False, stage="timeout", error=str(exc))
 
 
-def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR,
-                timeout_s: float | None = None) -> list[CheckResult]:
+def check_batch(
+    items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR, timeout_s: float | None = None
+) -> list[CheckResult]:
     """Verify (program, input seed) pairs; one jitted call runs all of them. With `timeout_s`, a candidate that
     takes longer than that (to run torch, trace and lower, or to compile and run alone) is rejected with stage
     "timeout" and the others go on."""
@@ -333,8 +347,10 @@ def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR,
     kinds = tuple(k for k in ALL_IR if k in kinds)
     prepared: list[_Prepared | CheckResult] = []
     for program, seed in items:
-        item_tol = Tolerances(rtol=program.rtol if program.rtol is not None else tol.rtol,
-                              atol=program.atol if program.atol is not None else tol.atol)
+        item_tol = Tolerances(
+            rtol=program.rtol if program.rtol is not None else tol.rtol,
+            atol=program.atol if program.atol is not None else tol.atol,
+        )
         try:
             with time_limit(timeout_s):
                 item = _prepare(program, seed, item_tol, kinds)
@@ -346,9 +362,15 @@ def check_batch(items: list[tuple[Program, int]], tol: Tolerances, kinds=ALL_IR,
     if live:
         try:
             with time_limit(timeout_s and timeout_s * len(live)):
-                outcomes = dict(zip([id(p) for p in live], _run_jitted(
-                    lambda packs: [p.both(*pack) for p, pack in zip(live, packs)],
-                    [(p.args, p.ct_tree) for p in live])))
+                outcomes = dict(
+                    zip(
+                        [id(p) for p in live],
+                        _run_jitted(
+                            lambda packs: [p.both(*pack) for p, pack in zip(live, packs)],
+                            [(p.args, p.ct_tree) for p in live],
+                        ),
+                    )
+                )
         except (Exception, CandidateTimeout):  # noqa: BLE001 -- find the culprit one at a time
             for p in live:
                 try:

@@ -72,8 +72,9 @@ class SynthReport(BaseModel):
         lines = [f"{'category':<15}{'cand':>7}{'dup':>6}{'checked':>9}{'verified':>9}{'written':>9}  rejected"]
         for name, s in sorted(self.per_category.items()):
             rejected = ", ".join(f"{k} {v}" for k, v in sorted(s.rejected.items())) or "-"
-            lines.append(f"{name:<15}{s.candidates:>7}{s.duplicates:>6}{s.checked:>9}{s.verified:>9}{s.written:>9}"
-                         f"  {rejected}")
+            lines.append(
+                f"{name:<15}{s.candidates:>7}{s.duplicates:>6}{s.checked:>9}{s.verified:>9}{s.written:>9}  {rejected}"
+            )
         return "\n".join(lines)
 
 
@@ -85,8 +86,9 @@ def candidate(seed: int, index: int, categories: list[str]) -> tuple[Program, in
     return program, rng.getrandbits(31)
 
 
-def make_row(config: SynthConfig, index: int, program: Program, input_seed: int, digest: str,
-             result: CheckResult, versions: dict) -> dict:
+def make_row(
+    config: SynthConfig, index: int, program: Program, input_seed: int, digest: str, result: CheckResult, versions: dict
+) -> dict:
     ir = result.ir
     row = {
         "id": f"t2j-synth-s{config.seed}-{index:08d}",
@@ -95,47 +97,65 @@ def make_row(config: SynthConfig, index: int, program: Program, input_seed: int,
         "name": program.name,
         "torch_code": program.torch_code,
         "jax_code": program.jax_code,
-        "inputs": [{"name": s.name, "shape": s.shape, "dtype": s.dtype, "kind": s.kind,
-                    **({"low": s.low, "high": s.high} if s.kind == "int" else {}),
-                    **({"draw": s.draw, "derive": s.derive} if s.kind == "key" else {}),
-                    "differentiable": s.is_differentiable} for s in program.inputs],
-        "outputs": [{"shape": shape, "dtype": dtype} for shape, dtype in zip(result.output_shapes, result.output_dtypes)],
+        "inputs": [
+            {
+                "name": s.name,
+                "shape": s.shape,
+                "dtype": s.dtype,
+                "kind": s.kind,
+                **({"low": s.low, "high": s.high} if s.kind == "int" else {}),
+                **({"draw": s.draw, "derive": s.derive} if s.kind == "key" else {}),
+                "differentiable": s.is_differentiable,
+            }
+            for s in program.inputs
+        ],
+        "outputs": [
+            {"shape": shape, "dtype": dtype} for shape, dtype in zip(result.output_shapes, result.output_dtypes)
+        ],
         "torch_apis": program.torch_apis,
     }
     for kind in ALL_IR:
         row[kind] = ir.get(kind)
     for kind in ALL_IR:
         row[f"grad_{kind}"] = ir.get(f"grad_{kind}")
-    row.update({
-        "op_counts": result.op_counts,
-        "verified": True,
-        "max_abs_err": result.max_abs_err,
-        "grad_max_abs_err": result.grad_max_abs_err,
-        "rtol": program.rtol if program.rtol is not None else config.rtol,
-        "atol": program.atol if program.atol is not None else config.atol,
-        "program_hash": digest,
-        "seed": config.seed,
-        "input_seed": input_seed,
-        "input_recipe": "numpy.random.default_rng(input_seed), arguments in order: normal -> standard_normal, "
-                        "positive -> uniform(0.5, 2), uniform -> uniform(0, 1), int -> integers(low, high), "
-                        "key -> jax.random.key(integers(0, 2**31 - 1)) (torch gets the JAX draw)",
-        **versions,
-    })
+    row.update(
+        {
+            "op_counts": result.op_counts,
+            "verified": True,
+            "max_abs_err": result.max_abs_err,
+            "grad_max_abs_err": result.grad_max_abs_err,
+            "rtol": program.rtol if program.rtol is not None else config.rtol,
+            "atol": program.atol if program.atol is not None else config.atol,
+            "program_hash": digest,
+            "seed": config.seed,
+            "input_seed": input_seed,
+            "input_recipe": "numpy.random.default_rng(input_seed), arguments in order: normal -> standard_normal, "
+            "positive -> uniform(0.5, 2), uniform -> uniform(0, 1), int -> integers(low, high), "
+            "key -> jax.random.key(integers(0, 2**31 - 1)) (torch gets the JAX draw)",
+            **versions,
+        }
+    )
     return row
 
 
 def _check_resume(config: SynthConfig, rows: list[dict], out: Path) -> None:
     for row in rows[:1] + rows[-1:]:
         if row.get("seed") != config.seed:
-            raise BadInput(f"{out} holds rows made with --seed {row.get('seed')}, not {config.seed}; "
-                           "rerun with the same command or choose another --out")
+            raise BadInput(
+                f"{out} holds rows made with --seed {row.get('seed')}, not {config.seed}; "
+                "rerun with the same command or choose another --out"
+            )
         if row.get("category") not in config.categories:
-            raise BadInput(f"{out} holds rows of category '{row.get('category')}', not among --categories; "
-                           "rerun with the same command or choose another --out")
+            raise BadInput(
+                f"{out} holds rows of category '{row.get('category')}', not among --categories; "
+                "rerun with the same command or choose another --out"
+            )
         present = [k for k in ALL_IR if row.get(k) is not None]
         if sorted(present) != sorted(config.ir):
-            raise BadInput(f"{out} was written with --ir {','.join(present) or 'none'}; rerun with the same "
-                           "command or choose another --out")
+            raise BadInput(
+                f"{out} was written with --ir {','.join(present) or 'none'}; rerun with the same "
+                "command or choose another --out"
+            )
     if len(rows) > config.count:
         raise BadInput(f"{out} already holds {len(rows)} rows, more than --count {config.count}")
 
@@ -155,9 +175,15 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     rows, good = read_rows(out)
     _check_resume(config, rows, out)
     truncate_partial(out, good)
-    report = SynthReport(out=str(out), seed=config.seed, count=config.count, resumed_rows=len(rows),
-                         rows=len(rows), workers=config.workers,
-                         per_category={c: CategoryStats() for c in config.categories})
+    report = SynthReport(
+        out=str(out),
+        seed=config.seed,
+        count=config.count,
+        resumed_rows=len(rows),
+        rows=len(rows),
+        workers=config.workers,
+        per_category={c: CategoryStats() for c in config.categories},
+    )
     start_index = rows[-1]["index"] + 1 if rows else 0
     first: dict[str, int] = {}  # program_hash -> index of the first candidate that had it
     for index in range(start_index):  # rebuild what the earlier part of the run saw
@@ -203,8 +229,13 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
             first[digest] = index
             pending[index] = {"program": program, "seed": input_seed, "hash": digest}
             items.append((index, program, input_seed))
-        inflight.append((batch_no, items, pool.submit(run_batch, batch_no, items, config.rtol, config.atol, kinds,
-                                                            config.timeout_s)))
+        inflight.append(
+            (
+                batch_no,
+                items,
+                pool.submit(run_batch, batch_no, items, config.rtol, config.atol, kinds, config.timeout_s),
+            )
+        )
 
     try:
         with RowWriter(out) as writer:
@@ -240,8 +271,7 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
                             row_versions = versions_asked.result()
                         except BrokenProcessPool:  # a crashing candidate took that worker down; ask here
                             row_versions = versions()
-                    writer.write(make_row(config, index, program, entry["seed"], entry["hash"], result,
-                                           row_versions))
+                    writer.write(make_row(config, index, program, entry["seed"], entry["hash"], result, row_versions))
                     rows.append({"index": index})
                     stats.written += 1
                     report.written += 1
@@ -258,7 +288,6 @@ def synthesize(config: SynthConfig, out: Path, progress: Callable[[int, int], No
     return report
 
 
-
 class _Pool:
     """Worker processes that survive a crashing or hanging candidate.
 
@@ -270,8 +299,9 @@ class _Pool:
     same way; one that hangs again is rejected with stage "timeout". Either way the verdicts depend only on the
     candidates, so runs stay reproducible."""
 
-    def __init__(self, workers: int, context, initializer, timeout_s: float | None = None,
-                 hard_timeout_s: float | None = None):
+    def __init__(
+        self, workers: int, context, initializer, timeout_s: float | None = None, hard_timeout_s: float | None = None
+    ):
         self.workers, self.context, self.initializer = workers, context, initializer
         self.timeout_s = timeout_s
         # the workers' own limit covers each candidate; this one is for hangs in native code (worker start-up
@@ -323,15 +353,30 @@ class _Pool:
         for item in items:  # one at a time, each in a fresh single-worker pool
             single = self._new(1)
             try:
-                results.extend(single.submit(run_batch, batch_no, [item], rtol, atol, kinds, self.timeout_s)
-                               .result(timeout=self.hard_timeout_s)[1])
+                results.extend(
+                    single.submit(run_batch, batch_no, [item], rtol, atol, kinds, self.timeout_s).result(
+                        timeout=self.hard_timeout_s
+                    )[1]
+                )
             except BrokenProcessPool:
-                results.append((item[0], CheckResult(ok=False, stage="crash",
-                                                     error="the worker process died while checking this candidate")))
+                results.append(
+                    (
+                        item[0],
+                        CheckResult(
+                            ok=False, stage="crash", error="the worker process died while checking this candidate"
+                        ),
+                    )
+                )
             except FutureTimeout:
                 self._kill(single)
-                results.append((item[0], CheckResult(ok=False, stage="timeout",
-                                                     error=f"no verdict within {self.hard_timeout_s:g} s (hung)")))
+                results.append(
+                    (
+                        item[0],
+                        CheckResult(
+                            ok=False, stage="timeout", error=f"no verdict within {self.hard_timeout_s:g} s (hung)"
+                        ),
+                    )
+                )
             finally:
                 single.shutdown(wait=False, cancel_futures=True)
         return results

@@ -12,8 +12,10 @@ from pydantic import BaseModel
 from t2j.synth.store import read_rows
 
 FEWSHOT_FORMAT = "t2j-fewshot/1"
-SYSTEM = ("Translate the PyTorch function to JAX (jax, jax.numpy). Keep the function name, arguments and tensor "
-          "layouts. Answer with one self-contained Python code block.")
+SYSTEM = (
+    "Translate the PyTorch function to JAX (jax, jax.numpy). Keep the function name, arguments and tensor "
+    "layouts. Answer with one self-contained Python code block."
+)
 
 
 class FewShotExample(BaseModel):
@@ -33,7 +35,7 @@ def function_source(code: str, name: str) -> str:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             lines = code.splitlines()
-            return "\n".join(lines[node.lineno - 1: node.end_lineno])
+            return "\n".join(lines[node.lineno - 1 : node.end_lineno])
     raise ValueError(f"no function {name} in the code")
 
 
@@ -65,13 +67,20 @@ def export_fewshot(rows_path: Path, out: Path, per_api: int = 3) -> int:
     for row in rows:
         torch_fn = function_source(row["torch_code"], row["name"])
         jax_fn = function_source(row["jax_code"], row["name"])
-        example = FewShotExample(id=row["id"], category=row["category"], torch=torch_fn, jax=jax_fn,
-                                 max_abs_err=row.get("max_abs_err", 0.0),
-                                 grad_max_abs_err=row.get("grad_max_abs_err", 0.0))
+        example = FewShotExample(
+            id=row["id"],
+            category=row["category"],
+            torch=torch_fn,
+            jax=jax_fn,
+            max_abs_err=row.get("max_abs_err", 0.0),
+            grad_max_abs_err=row.get("grad_max_abs_err", 0.0),
+        )
         for api in row.get("torch_apis", []):
             by_api.setdefault(api, []).append((len(torch_fn) + len(jax_fn), row["id"], example))
-    apis = {api: [e.model_dump() for _, _, e in sorted(items, key=lambda t: (t[0], t[1]))[:per_api]]
-            for api, items in sorted(by_api.items())}
+    apis = {
+        api: [e.model_dump() for _, _, e in sorted(items, key=lambda t: (t[0], t[1]))[:per_api]]
+        for api, items in sorted(by_api.items())
+    }
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps({"format": FEWSHOT_FORMAT, "apis": apis}, indent=1))
     return len(apis)

@@ -33,8 +33,11 @@ class Code:
 
     def apply(self, op: Op, *others: "Code") -> "Code":
         operands = (self, *others)
-        return Code(op.t.format(*(atom(o.t) for o in operands)), op.j.format(*(atom(o.j) for o in operands)),
-                    tuple(a for o in operands for a in o.apis) + ((op.api,) if op.api else ()))
+        return Code(
+            op.t.format(*(atom(o.t) for o in operands)),
+            op.j.format(*(atom(o.j) for o in operands)),
+            tuple(a for o in operands for a in o.apis) + ((op.api,) if op.api else ()),
+        )
 
 
 _ATOMIC = (ast.Name, ast.Call, ast.Attribute, ast.Subscript)
@@ -123,8 +126,12 @@ BINARY = [
     Op("torch.logaddexp({0}, {1})", "jnp.logaddexp({0}, {1})", "torch.logaddexp", 2),
     Op("{0}.mul({1})", "({0} * {1})", "Tensor.mul", 2),
     Op("{0}.add({1})", "({0} + {1})", "Tensor.add", 2),
-    Op("torch.pow(torch.abs({0}) + 1.0, torch.tanh({1}))", "jnp.power(jnp.abs({0}) + 1.0, jnp.tanh({1}))",
-       "torch.pow", 2),
+    Op(
+        "torch.pow(torch.abs({0}) + 1.0, torch.tanh({1}))",
+        "jnp.power(jnp.abs({0}) + 1.0, jnp.tanh({1}))",
+        "torch.pow",
+        2,
+    ),
 ]
 
 
@@ -163,8 +170,11 @@ def scalar_op(rng: random.Random) -> Op:
         Op(f"({{0}} * {c} + {p})", f"({{0}} * {c} + {p})", ""),
         Op(f"torch.fmod({{0}}, {p})", f"jnp.fmod({{0}}, {p})", "torch.fmod"),
         Op(f"torch.remainder({{0}}, {p})", f"jnp.remainder({{0}}, {p})", "torch.remainder"),
-        Op(f"F.leaky_relu({{0}}, {abs(float(c))})", f"jax.nn.leaky_relu({{0}}, negative_slope={abs(float(c))})",
-           "F.leaky_relu"),
+        Op(
+            f"F.leaky_relu({{0}}, {abs(float(c))})",
+            f"jax.nn.leaky_relu({{0}}, negative_slope={abs(float(c))})",
+            "F.leaky_relu",
+        ),
         Op(f"F.elu({{0}}, alpha={p})", f"jax.nn.elu({{0}}, alpha={p})", "F.elu"),
         Op(f"F.softplus({{0}}, beta={p})", f"(jax.nn.softplus({{0}} * {p}) / {p})", "F.softplus"),
         Op(f"F.celu({{0}}, alpha={p})", f"jax.nn.celu({{0}}, alpha={p})", "F.celu"),
@@ -172,8 +182,15 @@ def scalar_op(rng: random.Random) -> Op:
     return rng.choice(choices)
 
 
-def random_expr(rng: random.Random, leaves: list[Code], depth: int, *, unary_p: float = 0.35,
-                scalar_p: float = 0.2, use_all: bool = True) -> Code:
+def random_expr(
+    rng: random.Random,
+    leaves: list[Code],
+    depth: int,
+    *,
+    unary_p: float = 0.35,
+    scalar_p: float = 0.2,
+    use_all: bool = True,
+) -> Code:
     """A random expression tree over `leaves` (all of the same shape, or broadcastable)."""
     pending = list(leaves) if use_all else []
     rng.shuffle(pending)
@@ -240,8 +257,9 @@ class PairBuilder:
         names = [spec.name for spec in self.inputs]
         t_names = self.t_signature or names
         comment = "    # " + ", ".join(spec.signature() for spec in self.inputs)
-        t_comment = "    # " + ", ".join(spec.signature(t if spec.kind == "key" else None)
-                                        for spec, t in zip(self.inputs, t_names))
+        t_comment = "    # " + ", ".join(
+            spec.signature(t if spec.kind == "key" else None) for spec, t in zip(self.inputs, t_names)
+        )
         t_text = "\n".join(self.t_body)
         j_text = "\n".join(self.j_body)
         t_imports = ["import torch"]
@@ -253,17 +271,28 @@ class PairBuilder:
         if "math." in j_text:
             j_imports.insert(0, "import math")
         t_code = "\n".join(
-            t_imports + ["", "", f"def {self.name}({', '.join(t_names)}):", t_comment]
+            t_imports
+            + ["", "", f"def {self.name}({', '.join(t_names)}):", t_comment]
             + ["    " + ln for ln in self.t_body]
             + ["", "", "def get_inputs():", f"    return [{', '.join(torch_input(s) for s in self.inputs)}]", ""]
         )
         j_code = "\n".join(
-            j_imports + ["", "", f"def {self.name}({', '.join(names)}):", comment]
-            + ["    " + ln for ln in self.j_body] + [""]
+            j_imports
+            + ["", "", f"def {self.name}({', '.join(names)}):", comment]
+            + ["    " + ln for ln in self.j_body]
+            + [""]
         )
         apis = sorted(set(self.apis))
-        return Program(category=self.category, name=self.name, torch_code=t_code, jax_code=j_code,
-                       inputs=self.inputs, torch_apis=apis, rtol=rtol, atol=atol)
+        return Program(
+            category=self.category,
+            name=self.name,
+            torch_code=t_code,
+            jax_code=j_code,
+            inputs=self.inputs,
+            torch_apis=apis,
+            rtol=rtol,
+            atol=atol,
+        )
 
 
 def torch_input(spec: InputSpec) -> str:

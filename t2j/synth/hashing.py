@@ -28,8 +28,12 @@ class _Renamer(ast.NodeTransformer):
     def visit_FunctionDef(self, node: ast.FunctionDef):
         node.name = self._new(node.name)
         body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
         self.generic_visit(node)
         return node
@@ -47,9 +51,12 @@ class _Renamer(ast.NodeTransformer):
 def normalize(code: str, drop: tuple[str, ...] = ("get_inputs",)) -> str:
     """The canonical text of a module: imports dropped, helper functions dropped, names alpha-renamed."""
     tree = ast.parse(code)
-    body = [node for node in tree.body
-            if not isinstance(node, (ast.Import, ast.ImportFrom))
-            and not (isinstance(node, ast.FunctionDef) and node.name in drop)]
+    body = [
+        node
+        for node in tree.body
+        if not isinstance(node, (ast.Import, ast.ImportFrom))
+        and not (isinstance(node, ast.FunctionDef) and node.name in drop)
+    ]
     module = ast.Module(body=body, type_ignores=[])
     module = _Renamer().visit(module)
     return ast.unparse(module)

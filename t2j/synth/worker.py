@@ -49,6 +49,7 @@ def reuse_mlir_context(every: int = 200) -> Callable[[], None] | None:
     missing. Returns a function that restores the original, or None when nothing was changed."""
     try:
         from jax._src.interpreters import mlir
+
         original = mlir.make_ir_context
     except (ImportError, AttributeError):
         return None
@@ -76,16 +77,23 @@ def versions() -> dict:
 
     import t2j
 
-    return {"jax_version": jax.__version__, "jaxlib_version": jaxlib.__version__,
-            "torch_version": torch.__version__, "t2j_version": t2j.__version__, "backend": jax.default_backend()}
+    return {
+        "jax_version": jax.__version__,
+        "jaxlib_version": jaxlib.__version__,
+        "torch_version": torch.__version__,
+        "t2j_version": t2j.__version__,
+        "backend": jax.default_backend(),
+    }
 
 
-def run_batch(batch_no: int, items: list, rtol: float, atol: float, kinds: tuple[str, ...],
-              timeout_s: float | None = None):
+def run_batch(
+    batch_no: int, items: list, rtol: float, atol: float, kinds: tuple[str, ...], timeout_s: float | None = None
+):
     """Verify one batch: items are (index, Program, input seed). Returns (batch_no, [(index, CheckResult)])."""
     from t2j.synth.check import check_batch
     from t2j.verify.report import Tolerances
 
-    results = check_batch([(program, seed) for _, program, seed in items], Tolerances(rtol=rtol, atol=atol), kinds,
-                          timeout_s=timeout_s)
+    results = check_batch(
+        [(program, seed) for _, program, seed in items], Tolerances(rtol=rtol, atol=atol), kinds, timeout_s=timeout_s
+    )
     return batch_no, [(index, result) for (index, _, _), result in zip(items, results)]

@@ -20,12 +20,29 @@ from t2j.verify.isolation import require_isolation, sources_dir
 from t2j.verify.report import Verification
 from t2j.verify.verdict import FLOAT64_TOLERANCES, assemble, failed, tolerances_for
 
-__all__ = ["verify", "verify_files", "verify_sources", "require_isolation", "read_source", "parse_source",
-           "check_reference", "find_entry", "top_level_names", "assemble", "tolerances_for", "FLOAT64_TOLERANCES"]
+__all__ = [
+    "verify",
+    "verify_files",
+    "verify_sources",
+    "require_isolation",
+    "read_source",
+    "parse_source",
+    "check_reference",
+    "find_entry",
+    "top_level_names",
+    "assemble",
+    "tolerances_for",
+    "FLOAT64_TOLERANCES",
+]
 
 
-def verify_files(ref_path: str | Path, jax_path: str | Path, entry: str | None = None,
-                 settings: Settings | None = None, weights: dict | None = None) -> Verification:
+def verify_files(
+    ref_path: str | Path,
+    jax_path: str | Path,
+    entry: str | None = None,
+    settings: Settings | None = None,
+    weights: dict | None = None,
+) -> Verification:
     """Verify the JAX file against the PyTorch reference file, each side in a sandbox. `weights` (a dict), if
     given, receives the reference's weights ported to the translation's layout, by JAX path (modules only).
 
@@ -44,8 +61,9 @@ def verify_files(ref_path: str | Path, jax_path: str | Path, entry: str | None =
     return _verify_module(Path(ref_path).resolve(), Path(jax_path).resolve(), jax_source, entry, settings, weights)
 
 
-def verify_sources(torch_code: str, jax_code: str, entry: str | None = None,
-                   settings: Settings | None = None, torch_readable=()) -> Verification:
+def verify_sources(
+    torch_code: str, jax_code: str, entry: str | None = None, settings: Settings | None = None, torch_readable=()
+) -> Verification:
     """Verify code held in strings (written to a temporary folder, then as `verify_files`). `torch_readable`:
     folders the reference reads (its sandbox alone sees them, read-only)."""
     settings = settings or Settings()
@@ -74,8 +92,15 @@ def is_training_source(source: str) -> bool:
     return is_training_script(source) and not defines_inputs(source)
 
 
-def _verify_module(ref: Path, out: Path, jax_source: str, entry: str, settings: Settings,
-                   weights: dict | None = None, torch_readable=()) -> Verification:
+def _verify_module(
+    ref: Path,
+    out: Path,
+    jax_source: str,
+    entry: str,
+    settings: Settings,
+    weights: dict | None = None,
+    torch_readable=(),
+) -> Verification:
     from t2j.verify.jobs import isolation_text, verify_module_job
 
     try:
@@ -89,8 +114,9 @@ def _verify_module(ref: Path, out: Path, jax_source: str, entry: str, settings: 
 # In-process verification of live objects
 
 
-def verify(torch_obj, jax_obj, inputs=None, init_inputs=None, settings: Settings | None = None,
-           entry: str | None = None) -> Verification:
+def verify(
+    torch_obj, jax_obj, inputs=None, init_inputs=None, settings: Settings | None = None, entry: str | None = None
+) -> Verification:
     """Verify live objects: a torch nn.Module (class or instance) or function against an nnx.Module (class or
     instance) or function. Paths or source strings are routed to the sandboxed `verify_files`/`verify_sources`.
     """

@@ -39,39 +39,53 @@ def compare_arrays(name: str, expected: np.ndarray, actual: np.ndarray, tol: Tol
     actual = np.asarray(actual)
     check = TensorCheck(name=name, shape=list(expected.shape), dtype=str(expected.dtype))
     if expected.shape != actual.shape:
-        return check.model_copy(update={
-            "ok": False,
-            "problem": f"shape mismatch: torch {tuple(expected.shape)} vs JAX {tuple(actual.shape)}",
-            "max_abs_err": float("inf"),
-        })
+        return check.model_copy(
+            update={
+                "ok": False,
+                "problem": f"shape mismatch: torch {tuple(expected.shape)} vs JAX {tuple(actual.shape)}",
+                "max_abs_err": float("inf"),
+            }
+        )
     if is_float(expected) != is_float(actual) and expected.dtype != np.bool_:
-        return check.model_copy(update={
-            "ok": False, "problem": f"dtype kind mismatch: torch {expected.dtype} vs JAX {actual.dtype}",
-            "max_abs_err": float("inf"),
-        })
+        return check.model_copy(
+            update={
+                "ok": False,
+                "problem": f"dtype kind mismatch: torch {expected.dtype} vs JAX {actual.dtype}",
+                "max_abs_err": float("inf"),
+            }
+        )
     if expected.size == 0:
         return check
     if not is_float(expected):
         diff = expected.astype(np.int64) != actual.astype(np.int64)
         wrong = int(diff.sum())
-        return check.model_copy(update={
-            "ok": wrong == 0,
-            "max_abs_err": float(np.abs(expected.astype(np.float64) - actual.astype(np.float64)).max()),
-            "problem": None if wrong == 0 else f"{wrong} of {expected.size} integer elements differ",
-        })
+        return check.model_copy(
+            update={
+                "ok": wrong == 0,
+                "max_abs_err": float(np.abs(expected.astype(np.float64) - actual.astype(np.float64)).max()),
+                "problem": None if wrong == 0 else f"{wrong} of {expected.size} integer elements differ",
+            }
+        )
     e = expected.astype(np.float64)
     a = actual.astype(np.float64)
     nan_e, nan_a = np.isnan(e), np.isnan(a)
     if (nan_e != nan_a).any():
-        return check.model_copy(update={
-            "ok": False, "max_abs_err": float("inf"),
-            "problem": f"NaN pattern differs ({int(nan_e.sum())} NaN in torch, {int(nan_a.sum())} in JAX)",
-        })
+        return check.model_copy(
+            update={
+                "ok": False,
+                "max_abs_err": float("inf"),
+                "problem": f"NaN pattern differs ({int(nan_e.sum())} NaN in torch, {int(nan_a.sum())} in JAX)",
+            }
+        )
     inf_mismatch = (np.isinf(e) | np.isinf(a)) & (e != a)
     if inf_mismatch.any():
-        return check.model_copy(update={
-            "ok": False, "max_abs_err": float("inf"), "problem": "infinities differ",
-        })
+        return check.model_copy(
+            update={
+                "ok": False,
+                "max_abs_err": float("inf"),
+                "problem": "infinities differ",
+            }
+        )
     finite = np.isfinite(e) & np.isfinite(a)
     if not finite.any():
         return check
@@ -80,27 +94,39 @@ def compare_arrays(name: str, expected: np.ndarray, actual: np.ndarray, tol: Tol
     max_abs = float(abs_err.max())
     limit = tol.limit(scale)
     max_rel = float((abs_err / np.maximum(np.abs(e[finite]), tol.atol)).max())
-    return check.model_copy(update={
-        "max_abs_err": max_abs, "max_rel_err": max_rel, "limit": limit, "ok": max_abs <= limit,
-    })
+    return check.model_copy(
+        update={
+            "max_abs_err": max_abs,
+            "max_rel_err": max_rel,
+            "limit": limit,
+            "ok": max_abs <= limit,
+        }
+    )
 
 
-def compare_trees(name: str, expected: dict[str, np.ndarray], actual: dict[str, np.ndarray],
-                  tol: Tolerances, label: str = "") -> Check:
+def compare_trees(
+    name: str, expected: dict[str, np.ndarray], actual: dict[str, np.ndarray], tol: Tolerances, label: str = ""
+) -> Check:
     """Compare two flattened trees ({path: array}); a path present on one side only fails the check."""
     tensors: list[TensorCheck] = []
     for path in expected:
         shown = f"{label}{path}" if label else (path or "output")
         if path not in actual:
-            tensors.append(TensorCheck(name=shown, ok=False, problem="missing on the JAX side",
-                                       shape=list(np.shape(expected[path]))))
+            tensors.append(
+                TensorCheck(
+                    name=shown, ok=False, problem="missing on the JAX side", shape=list(np.shape(expected[path]))
+                )
+            )
             continue
         tensors.append(compare_arrays(shown, expected[path], actual[path], tol))
     for path in actual:
         if path not in expected:
             shown = f"{label}{path}" if label else (path or "output")
-            tensors.append(TensorCheck(name=shown, ok=False, problem="extra output on the JAX side",
-                                       shape=list(np.shape(actual[path]))))
+            tensors.append(
+                TensorCheck(
+                    name=shown, ok=False, problem="extra output on the JAX side", shape=list(np.shape(actual[path]))
+                )
+            )
     return Check(name=name, ok=all(t.ok for t in tensors), tensors=tensors)
 
 

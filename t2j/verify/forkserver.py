@@ -24,10 +24,17 @@ import time
 import traceback
 
 PRELOAD = {
-    "torch": ["numpy", "torch", "torch.nn", "torch.nn.functional", "t2j.verify.torch_side",
-              "t2j.verify.training_side"],
-    "jax": ["numpy", "jax", "jax.numpy", "jax.export", "flax.nnx", "optax", "t2j.verify.jax_side",
-            "t2j.verify.training_side"],
+    "torch": ["numpy", "torch", "torch.nn", "torch.nn.functional", "t2j.verify.torch_side", "t2j.verify.training_side"],
+    "jax": [
+        "numpy",
+        "jax",
+        "jax.numpy",
+        "jax.export",
+        "flax.nnx",
+        "optax",
+        "t2j.verify.jax_side",
+        "t2j.verify.training_side",
+    ],
     "runner": ["numpy", "jax", "jax.numpy", "jax.export", "t2j.verify.program_runner"],
     "exec": [],
 }
@@ -42,8 +49,10 @@ class TorchBlocker:
 
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in self.BLOCKED:
-            raise ImportError(f"TorchImportBlocked: the JAX translation imports '{name}'; the JAX side must not "
-                              "use PyTorch (translate that code to JAX, or keep it out of the translated file)")
+            raise ImportError(
+                f"TorchImportBlocked: the JAX translation imports '{name}'; the JAX side must not "
+                "use PyTorch (translate that code to JAX, or keep it out of the translated file)"
+            )
         return None
 
 

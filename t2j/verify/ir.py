@@ -38,8 +38,15 @@ def stablehlo_op_counts(text: str) -> dict[str, int]:
     return dict(Counter(_STABLEHLO_OP.findall(text)))
 
 
-def collect_ir(fn, *args, static_argnums=(), keep_unused: bool = True, kinds=("jaxpr", "hlo", "stablehlo"),
-               lowered=None, traced=None) -> IR:
+def collect_ir(
+    fn,
+    *args,
+    static_argnums=(),
+    keep_unused: bool = True,
+    kinds=("jaxpr", "hlo", "stablehlo"),
+    lowered=None,
+    traced=None,
+) -> IR:
     """IR of `jax.jit(fn)(*args)`. `hlo` is real HLO text (starts with 'HloModule'); `stablehlo` is MLIR.
     Pass `lowered` (the caller's own `jax.jit(fn).lower(*args)`) to avoid lowering twice, or `traced` (the
     caller's `jax.jit(fn, keep_unused=...).trace(*args)`) to avoid tracing again: its jaxpr prints as

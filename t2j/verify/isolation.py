@@ -65,8 +65,12 @@ def isolation() -> Isolation:
     binary = shutil.which("bwrap")
     if binary is None:
         return Isolation("weak", "bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
-    probe = subprocess.run(bwrap_command([], [], Path("/"), {"PATH": "/usr/bin:/bin"}) + ["/bin/true"],
-                           capture_output=True, text=True, timeout=30)
+    probe = subprocess.run(
+        bwrap_command([], [], Path("/"), {"PATH": "/usr/bin:/bin"}) + ["/bin/true"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     if probe.returncode != 0:
         return Isolation("weak", f"bwrap cannot create namespaces here: {probe.stderr.strip()[:200]}")
     return Isolation("strong")
@@ -142,7 +146,7 @@ def exposure_for(path: str | Path) -> str | None:
         return real if os.path.isdir(real) else os.path.dirname(real)
     for folder in hidden_dirs():
         if _under(real, folder) and real != folder:
-            first = real[len(folder.rstrip("/")) + 1:].split("/")[0]
+            first = real[len(folder.rstrip("/")) + 1 :].split("/")[0]
             return os.path.join(folder, first)
     return None
 
@@ -172,7 +176,8 @@ def _refusing_package() -> Path:
         folder.mkdir(mode=0o755)
         (folder / "__init__.py").write_text(
             'raise ImportError("TorchImportBlocked: the JAX translation imports torch; the JAX side must not use '
-            'PyTorch (translate that code to JAX, or keep it out of the translated file)")\n')
+            'PyTorch (translate that code to JAX, or keep it out of the translated file)")\n'
+        )
     return folder
 
 
@@ -201,8 +206,9 @@ def sandbox_env(scratch: Path, extra: dict[str, str] | None = None) -> dict[str,
     return env
 
 
-def bwrap_command(readable: list[str], writable: list[str], cwd: Path, env: dict[str, str],
-                  hide: list[str] = ()) -> list[str]:
+def bwrap_command(
+    readable: list[str], writable: list[str], cwd: Path, env: dict[str, str], hide: list[str] = ()
+) -> list[str]:
     """The bwrap prefix of a sandboxed command (see the module docstring). `readable` folders under hidden ones
     are bound back read-only, `writable` ones read-write, `hide` adds folders to hide (torch, for the JAX side)."""
     hidden = hidden_dirs()
@@ -232,8 +238,20 @@ def bwrap_command(readable: list[str], writable: list[str], cwd: Path, env: dict
             args += ["--ro-bind", "/dev/null", secret]
     for folder in hidden + rehidden:
         args += ["--remount-ro", folder]
-    args += ["--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL",
-             "--die-with-parent", "--new-session", "--clearenv", "--chdir", str(cwd)]
+    args += [
+        "--unshare-all",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--cap-drop",
+        "ALL",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--chdir",
+        str(cwd),
+    ]
     for name, value in env.items():
         args += ["--setenv", name, value]
     return args

@@ -110,8 +110,10 @@ def _check_module(model) -> None:
     from flax import nnx
 
     if not isinstance(model, nnx.Module):
-        raise TypeError(f"the JAX entry is a {type(model).__name__}, expected an nnx.Module: translate "
-                        "`class X(nn.Module)` to `class X(nnx.Module)` with a keyword-only `rngs` argument")
+        raise TypeError(
+            f"the JAX entry is a {type(model).__name__}, expected an nnx.Module: translate "
+            "`class X(nn.Module)` to `class X(nnx.Module)` with a keyword-only `rngs` argument"
+        )
 
 
 def _build(entry, init_inputs, state, settings: Settings):
@@ -158,10 +160,14 @@ def _export(fn, *specs, out: Bundle | None = None, ir_key: str = "") -> bytes:
     from t2j.verify.ir import jaxpr_op_counts
 
     traced = jitted.trace(*specs)
-    lowered = traced.lower(lowering_platforms=(internal.default_export_platform(),),
-                           _private_parameters=mlir.LoweringParameters(
-                               for_export=True, hoist_constants_as_args=False,
-                               export_ignore_forward_compatibility=config.export_ignore_forward_compatibility.value))
+    lowered = traced.lower(
+        lowering_platforms=(internal.default_export_platform(),),
+        _private_parameters=mlir.LoweringParameters(
+            for_export=True,
+            hoist_constants_as_args=False,
+            export_ignore_forward_compatibility=config.export_ignore_forward_compatibility.value,
+        ),
+    )
     exported = internal._export_lowered(lowered, traced.jaxpr, traced.fun_name)
     out.meta[ir_key] = {"jaxpr": str(traced.jaxpr), "op_counts": {"jaxpr": jaxpr_op_counts(traced.jaxpr)}}
     return bytes(exported.serialize())
@@ -185,8 +191,15 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
         state = get_state(job, "state")
         model, ported = _build(entry, init_inputs, state, settings)
         out.meta["mappings"] = [
-            {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps, "description": m.description,
-             "shape": list(state.arrays[m.torch_key].shape)} for m in ported.mappings]
+            {
+                "torch_key": m.torch_key,
+                "jax_path": m.jax_path,
+                "steps": m.steps,
+                "description": m.description,
+                "shape": list(state.arrays[m.torch_key].shape),
+            }
+            for m in ported.mappings
+        ]
         out.meta["skipped"] = ported.skipped
         model.eval()
     elif not callable(entry):
@@ -222,21 +235,30 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
     param_specs = params.specs() if params else []
     rest_specs = rest.specs() if rest else []
     shapes = jax.eval_shape(lambda p, r, a: apply(p, r, a), param_specs, rest_specs, array_specs)
-    outputs = [{"path": path, "shape": list(leaf.shape), "dtype": str(leaf.dtype)}
-               for path, leaf in flatten(shapes) if leaf is not None]
-    out.meta.update(outputs=outputs, params=params.describe() if params else [],
-                    rest=rest.describe() if rest else [], float_inputs=[array_index[k] for k in float_pos],
-                    array_inputs=array_index)
+    outputs = [
+        {"path": path, "shape": list(leaf.shape), "dtype": str(leaf.dtype)}
+        for path, leaf in flatten(shapes)
+        if leaf is not None
+    ]
+    out.meta.update(
+        outputs=outputs,
+        params=params.describe() if params else [],
+        rest=rest.describe() if rest else [],
+        float_inputs=[array_index[k] for k in float_pos],
+        array_inputs=array_index,
+    )
     if params:
         out.put_group("param", {str(i): np.asarray(a) for i, a in enumerate(params.args())})
         out.put_group("rest", {str(i): np.asarray(a) for i, a in enumerate(rest.args())})
-    programs["forward"] = _export(forward, param_specs, rest_specs, array_specs, out=out,
-                                  ir_key="ir_forward" if settings.collect_ir else "")
+    programs["forward"] = _export(
+        forward, param_specs, rest_specs, array_specs, out=out, ir_key="ir_forward" if settings.collect_ir else ""
+    )
 
     float_out = [k for k, o in enumerate(outputs) if np.issubdtype(np.dtype(o["dtype"]), np.floating)]
     out.meta["float_outputs"] = float_out
     if meta.get("differentiable") and float_out:
         try:
+
             def loss(param_args, float_arrays, other_arrays, rest_args, cots):
                 arrays = [None] * len(array_index)
                 for k, a in zip(float_pos, float_arrays):
@@ -250,10 +272,16 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
                 return total
 
             grad = jax.grad(loss, argnums=(0, 1))
-            cot_specs = [jax.ShapeDtypeStruct(tuple(outputs[k]["shape"]), np.dtype(outputs[k]["dtype"]))
-                         for k in float_out]
-            vjp_specs = (param_specs, [array_specs[k] for k in float_pos], [array_specs[k] for k in other_pos],
-                         rest_specs, cot_specs)
+            cot_specs = [
+                jax.ShapeDtypeStruct(tuple(outputs[k]["shape"]), np.dtype(outputs[k]["dtype"])) for k in float_out
+            ]
+            vjp_specs = (
+                param_specs,
+                [array_specs[k] for k in float_pos],
+                [array_specs[k] for k in other_pos],
+                rest_specs,
+                cot_specs,
+            )
             programs["vjp"] = _export(grad, *vjp_specs, out=out, ir_key="ir_backward" if settings.collect_ir else "")
         except Exception as exc:  # reported as a failed backward check; the forward checks still stand
             out.meta["backward_error"] = _error_text(exc)

@@ -35,8 +35,12 @@ class SideFailed(Exception):
 
 
 def limits_for(settings: Settings) -> Limits:
-    return Limits(timeout_s=settings.timeout_s, memory_mb=settings.memory_limit_mb,
-                  processes=settings.process_limit, output_mb=settings.output_limit_mb)
+    return Limits(
+        timeout_s=settings.timeout_s,
+        memory_mb=settings.memory_limit_mb,
+        processes=settings.process_limit,
+        output_mb=settings.output_limit_mb,
+    )
 
 
 def isolation_text() -> str:
@@ -60,12 +64,24 @@ def _load_result(side: str, scratch: Path, result, settings: Settings) -> Bundle
                 raise FileNotFoundError(path.name)
         return Bundle.load(scratch / "result")
     except Exception as exc:  # noqa: BLE001 -- whatever the job left, it is not a result
-        raise SideFailed(side, side_failure(side, result, settings) if result.returncode == 0 else
-                         f"{side}: unreadable results ({type(exc).__name__}: {exc})") from None
+        raise SideFailed(
+            side,
+            side_failure(side, result, settings)
+            if result.returncode == 0
+            else f"{side}: unreadable results ({type(exc).__name__}: {exc})",
+        ) from None
 
 
-def run_side(side: str, source: Path | None, entry: str, mode: str, settings: Settings, job_input: Bundle | None,
-             programs: dict[str, bytes] | None = None, readable=()) -> tuple[Bundle, dict[str, bytes]]:
+def run_side(
+    side: str,
+    source: Path | None,
+    entry: str,
+    mode: str,
+    settings: Settings,
+    job_input: Bundle | None,
+    programs: dict[str, bytes] | None = None,
+    readable=(),
+) -> tuple[Bundle, dict[str, bytes]]:
     """Run one side in its sandbox; returns its result bundle and (JAX side) its exported programs."""
     readable = ([str(source.parent)] if source is not None else []) + [str(p) for p in readable]
     with sandbox_job(side, limits_for(settings), readable=readable, warm=settings.warm_sandbox) as job:
@@ -112,9 +128,13 @@ def jax_job(torch_bundle: Bundle, settings: Settings) -> Bundle:
             specs.append({"kind": "array", "shape": list(array.shape), "dtype": str(array.dtype)})
         else:
             specs.append(item)
-    job.meta = {"kind": meta["kind"], "inputs": specs, "init_inputs": meta.get("init_inputs", []),
-                "differentiable": bool(meta.get("differentiable")),
-                "train": bool(torch_bundle.group("out_train")) and "train_skipped" not in meta}
+    job.meta = {
+        "kind": meta["kind"],
+        "inputs": specs,
+        "init_inputs": meta.get("init_inputs", []),
+        "differentiable": bool(meta.get("differentiable")),
+        "train": bool(torch_bundle.group("out_train")) and "train_skipped" not in meta,
+    }
     job.arrays.update({k: v for k, v in torch_bundle.arrays.items() if k.startswith(("init/", "state/"))})
     if "state" in meta:
         job.meta["state"] = meta["state"]
@@ -131,8 +151,9 @@ def _required_keys(torch_bundle: Bundle) -> list[str]:
     return [k for k in meta["parameter_keys"] if k not in aliases]
 
 
-def _trusted_values(declared: list[dict], own: dict[str, np.ndarray], torch_state: dict[str, np.ndarray],
-                    by_path: dict[str, dict]) -> list[np.ndarray]:
+def _trusted_values(
+    declared: list[dict], own: dict[str, np.ndarray], torch_state: dict[str, np.ndarray], by_path: dict[str, dict]
+) -> list[np.ndarray]:
     """The values the programs get for the JAX variables: the torch tensor in the JAX layout where the variable
     was ported from one, else the translation's own value (a constant of its own making)."""
     values = []
@@ -142,39 +163,57 @@ def _trusted_values(declared: list[dict], own: dict[str, np.ndarray], torch_stat
         if mapping is not None and mapping["torch_key"] in torch_state:
             value = apply_steps(torch_state[mapping["torch_key"]], mapping["steps"])
             if value.shape != shape:
-                raise SideFailed("jax", f"the JAX side ported '{mapping['torch_key']}' into '{item['path']}' "
-                                        f"with shape {list(shape)}, but its layout steps give {list(value.shape)}")
+                raise SideFailed(
+                    "jax",
+                    f"the JAX side ported '{mapping['torch_key']}' into '{item['path']}' "
+                    f"with shape {list(shape)}, but its layout steps give {list(value.shape)}",
+                )
             value = value.astype(dtype)
         else:
             value = np.asarray(own[str(index)])
             if value.shape != shape or value.dtype != dtype:
-                raise SideFailed("jax", f"the JAX side's value of '{item['path']}' does not match its declared "
-                                        f"{dtype.name}{list(shape)}")
+                raise SideFailed(
+                    "jax",
+                    f"the JAX side's value of '{item['path']}' does not match its declared {dtype.name}{list(shape)}",
+                )
         values.append(value)
     return values
 
 
-def runner_job(torch_bundle: Bundle, jax_result: Bundle, programs: dict[str, bytes], settings: Settings,
-               weights: dict | None = None) -> Bundle:
+def runner_job(
+    torch_bundle: Bundle,
+    jax_result: Bundle,
+    programs: dict[str, bytes],
+    settings: Settings,
+    weights: dict | None = None,
+) -> Bundle:
     """Everything the trusted runner needs to execute the translation's programs, built by the parent."""
     meta, jmeta = torch_bundle.meta, jax_result.meta
     mappings = jmeta.get("mappings", [])
     claimed = {m["torch_key"] for m in mappings}
     missing = [k for k in _required_keys(torch_bundle) if k not in claimed]
     if missing:
-        raise SideFailed("jax", f"port_weights: the JAX side did not port torch tensor(s) {', '.join(missing[:5])}"
-                                " into its model; keep attribute names identical to the PyTorch module")
+        raise SideFailed(
+            "jax",
+            f"port_weights: the JAX side did not port torch tensor(s) {', '.join(missing[:5])}"
+            " into its model; keep attribute names identical to the PyTorch module",
+        )
     by_path = {}
     for m in mappings:
         by_path.setdefault(m["jax_path"], m)
     torch_state = torch_bundle.group("state")
     job = Bundle()
-    for prefix, declared in (("param", jmeta.get("params", [])), ("rest", jmeta.get("rest", [])),
-                             ("variable", jmeta.get("variables", []))):
+    for prefix, declared in (
+        ("param", jmeta.get("params", [])),
+        ("rest", jmeta.get("rest", [])),
+        ("variable", jmeta.get("variables", [])),
+    ):
         values = _trusted_values(declared, jax_result.group(prefix), torch_state, by_path)
         job.put_group(prefix, {str(i): v for i, v in enumerate(values)})
         if weights is not None and prefix != "variable":  # the ported weights, by JAX path (--save-weights)
-            weights.update({d["path"]: v for d, v in zip(declared, values) if prefix == "param" or d["path"] in by_path})
+            weights.update(
+                {d["path"]: v for d, v in zip(declared, values) if prefix == "param" or d["path"] in by_path}
+            )
         job.meta[f"n_{prefix}s" if prefix != "rest" else "n_rest"] = len(values)
     inputs = meta["inputs"]
     array_index = [i for i, item in enumerate(inputs) if item["kind"] == "array"]
@@ -190,10 +229,16 @@ def runner_job(torch_bundle: Bundle, jax_result: Bundle, programs: dict[str, byt
         cot = torch_bundle.arrays.get(f"cot/{outputs[k]['path']}")
         cots.append(cot.astype(dtype) if cot is not None and cot.shape == shape else np.zeros(shape, dtype))
     job.put_group("cot", {str(i): c for i, c in enumerate(cots)})
-    job.meta.update(n_arrays=len(arrays), float_pos=float_pos,
-                    other_pos=[k for k in range(len(arrays)) if k not in float_pos], n_cots=len(cots),
-                    float64=settings.float64, timing_runs=settings.timing_runs, collect_ir=settings.collect_ir,
-                    programs=sorted(p for p in programs if p in PROGRAMS and (p != "vjp" or meta.get("differentiable"))))
+    job.meta.update(
+        n_arrays=len(arrays),
+        float_pos=float_pos,
+        other_pos=[k for k in range(len(arrays)) if k not in float_pos],
+        n_cots=len(cots),
+        float64=settings.float64,
+        timing_runs=settings.timing_runs,
+        collect_ir=settings.collect_ir,
+        programs=sorted(p for p in programs if p in PROGRAMS and (p != "vjp" or meta.get("differentiable"))),
+    )
     if "forward" not in programs:
         raise SideFailed("jax", "the JAX side exported no forward program")
     return job
@@ -206,22 +251,34 @@ def computed_bundle(torch_bundle: Bundle, jax_result: Bundle, run: Bundle) -> Bu
     outputs = jmeta.get("outputs", [])
     forward = run.group("out_eval")
     if len(forward) != len(outputs):
-        raise SideFailed("runner", f"the forward program returned {len(forward)} arrays, the JAX side declared "
-                                   f"{len(outputs)} outputs")
+        raise SideFailed(
+            "runner",
+            f"the forward program returned {len(forward)} arrays, the JAX side declared {len(outputs)} outputs",
+        )
     out.put_group("out_eval", {outputs[int(k)]["path"]: v for k, v in forward.items()})
     array_index = [i for i, item in enumerate(torch_bundle.meta["inputs"]) if item["kind"] == "array"]
     float_pos = [k for k, i in enumerate(array_index) if is_float(torch_bundle.arrays[f"input/{i}"])]
-    out.put_group("grad_input", {str(array_index[float_pos[int(j)]]): v
-                                 for j, v in run.group("grad_input").items() if int(j) < len(float_pos)})
+    out.put_group(
+        "grad_input",
+        {str(array_index[float_pos[int(j)]]): v for j, v in run.group("grad_input").items() if int(j) < len(float_pos)},
+    )
     params = jmeta.get("params", [])
-    out.put_group("grad_param", {params[int(k)]["path"]: v for k, v in run.group("grad_param").items()
-                                 if int(k) < len(params)})
+    out.put_group(
+        "grad_param", {params[int(k)]["path"]: v for k, v in run.group("grad_param").items() if int(k) < len(params)}
+    )
     train_paths = jmeta.get("train_outputs", [])
-    out.put_group("out_train", {(train_paths[int(k)] if int(k) < len(train_paths) else f"[{k}]"): v
-                                for k, v in run.group("out_train").items()})
+    out.put_group(
+        "out_train",
+        {
+            (train_paths[int(k)] if int(k) < len(train_paths) else f"[{k}]"): v
+            for k, v in run.group("out_train").items()
+        },
+    )
     variables = jmeta.get("variables", [])
-    out.put_group("state_train", {variables[int(k)]["path"]: v for k, v in run.group("state_train").items()
-                                  if int(k) < len(variables)})
+    out.put_group(
+        "state_train",
+        {variables[int(k)]["path"]: v for k, v in run.group("state_train").items() if int(k) < len(variables)},
+    )
     out.meta.update({k: jmeta[k] for k in ("mappings", "skipped") if k in jmeta})
     out.meta.update({k: run.meta[k] for k in ("jax_jit_s", "compile_s") if k in run.meta})
     for key in ("backward_error", "train_error"):
@@ -232,8 +289,10 @@ def computed_bundle(torch_bundle: Bundle, jax_result: Bundle, run: Bundle) -> Bu
             ir = dict(run.meta[key])
             jaxpr = (jmeta.get(key) or {}).get("jaxpr", "")
             ir["jaxpr"] = jaxpr if isinstance(jaxpr, str) else ""
-            ir["op_counts"] = dict(ir.get("op_counts", {}), **{
-                k: v for k, v in (jmeta.get(key) or {}).get("op_counts", {}).items() if k == "jaxpr"})
+            ir["op_counts"] = dict(
+                ir.get("op_counts", {}),
+                **{k: v for k, v in (jmeta.get(key) or {}).get("op_counts", {}).items() if k == "jaxpr"},
+            )
             out.meta[key] = IR(**ir).model_dump()
     return out
 
@@ -258,23 +317,31 @@ def verify_module_in_process(torch_bundle: Bundle, entry_obj, settings: Settings
         return failed("jax", str(exc), entry, settings, "in-process")
 
 
-def verify_module_job(ref: Path, out: Path, entry: str, settings: Settings,
-                      weights: dict | None = None, torch_readable=()) -> Verification:
+def verify_module_job(
+    ref: Path, out: Path, entry: str, settings: Settings, weights: dict | None = None, torch_readable=()
+) -> Verification:
     """The whole sandboxed module verification: torch job, JAX job, runner job, verdict. `weights`, if given,
     receives the torch weights in the JAX layout by JAX path (computed here, no user code imported)."""
     level = isolation_text()
     try:
         torch_bundle, _ = run_side("torch", ref, entry, "module", settings, None, readable=torch_readable)
         jax_result, programs = run_side("jax", out, entry, "module", settings, jax_job(torch_bundle, settings))
-        run, _ = run_side("runner", None, entry, "module", settings,
-                          runner_job(torch_bundle, jax_result, programs, settings, weights), programs)
+        run, _ = run_side(
+            "runner",
+            None,
+            entry,
+            "module",
+            settings,
+            runner_job(torch_bundle, jax_result, programs, settings, weights),
+            programs,
+        )
         verdict = assemble(torch_bundle, computed_bundle(torch_bundle, jax_result, run), settings, entry)
     except SideFailed as exc:
         side, error = exc.args
         return failed(stage_of(side), error, entry, settings, level)
     except (KeyError, IndexError, TypeError, ValueError) as exc:  # malformed results of an untrusted side
-        return failed("jax", f"the JAX side's results are malformed ({type(exc).__name__}: {exc})", entry,
-                      settings, level)
+        return failed(
+            "jax", f"the JAX side's results are malformed ({type(exc).__name__}: {exc})", entry, settings, level
+        )
     verdict.isolation = level
     return verdict
-

@@ -22,8 +22,16 @@ _LINEAR_TYPES = {"Linear", "NonDynamicallyQuantizableLinear", "LazyLinear"}
 _CONV_TYPES = {"Conv1d", "Conv2d", "Conv3d", "LazyConv1d", "LazyConv2d", "LazyConv3d"}
 _CONVT_TYPES = {"ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"}
 _NORM_TYPES = {
-    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm",
-    "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "SyncBatchNorm",
+    "LayerNorm",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "RMSNorm",
 }
 # buffers torch keeps that have no meaning in JAX (only used when BatchNorm momentum=None)
 _IGNORED_BUFFERS = {"num_batches_tracked"}
@@ -219,8 +227,13 @@ def _mha_mappings(prefix: str, state: TorchState, target, paths: dict[int, str])
             steps = [("slice0", index * embed, (index + 1) * embed), ("reshape", (heads, head_dim))]
             out.append(Mapping(key + "in_proj_bias", paths[id(dense.bias)], steps))
     w_out = state.arrays[key + "out_proj.weight"]
-    out.append(Mapping(key + "out_proj.weight", paths[id(target.out.kernel)],
-                       [("transpose", (1, 0)), ("reshape", (heads, head_dim, w_out.shape[0]))]))
+    out.append(
+        Mapping(
+            key + "out_proj.weight",
+            paths[id(target.out.kernel)],
+            [("transpose", (1, 0)), ("reshape", (heads, head_dim, w_out.shape[0]))],
+        )
+    )
     if key + "out_proj.bias" in state.arrays and getattr(target.out, "bias", None) is not None:
         out.append(Mapping(key + "out_proj.bias", paths[id(target.out.bias)], []))
     return out
@@ -397,16 +410,24 @@ def torch_state(torch_module) -> TorchState:
 def put_state(bundle, prefix: str, state: TorchState) -> None:
     """Store `state` in a verifier Bundle under `prefix` (arrays in the group, the rest in the metadata)."""
     bundle.put_group(prefix, state.arrays)
-    bundle.meta[prefix] = {"module_types": state.module_types, "parameter_keys": sorted(state.parameter_keys),
-                           "persistent_keys": sorted(state.persistent_keys or []), "aliases": state.aliases}
+    bundle.meta[prefix] = {
+        "module_types": state.module_types,
+        "parameter_keys": sorted(state.parameter_keys),
+        "persistent_keys": sorted(state.persistent_keys or []),
+        "aliases": state.aliases,
+    }
 
 
 def get_state(bundle, prefix: str) -> TorchState:
     """The TorchState `put_state` stored under `prefix` (read on the other side of the sandbox)."""
     meta = bundle.meta[prefix]
-    return TorchState(arrays=bundle.group(prefix), module_types=meta["module_types"],
-                      parameter_keys=set(meta["parameter_keys"]), persistent_keys=set(meta["persistent_keys"]),
-                      aliases=meta.get("aliases", {}))
+    return TorchState(
+        arrays=bundle.group(prefix),
+        module_types=meta["module_types"],
+        parameter_keys=set(meta["parameter_keys"]),
+        persistent_keys=set(meta["persistent_keys"]),
+        aliases=meta.get("aliases", {}),
+    )
 
 
 def port_weights(torch_module, nnx_module, float64: bool = False) -> PortResult:

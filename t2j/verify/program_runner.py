@@ -41,17 +41,26 @@ def check_program(name: str, exported) -> None:
     targets = {a or b for a, b in _CUSTOM_CALL.findall(text)}
     bad = sorted(t for t in targets if t not in allowed)
     if bad:
-        kind = "a host callback" if any("callback" in t.lower() or "py" in t.lower() for t in bad) else \
-            "a custom call outside JAX's stable set"
-        raise ProgramRejected(f"HostCallbackRejected: the exported {name} program contains {kind} ({', '.join(bad)}): "
-                              "the verified computation must be pure XLA (no jax.pure_callback/io_callback/debug "
-                              "callbacks, no calls into other frameworks)")
+        kind = (
+            "a host callback"
+            if any("callback" in t.lower() or "py" in t.lower() for t in bad)
+            else "a custom call outside JAX's stable set"
+        )
+        raise ProgramRejected(
+            f"HostCallbackRejected: the exported {name} program contains {kind} ({', '.join(bad)}): "
+            "the verified computation must be pure XLA (no jax.pure_callback/io_callback/debug "
+            "callbacks, no calls into other frameworks)"
+        )
     host = sorted(set(_HOST_OPS.findall(text)))
     if host:
-        raise ProgramRejected(f"HostCallbackRejected: the exported {name} program talks to the host ({', '.join(host)})")
+        raise ProgramRejected(
+            f"HostCallbackRejected: the exported {name} program talks to the host ({', '.join(host)})"
+        )
     if exported.ordered_effects or exported.unordered_effects:
-        raise ProgramRejected(f"HostCallbackRejected: the exported {name} program has side effects "
-                              f"({list(exported.ordered_effects) + list(exported.unordered_effects)})")
+        raise ProgramRejected(
+            f"HostCallbackRejected: the exported {name} program has side effects "
+            f"({list(exported.ordered_effects) + list(exported.unordered_effects)})"
+        )
     if "cpu" not in exported.platforms:
         raise ProgramRejected(f"the exported {name} program was lowered for {exported.platforms}, not cpu")
 
@@ -62,12 +71,15 @@ def _check_signature(name: str, exported, args) -> None:
     flat = jax.tree_util.tree_leaves(args)
     avals = exported.in_avals
     if len(flat) != len(avals):
-        raise ProgramRejected(f"SignatureMismatch: the {name} program takes {len(avals)} arrays, the job has "
-                              f"{len(flat)}")
+        raise ProgramRejected(
+            f"SignatureMismatch: the {name} program takes {len(avals)} arrays, the job has {len(flat)}"
+        )
     for index, (array, aval) in enumerate(zip(flat, avals)):
         if tuple(np.shape(array)) != tuple(aval.shape) or np.dtype(array.dtype) != np.dtype(aval.dtype):
-            raise ProgramRejected(f"SignatureMismatch: argument {index} of the {name} program is {aval.str_short()}, "
-                                  f"the job's is {np.dtype(array.dtype).name}{list(np.shape(array))}")
+            raise ProgramRejected(
+                f"SignatureMismatch: argument {index} of the {name} program is {aval.str_short()}, "
+                f"the job's is {np.dtype(array.dtype).name}{list(np.shape(array))}"
+            )
 
 
 def load(name: str, blob: bytes):
@@ -76,8 +88,9 @@ def load(name: str, blob: bytes):
     try:
         exported = jax.export.deserialize(bytearray(blob))
     except Exception as exc:  # noqa: BLE001 -- whatever the bytes are, the verdict is "not a program"
-        raise ProgramRejected(f"the {name} program is not a valid jax.export serialization: "
-                              f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        raise ProgramRejected(
+            f"the {name} program is not a valid jax.export serialization: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     check_program(name, exported)
     return exported
 
@@ -87,8 +100,11 @@ def _ir(exported, lowered) -> dict:
 
     stablehlo = exported.mlir_module()
     hlo = lowered.as_text(dialect="hlo")
-    return {"hlo": hlo, "stablehlo": stablehlo,
-            "op_counts": {"hlo": hlo_op_counts(hlo), "stablehlo": stablehlo_op_counts(stablehlo)}}
+    return {
+        "hlo": hlo,
+        "stablehlo": stablehlo,
+        "op_counts": {"hlo": hlo_op_counts(hlo), "stablehlo": stablehlo_op_counts(stablehlo)},
+    }
 
 
 def _run(name: str, blob: bytes, args: tuple, out: Bundle, timing_runs: int = 0, collect_ir: bool = False):
@@ -126,16 +142,26 @@ def run_programs(job: Bundle, programs: dict[str, bytes]) -> Bundle:
     rest = group("rest", meta["n_rest"])
     arrays = group("input", meta["n_arrays"])
     out = Bundle()
-    forward = _run("forward", programs["forward"], (params, rest, arrays), out, meta.get("timing_runs", 7),
-                   meta.get("collect_ir", True))
+    forward = _run(
+        "forward",
+        programs["forward"],
+        (params, rest, arrays),
+        out,
+        meta.get("timing_runs", 7),
+        meta.get("collect_ir", True),
+    )
     out.put_group("out_eval", {str(i): np.asarray(v) for i, v in enumerate(forward)})
     if "vjp" in programs:
         try:
             float_pos, other_pos = meta["float_pos"], meta["other_pos"]
             cots = group("cot", meta["n_cots"])
-            grads = _run("backward", programs["vjp"], (params, [arrays[k] for k in float_pos],
-                                                        [arrays[k] for k in other_pos], rest, cots), out,
-                         collect_ir=meta.get("collect_ir", True))
+            grads = _run(
+                "backward",
+                programs["vjp"],
+                (params, [arrays[k] for k in float_pos], [arrays[k] for k in other_pos], rest, cots),
+                out,
+                collect_ir=meta.get("collect_ir", True),
+            )
             grad_params, grad_inputs = grads
             out.put_group("grad_param", {str(i): np.asarray(v) for i, v in enumerate(grad_params)})
             out.put_group("grad_input", {str(i): np.asarray(v) for i, v in enumerate(grad_inputs)})

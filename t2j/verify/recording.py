@@ -89,8 +89,9 @@ class ScriptReport(BaseModel):
             return f"NOT VERIFIED: {self.error[:200]}"
         parts = [f"modules {self.modules_verified}/{self.modules_checked} verified"]
         if self.train_steps:
-            parts.append("train step " + ("VERIFIED" if self.step_verified else "NOT VERIFIED") +
-                         f" over {self.steps} step(s)")
+            parts.append(
+                "train step " + ("VERIFIED" if self.step_verified else "NOT VERIFIED") + f" over {self.steps} step(s)"
+            )
             parts += [s.summary for s in self.train_steps if not s.ok][:2]
         else:
             parts.append("no train step replayed")
@@ -101,13 +102,29 @@ def as_verification(report: ScriptReport) -> Verification:
     """The checker's report as the verifier's Verification (kind "script"): one check per module class and per
     train step, what could not be checked in the notes. Verified needs a replayed train step and every module."""
     checks = [Check(name=f"module {m.name}", ok=m.ok) for m in report.modules]
-    checks += [Check(name=f"train step {s.step} ({s.steps} steps)", ok=s.ok,
-                     tensors=[TensorCheck(name="losses", max_abs_err=s.loss_max_abs or 0.0, ok=s.ok,
-                                          problem=None if s.ok else s.summary)]) for s in report.train_steps]
+    checks += [
+        Check(
+            name=f"train step {s.step} ({s.steps} steps)",
+            ok=s.ok,
+            tensors=[
+                TensorCheck(
+                    name="losses", max_abs_err=s.loss_max_abs or 0.0, ok=s.ok, problem=None if s.ok else s.summary
+                )
+            ],
+        )
+        for s in report.train_steps
+    ]
     ok = report.step_verified and all(m.ok for m in report.modules)
-    return Verification(ok=ok, entry="script", kind="script", checks=checks, error=report.error,
-                        failed_stage="record" if report.error else None,
-                        tolerances=Tolerances(), notes=report.not_checked + report.notes)
+    return Verification(
+        ok=ok,
+        entry="script",
+        kind="script",
+        checks=checks,
+        error=report.error,
+        failed_stage="record" if report.error else None,
+        tolerances=Tolerances(),
+        notes=report.not_checked + report.notes,
+    )
 
 
 def last_exception(text: str) -> str:
@@ -123,22 +140,33 @@ def train_steps_of(jax_code: str) -> list[dict]:
     for line in jax_code.splitlines():
         if line.startswith(STEP_MARK):
             try:
-                steps.append(json.loads(line[len(STEP_MARK):]))
+                steps.append(json.loads(line[len(STEP_MARK) :]))
             except ValueError:
                 continue
     return steps
 
 
-def verify_script(torch_path: str | Path, jax_code: str, max_steps: int = 5, timeout_s: float = 120.0,
-                  settings: Settings | None = None, check_modules: bool = True) -> ScriptReport:
+def verify_script(
+    torch_path: str | Path,
+    jax_code: str,
+    max_steps: int = 5,
+    timeout_s: float = 120.0,
+    settings: Settings | None = None,
+    check_modules: bool = True,
+) -> ScriptReport:
     """Record the torch script at `torch_path`, check its module classes and replay its translated train steps
     (`jax_code`). Never raises for a bad translation: what failed is in the report."""
-    return verify_script_sources(Path(torch_path).read_text(), jax_code, max_steps, timeout_s, settings,
-                                 check_modules)
+    return verify_script_sources(Path(torch_path).read_text(), jax_code, max_steps, timeout_s, settings, check_modules)
 
 
-def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, timeout_s: float = 120.0,
-                          settings: Settings | None = None, check_modules: bool = True) -> ScriptReport:
+def verify_script_sources(
+    torch_code: str,
+    jax_code: str,
+    max_steps: int = 5,
+    timeout_s: float = 120.0,
+    settings: Settings | None = None,
+    check_modules: bool = True,
+) -> ScriptReport:
     """`verify_script` for a torch script held in a string."""
     settings = settings or Settings()
     report = ScriptReport()
@@ -154,16 +182,18 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         (workdir / "script_jax.py").write_text(jax_code)
         job = {"script": "script_torch.py", "translation": "script_jax.py", "max_steps": max_steps, "steps": steps}
         (workdir / "job.json").write_text(json.dumps(job))
-        torch_run = _run_side("torch", workdir, ["job.json", "script_torch.py"], ["torch.npz", "torch.json"],
-                              timeout_s, settings)
+        torch_run = _run_side(
+            "torch", workdir, ["job.json", "script_torch.py"], ["torch.npz", "torch.json"], timeout_s, settings
+        )
         if not (workdir / "torch.json").exists():
             why = f"timed out after {timeout_s:g} s" if torch_run.timed_out else last_exception(torch_run.tail(40))
             report.error = f"the torch script could not be recorded: {why}"
             return report
         recorded = Bundle.load(workdir / "torch")
         if recorded.meta.get("script_error"):
-            report.notes.append("the torch script failed after recording began: "
-                                + last_exception(recorded.meta["script_error"]))
+            report.notes.append(
+                "the torch script failed after recording began: " + last_exception(recorded.meta["script_error"])
+            )
         if check_modules:
             report.modules = _check_modules(torch_code, jax_code, workdir, recorded, report, settings)
         if any(recorded.meta["steps"].get(s["step"], {}).get("steps") for s in steps):
@@ -174,12 +204,21 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
             for name in ("job.json", "script_jax.py"):
                 shutil.copyfile(workdir / name, jaxdir / name)
             replay_inputs(recorded, steps).save(jaxdir / "replay")
-            jax_run = _run_side("jax", jaxdir, ["job.json", "script_jax.py", "replay.npz", "replay.json"],
-                                ["jax.npz", "jax.json"], timeout_s, settings)
+            jax_run = _run_side(
+                "jax",
+                jaxdir,
+                ["job.json", "script_jax.py", "replay.npz", "replay.json"],
+                ["jax.npz", "jax.json"],
+                timeout_s,
+                settings,
+            )
             if not (jaxdir / "jax.json").exists():
                 why = f"timed out after {timeout_s:g} s" if jax_run.timed_out else last_exception(jax_run.tail(40))
-                report.train_steps = [StepCheck(step=s["step"], ok=False, summary=f"replay crashed: {why}")
-                                      for s in steps if s.get("kind") == "train"]
+                report.train_steps = [
+                    StepCheck(step=s["step"], ok=False, summary=f"replay crashed: {why}")
+                    for s in steps
+                    if s.get("kind") == "train"
+                ]
             else:
                 report.train_steps = _compare_steps(steps, recorded, Bundle.load(jaxdir / "jax"), settings, report)
         elif steps:
@@ -191,14 +230,16 @@ def verify_script_sources(torch_code: str, jax_code: str, max_steps: int = 5, ti
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run_side(side: str, workdir: Path, inputs: list[str], outputs: list[str], timeout_s: float,
-              settings: Settings):
+def _run_side(side: str, workdir: Path, inputs: list[str], outputs: list[str], timeout_s: float, settings: Settings):
     """One side in a fresh sandbox (t2j.verify.sandbox.run_command): `inputs` copied from `workdir` into its
     scratch folder, `outputs` copied back. The JAX side cannot import torch."""
-    result, kept = run_command([sys.executable, "-m", "t2j.verify.recording_side", side, "."],
-                               Limits(timeout_s=timeout_s, memory_mb=settings.memory_limit_mb),
-                               stdin_files={name: (workdir / name).read_bytes() for name in inputs}, keep=outputs,
-                               no_torch=side == "jax")
+    result, kept = run_command(
+        [sys.executable, "-m", "t2j.verify.recording_side", side, "."],
+        Limits(timeout_s=timeout_s, memory_mb=settings.memory_limit_mb),
+        stdin_files={name: (workdir / name).read_bytes() for name in inputs},
+        keep=outputs,
+        no_torch=side == "jax",
+    )
     for name, data in kept.items():
         (workdir / name).write_bytes(data)
     return result
@@ -253,13 +294,15 @@ def expected_weights(recorded: Bundle, name: str, replayed: Bundle, problems: li
     return expected, {path: final[path] for path in expected}
 
 
-def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settings: Settings,
-                   report: ScriptReport) -> list[StepCheck]:
+def _compare_steps(
+    steps: list[dict], recorded: Bundle, replayed: Bundle, settings: Settings, report: ScriptReport
+) -> list[StepCheck]:
     tol = Tolerances(rtol=settings.train_rtol, atol=settings.train_atol)
     out = []
     if replayed.meta.get("script_error"):
-        report.notes.append("the translated script failed during the replay: "
-                            + last_exception(replayed.meta["script_error"]))
+        report.notes.append(
+            "the translated script failed during the replay: " + last_exception(replayed.meta["script_error"])
+        )
     for mapping in steps:
         name = mapping["step"]
         torch_side = recorded.meta["steps"].get(name, {})
@@ -271,9 +314,17 @@ def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settin
         problems = list(torch_side.get("missing", [])) + [str(p) for p in jax_side.get("problems", [])]
         if len(actual) != len(expected):
             error = last_exception(replayed.meta.get("script_error", ""))
-            out.append(StepCheck(step=name, ok=False, steps=len(actual), summary=(
-                f"{name}: torch made {len(expected)} step(s), the translation {len(actual)}"
-                + (f" ({error[:160]})" if error else ""))))
+            out.append(
+                StepCheck(
+                    step=name,
+                    ok=False,
+                    steps=len(actual),
+                    summary=(
+                        f"{name}: torch made {len(expected)} step(s), the translation {len(actual)}"
+                        + (f" ({error[:160]})" if error else "")
+                    ),
+                )
+            )
             continue
         import numpy as np
 
@@ -291,9 +342,16 @@ def _compare_steps(steps: list[dict], recorded: Bundle, replayed: Bundle, settin
         if not has_weights:
             why.append("the trained model's weights were not compared")
         why += problems[:2]
-        out.append(StepCheck(step=name, ok=ok, steps=len(actual), loss_max_abs=losses.max_abs_err,
-                             weights_max_abs=weights.max_abs_err if has_weights else None,
-                             summary=f"{name}: " + ("ok" if ok else "; ".join(why))))
+        out.append(
+            StepCheck(
+                step=name,
+                ok=ok,
+                steps=len(actual),
+                loss_max_abs=losses.max_abs_err,
+                weights_max_abs=weights.max_abs_err if has_weights else None,
+                summary=f"{name}: " + ("ok" if ok else "; ".join(why)),
+            )
+        )
     return out
 
 
@@ -309,25 +367,36 @@ def definitions_only(code: str) -> str:
     tree = ast.parse(code)
     kept: list[ast.stmt] = []
     # names the kept code binds: an assignment that reads a name bound only by dropped code goes too
-    bound = set(dir(builtins)) | {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef,
-                                                                             ast.AsyncFunctionDef))}
+    bound = set(dir(builtins)) | {
+        n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+    }
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
             kept.append(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             kept.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
-                not any(isinstance(n, ast.Call) for n in ast.walk(node.value)) and \
-                {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} <= bound:
+        elif (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and node.value is not None
+            and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+            and {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} <= bound
+        ):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
             kept.append(node)
     return ast.unparse(ast.Module(body=kept, type_ignores=[]))
 
 
-def _check_modules(torch_code: str, jax_code: str, workdir: Path, recorded: Bundle, report: ScriptReport,
-                   settings: Settings, limit: int = 6) -> list[ModuleCheck]:
+def _check_modules(
+    torch_code: str,
+    jax_code: str,
+    workdir: Path,
+    recorded: Bundle,
+    report: ScriptReport,
+    settings: Settings,
+    limit: int = 6,
+) -> list[ModuleCheck]:
     from t2j.verify.api import verify_sources
 
     jax_classes = {n.name for n in ast.parse(jax_code).body if isinstance(n, ast.ClassDef)}
@@ -344,12 +413,14 @@ def _check_modules(torch_code: str, jax_code: str, workdir: Path, recorded: Bund
             report.not_checked.append(f"module {name}: not checked (at most {limit} classes a script)")
             continue
         data = base64.b64encode(recorded.arrays[f"sample/{name}"].tobytes()).decode("ascii")
-        reference = (torch_defs + "\n\n\nimport base64 as _t2j_base64\nimport io as _t2j_io\n\n"
-                     "import torch as _t2j_torch\n\n"
-                     f"_sample = _t2j_torch.load(_t2j_io.BytesIO(_t2j_base64.b64decode({data!r})), "
-                     "weights_only=False)\n\n\n"
-                     "def get_init_inputs():\n    return list(_sample['init_args'])\n\n\n"
-                     "def get_inputs():\n    return list(_sample['args'])\n")
+        reference = (
+            torch_defs + "\n\n\nimport base64 as _t2j_base64\nimport io as _t2j_io\n\n"
+            "import torch as _t2j_torch\n\n"
+            f"_sample = _t2j_torch.load(_t2j_io.BytesIO(_t2j_base64.b64decode({data!r})), "
+            "weights_only=False)\n\n\n"
+            "def get_init_inputs():\n    return list(_sample['init_args'])\n\n\n"
+            "def get_inputs():\n    return list(_sample['args'])\n"
+        )
         try:
             # the checks, not the IR or the speed: a script may define several classes
             quick = settings.model_copy(update={"collect_ir": False, "timing_runs": 1})

@@ -226,8 +226,11 @@ def _install_module_samples(torch, bundle: Bundle, script_file: str) -> None:
     def __init_subclass__(cls, **kwargs):
         super(torch.nn.Module, cls).__init_subclass__(**kwargs)
         module = sys.modules.get(cls.__module__)
-        if cls.__module__ == "__main__" and getattr(module, "__file__", None) in (script_file, None) \
-                and "." not in cls.__qualname__:
+        if (
+            cls.__module__ == "__main__"
+            and getattr(module, "__file__", None) in (script_file, None)
+            and "." not in cls.__qualname__
+        ):
             wrap(cls)
 
     torch.nn.Module.__init_subclass__ = classmethod(__init_subclass__)
@@ -279,7 +282,8 @@ def run_jax(workdir: Path) -> None:
                         if param == mapping["model"]:
                             bundle.meta[f"{name}/mappings"] = [
                                 {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps}
-                                for m in ported.mappings]
+                                for m in ported.mappings
+                            ]
                     elif isinstance(value, nnx.Module):
                         record["problems"].append(f"no torch weights recorded for '{param}'")
                 _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)

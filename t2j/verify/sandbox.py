@@ -34,11 +34,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from t2j.verify.isolation import (Cgroup, Isolation, bwrap_command, created_sandbox_root, exposure_for, isolation,
-                                  sandbox_env, sandbox_root, torch_dirs)
+from t2j.verify.isolation import (
+    Cgroup,
+    Isolation,
+    bwrap_command,
+    created_sandbox_root,
+    exposure_for,
+    isolation,
+    sandbox_env,
+    sandbox_root,
+    torch_dirs,
+)
 
-__all__ = ["Limits", "SandboxResult", "Isolation", "isolation", "sandbox_job", "run_command", "run_sandboxed",
-           "close_servers", "jax_cache_dir"]
+__all__ = [
+    "Limits",
+    "SandboxResult",
+    "Isolation",
+    "isolation",
+    "sandbox_job",
+    "run_command",
+    "run_sandboxed",
+    "close_servers",
+    "jax_cache_dir",
+]
 
 SERVER_ALLOWANCE_MB = 1024  # the warm interpreter itself (torch or jax imported), on top of the job's limit
 _TAIL_BYTES = 64 * 1024
@@ -84,8 +102,10 @@ class SandboxResult:
         if self.reason == "processes":
             return f"exceeded the process limit ({self.limits.processes} processes and threads; killed)"
         if self.reason == "output" or self.signal == signal.SIGXFSZ:
-            return (f"wrote more than the output limit ({self.limits.output_mb} MB in one file; killed; "
-                    "raise Settings.output_limit_mb for a larger model)")
+            return (
+                f"wrote more than the output limit ({self.limits.output_mb} MB in one file; killed; "
+                "raise Settings.output_limit_mb for a larger model)"
+            )
         if self.reason == "lost":
             return "its sandbox ended abruptly (the process tree was killed)"
         if self.signal is not None:
@@ -93,8 +113,13 @@ class SandboxResult:
                 name = signal.Signals(self.signal).name
             except ValueError:
                 name = f"signal {self.signal}"
-            described = {"SIGSEGV": "segmentation fault", "SIGABRT": "aborted", "SIGBUS": "bus error",
-                         "SIGFPE": "arithmetic error", "SIGILL": "illegal instruction"}.get(name)
+            described = {
+                "SIGSEGV": "segmentation fault",
+                "SIGABRT": "aborted",
+                "SIGBUS": "bus error",
+                "SIGFPE": "arithmetic error",
+                "SIGILL": "illegal instruction",
+            }.get(name)
             return f"killed by {name}" + (f" ({described})" if described else "")
         return f"exited with code {self.returncode}"
 
@@ -118,15 +143,25 @@ def _cache_env(kind: str) -> dict[str, str]:
     cache = jax_cache_dir() if kind == "runner" else None  # only the trusted runner writes the cache
     if not cache:
         return {"JAX_ENABLE_COMPILATION_CACHE": "false"}
-    return {"JAX_COMPILATION_CACHE_DIR": cache, "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
-            "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"}
+    return {
+        "JAX_COMPILATION_CACHE_DIR": cache,
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    }
 
 
 class ForkServer:
     """One sandboxed warm interpreter of a kind; jobs run one at a time (the caller holds `lock`)."""
 
-    def __init__(self, kind: str, exposed: frozenset[str], limits: Limits, once: bool = False,
-                 writable: tuple[str, ...] = (), no_torch: bool = False):
+    def __init__(
+        self,
+        kind: str,
+        exposed: frozenset[str],
+        limits: Limits,
+        once: bool = False,
+        writable: tuple[str, ...] = (),
+        no_torch: bool = False,
+    ):
         self.kind, self.exposed, self.limits, self.once = kind, exposed, limits, once
         self.extra_writable = writable
         self.no_torch = no_torch or kind in ("jax", "runner")  # torch hidden (strong isolation)
@@ -138,8 +173,12 @@ class ForkServer:
         self._buffer = b""
 
     def suits(self, exposed: frozenset[str], limits: Limits) -> bool:
-        return (self._process is not None and self._process.poll() is None and exposed <= self.exposed
-                and (limits.memory_mb, limits.processes) == (self.limits.memory_mb, self.limits.processes))
+        return (
+            self._process is not None
+            and self._process.poll() is None
+            and exposed <= self.exposed
+            and (limits.memory_mb, limits.processes) == (self.limits.memory_mb, self.limits.processes)
+        )
 
     def start(self) -> None:
         writable = [str(self.jobs), *self.extra_writable]
@@ -154,13 +193,22 @@ class ForkServer:
             argv = bwrap_command(sorted(self.exposed), writable, self.jobs, env, hide=hide) + argv + ["--isolated"]
         log = os.environ.get("T2J_SANDBOX_LOG")  # debugging: where the servers' own stderr goes
         errors = open(log, "ab") if log else subprocess.DEVNULL
-        self._process = subprocess.Popen(argv, cwd=self.jobs, env=env, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
+        self._process = subprocess.Popen(
+            argv,
+            cwd=self.jobs,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            start_new_session=True,
+        )
         if log:
             errors.close()
-        self.cgroup = Cgroup(f"t2j-{os.getpid()}-{self._process.pid}",
-                             self.limits.memory_mb + SERVER_ALLOWANCE_MB if self.limits.memory_mb else 0,
-                             self.limits.processes + 64)
+        self.cgroup = Cgroup(
+            f"t2j-{os.getpid()}-{self._process.pid}",
+            self.limits.memory_mb + SERVER_ALLOWANCE_MB if self.limits.memory_mb else 0,
+            self.limits.processes + 64,
+        )
         if self.cgroup.active and not self.cgroup.add(self._process.pid):
             self.cgroup.remove()
         self._buffer = b""
@@ -183,8 +231,15 @@ class ForkServer:
         return json.loads(line)
 
     def run(self, scratch: Path, limits: Limits, side: str, argv: list[str] | None = None) -> SandboxResult:
-        job = {"side": side, "scratch": str(scratch), "timeout_s": limits.timeout_s, "memory_mb": limits.memory_mb,
-               "processes": limits.processes, "output_mb": limits.output_mb, "once": self.once}
+        job = {
+            "side": side,
+            "scratch": str(scratch),
+            "timeout_s": limits.timeout_s,
+            "memory_mb": limits.memory_mb,
+            "processes": limits.processes,
+            "output_mb": limits.output_mb,
+            "once": self.once,
+        }
         if argv is not None:
             job["argv"] = argv
         oom_before = self.cgroup.oom_kills() if self.cgroup else 0
@@ -193,8 +248,9 @@ class ForkServer:
             self._process.stdin.flush()
             if self._read(timeout_s=180.0) is None:  # the first job waits for the imports
                 self.close()
-                return self._finish(scratch, SandboxResult(None, reason="lost", stderr="the sandbox did not start"),
-                                    limits)
+                return self._finish(
+                    scratch, SandboxResult(None, reason="lost", stderr="the sandbox did not start"), limits
+                )
             finished = self._read(timeout_s=limits.timeout_s + 30.0)
         except (EOFError, OSError, ValueError):
             finished = {"reason": "lost"}
@@ -280,8 +336,14 @@ class Job:
 
 
 @contextmanager
-def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool = True,
-                side: str | None = None, no_torch: bool = False) -> Iterator[Job]:
+def sandbox_job(
+    kind: str,
+    limits: Limits | None = None,
+    readable=(),
+    warm: bool = True,
+    side: str | None = None,
+    no_torch: bool = False,
+) -> Iterator[Job]:
     """A job for a `kind` server ("torch", "jax", "runner"; "exec" runs `job.run(argv)`), able to read the
     folders in `readable`. The scratch folder and every process of the job are gone when the block ends."""
     limits = limits or Limits()
@@ -313,8 +375,14 @@ def sandbox_job(kind: str, limits: Limits | None = None, readable=(), warm: bool
         server.discard()
 
 
-def run_command(argv: list[str], limits: Limits | None = None, readable=(), stdin_files: dict[str, bytes] | None = None,
-                keep: list[str] = (), no_torch: bool = False) -> tuple[SandboxResult, dict[str, bytes]]:
+def run_command(
+    argv: list[str],
+    limits: Limits | None = None,
+    readable=(),
+    stdin_files: dict[str, bytes] | None = None,
+    keep: list[str] = (),
+    no_torch: bool = False,
+) -> tuple[SandboxResult, dict[str, bytes]]:
     """Run any command in a fresh sandbox (cwd: its scratch folder, where `stdin_files` are written first).
     Returns the result and the bytes of the scratch files named in `keep` that the command wrote. `no_torch`:
     the installed torch packages are hidden (a JAX translation must not use PyTorch)."""

@@ -43,17 +43,18 @@ def is_training_script(source: str) -> bool:
 def check_training_script(source: str, label: str = "reference") -> None:
     missing = [name for name in REQUIRED if name not in top_level_names(parse_source(source, label))]
     if missing:
-        raise BadInput(f"{label} is not a training script t2j can verify: it lacks {', '.join(missing)}(); define "
-                       "make_models() (the model or models), make_data() (a tuple of tensors) and "
-                       "train(*models, *data) returning the loss of every optimizer step")
+        raise BadInput(
+            f"{label} is not a training script t2j can verify: it lacks {', '.join(missing)}(); define "
+            "make_models() (the model or models), make_data() (a tuple of tensors) and "
+            "train(*models, *data) returning the loss of every optimizer step"
+        )
 
 
 def training_tolerances(settings: Settings) -> Tolerances:
     return Tolerances(rtol=settings.train_rtol, atol=settings.train_atol)
 
 
-def verify_training_files(ref_path: str | Path, jax_path: str | Path,
-                          settings: Settings | None = None) -> Verification:
+def verify_training_files(ref_path: str | Path, jax_path: str | Path, settings: Settings | None = None) -> Verification:
     """Train with the PyTorch script and with its JAX translation from the same weights on the same data and
     compare the per-step losses and the final weights. A translation that crashes, hangs or drifts is a failed
     Verification (kind "training"); a reference that is not a training script raises BadInput."""
@@ -66,23 +67,26 @@ def verify_training_files(ref_path: str | Path, jax_path: str | Path,
     try:
         jax_tree = ast.parse(jax_source)
     except SyntaxError as exc:
-        return _as_training(failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", "train", settings),
-                            settings)
+        return _as_training(failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", "train", settings), settings)
     missing = [name for name in REQUIRED if name not in top_level_names(jax_tree)]
     if missing:
-        return _as_training(failed("jax", f"EntryNotFound: the translation defines no {', '.join(missing)}()",
-                                    "train", settings), settings)
+        return _as_training(
+            failed("jax", f"EntryNotFound: the translation defines no {', '.join(missing)}()", "train", settings),
+            settings,
+        )
     level = isolation_text()
     try:
         torch_bundle, _ = run_side("torch", Path(ref_path).resolve(), "train", "training", settings, None)
-        jax_result, _ = run_side("jax", Path(jax_path).resolve(), "train", "training", settings,
-                                 jax_training_job(torch_bundle))
+        jax_result, _ = run_side(
+            "jax", Path(jax_path).resolve(), "train", "training", settings, jax_training_job(torch_bundle)
+        )
         verdict = assemble_training(torch_bundle, expected_in_jax_layout(torch_bundle, jax_result), settings, "train")
     except SideFailed as exc:
         verdict = failed(stage_of(exc.args[0]), exc.args[1], "train", settings, level)
     except (KeyError, IndexError, TypeError, ValueError) as exc:
-        verdict = failed("jax", f"the JAX side's results are malformed ({type(exc).__name__}: {exc})", "train",
-                         settings, level)
+        verdict = failed(
+            "jax", f"the JAX side's results are malformed ({type(exc).__name__}: {exc})", "train", settings, level
+        )
     verdict.isolation = level
     return _as_training(verdict, settings)
 
@@ -101,8 +105,10 @@ def jax_training_job(torch_bundle: Bundle) -> Bundle:
 def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
     """The JAX side's losses and final weights next to the torch final (and noise-floor) weights mapped, here,
     through the layout steps of the ported tensors: `expected{i}`, `nudged{i}`, `final{i}` by JAX path."""
-    out = Bundle(arrays={"losses": np.asarray(jax_result.arrays["losses"], dtype=np.float64)},
-                 meta={k: jax_result.meta[k] for k in ("jax_train_s", "dropout_disabled") if k in jax_result.meta})
+    out = Bundle(
+        arrays={"losses": np.asarray(jax_result.arrays["losses"], dtype=np.float64)},
+        meta={k: jax_result.meta[k] for k in ("jax_train_s", "dropout_disabled") if k in jax_result.meta},
+    )
     for index in range(torch_bundle.meta["models"]):
         final = jax_result.group(f"final{index}")
         mappings = jax_result.meta.get(f"mappings{index}", [])
@@ -111,8 +117,10 @@ def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
         required = [k for k in state_meta["parameter_keys"] if k not in state_meta.get("aliases", {})]
         missing = [k for k in required if k not in claimed]
         if missing:
-            raise SideFailed("jax", f"port_weights: the JAX side did not port torch parameter(s) "
-                                    f"{', '.join(missing[:5])} of model {index}")
+            raise SideFailed(
+                "jax",
+                f"port_weights: the JAX side did not port torch parameter(s) {', '.join(missing[:5])} of model {index}",
+            )
         for source, target in ((f"final{index}", f"expected{index}"), (f"nudged{index}", f"nudged{index}")):
             torch_values = torch_bundle.group(source)
             mapped, covered = {}, dict.fromkeys(torch_values, 0)
@@ -123,8 +131,11 @@ def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
                     covered[m["torch_key"]] += int(value.size)
             partial = [k for k in required if k in torch_values and covered[k] != torch_values[k].size]
             if partial:  # every element of every parameter is compared, none left out by a reported layout
-                raise SideFailed("jax", f"port_weights: the JAX side reports no full layout for torch "
-                                        f"parameter(s) {', '.join(partial[:5])} of model {index}")
+                raise SideFailed(
+                    "jax",
+                    f"port_weights: the JAX side reports no full layout for torch "
+                    f"parameter(s) {', '.join(partial[:5])} of model {index}",
+                )
             out.put_group(target, mapped)
         expected = out.group(f"expected{index}")
         out.put_group(f"final{index}", {path: final[path] for path in expected})
@@ -161,34 +172,56 @@ def assemble_training(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settin
     expected, actual = torch_bundle.arrays["losses"], jax_bundle.arrays["losses"]
     if expected.shape != actual.shape:
         losses = Check(name="losses", ok=False, tensors=[compare_arrays("losses", expected, actual, tol)])
-        losses.tensors[0].problem = (f"torch made {expected.size} optimizer steps, the translation {actual.size}")
+        losses.tensors[0].problem = f"torch made {expected.size} optimizer steps, the translation {actual.size}"
     else:
         nudged = torch_bundle.arrays["losses_nudged"]
         losses = Check(name="losses", ok=True, tensors=[])
-        losses.tensors = [_with_floor(compare_arrays(f"loss[{i}]", expected[i:i + 1], actual[i:i + 1], tol),
-                                      expected[i:i + 1], nudged[i:i + 1], widened) for i in range(expected.size)]
+        losses.tensors = [
+            _with_floor(
+                compare_arrays(f"loss[{i}]", expected[i : i + 1], actual[i : i + 1], tol),
+                expected[i : i + 1],
+                nudged[i : i + 1],
+                widened,
+            )
+            for i in range(expected.size)
+        ]
         losses.ok = all(t.ok for t in losses.tensors)
     count = torch_bundle.meta["models"]
     parts = []
     for index in range(count):
         reference, floor = jax_bundle.group(f"expected{index}"), jax_bundle.group(f"nudged{index}")
-        check = compare_trees("final_weights", reference, jax_bundle.group(f"final{index}"), tol,
-                              label=f"model{index}." if count > 1 else "")
+        check = compare_trees(
+            "final_weights",
+            reference,
+            jax_bundle.group(f"final{index}"),
+            tol,
+            label=f"model{index}." if count > 1 else "",
+        )
         for path, tensor in zip(reference, check.tensors):
             if path in floor:
                 _with_floor(tensor, reference[path], floor[path], widened)
         parts.append(check)
     weights = merge_checks("final_weights", parts)
     checks = [losses, weights]
-    notes = [f"{expected.size} optimizer steps; torch trained in {torch_bundle.meta['torch_train_s']:.2f} s, "
-             f"JAX in {jax_bundle.meta['jax_train_s']:.2f} s (compilation included)"]
+    notes = [
+        f"{expected.size} optimizer steps; torch trained in {torch_bundle.meta['torch_train_s']:.2f} s, "
+        f"JAX in {jax_bundle.meta['jax_train_s']:.2f} s (compilation included)"
+    ]
     if widened:
-        how = ("torch float32 vs the same torch training in float64" if torch_bundle.meta.get("floor") == "float64"
-               else "the difference a one-ulp nudge of the initial weights makes to the torch run")
-        notes.append(f"{len(widened)} tensor(s) passed only within float32 rounding noise ({FLOOR_FACTOR:g}x {how}): "
-                     f"{', '.join(widened[:6])}{' ...' if len(widened) > 6 else ''}")
+        how = (
+            "torch float32 vs the same torch training in float64"
+            if torch_bundle.meta.get("floor") == "float64"
+            else "the difference a one-ulp nudge of the initial weights makes to the torch run"
+        )
+        notes.append(
+            f"{len(widened)} tensor(s) passed only within float32 rounding noise ({FLOOR_FACTOR:g}x {how}): "
+            f"{', '.join(widened[:6])}{' ...' if len(widened) > 6 else ''}"
+        )
     if torch_bundle.meta.get("dropout_disabled") or jax_bundle.meta.get("dropout_disabled"):
-        notes.append(f"dropout disabled for the comparison ({torch_bundle.meta.get('dropout_disabled', 0)} torch, "
-                     f"{jax_bundle.meta.get('dropout_disabled', 0)} JAX layers): masks cannot match across frameworks")
-    return Verification(ok=all(c.ok for c in checks), entry=entry, kind="training", checks=checks, tolerances=tol,
-                        notes=notes)
+        notes.append(
+            f"dropout disabled for the comparison ({torch_bundle.meta.get('dropout_disabled', 0)} torch, "
+            f"{jax_bundle.meta.get('dropout_disabled', 0)} JAX layers): masks cannot match across frameworks"
+        )
+    return Verification(
+        ok=all(c.ok for c in checks), entry=entry, kind="training", checks=checks, tolerances=tol, notes=notes
+    )

@@ -21,7 +21,7 @@ from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
 
 
-NUDGE = 2.0 ** -23  # relative size of the initial-weight nudge of the noise-floor run (one float32 ulp)
+NUDGE = 2.0**-23  # relative size of the initial-weight nudge of the noise-floor run (one float32 ulp)
 
 
 def _as_tuple(value) -> tuple:
@@ -50,15 +50,19 @@ def run_torch_training(module, settings: Settings) -> Bundle:
     models = _as_tuple(module.make_models())
     for index, model in enumerate(models):
         if not isinstance(model, torch.nn.Module):
-            raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}; "
-                            "return the nn.Module (or a tuple of them) that train() trains")
+            raise TypeError(
+                f"make_models() returned a {type(model).__name__} at position {index}; "
+                "return the nn.Module (or a tuple of them) that train() trains"
+            )
         put_state(bundle, f"init{index}", torch_state(model))
     torch.manual_seed(settings.seed + 1)
     data = _as_tuple(module.make_data())
     for index, value in enumerate(data):
         if not isinstance(value, torch.Tensor):
-            raise TypeError(f"make_data() returned a {type(value).__name__} at position {index}; return a tuple of "
-                            "tensors (numbers that train() needs can stay in train())")
+            raise TypeError(
+                f"make_data() returned a {type(value).__name__} at position {index}; return a tuple of "
+                "tensors (numbers that train() needs can stay in train())"
+            )
         bundle.arrays[f"data/{index}"] = value.detach().cpu().numpy().copy()
     dropouts = 0
     for model in models:
@@ -126,16 +130,19 @@ def run_jax_training(module, job: Bundle, settings: Settings) -> Bundle:
     meta = job.meta
     models = _as_tuple(module.make_models())
     if len(models) != meta["models"]:
-        raise TypeError(f"make_models() returns {len(models)} model(s) in the translation, {meta['models']} in "
-                        "the reference")
+        raise TypeError(
+            f"make_models() returns {len(models)} model(s) in the translation, {meta['models']} in the reference"
+        )
     out = Bundle()
     for index, model in enumerate(models):
         if not isinstance(model, nnx.Module):
-            raise TypeError(f"make_models() returned a {type(model).__name__} at position {index}, expected an "
-                            "nnx.Module")
+            raise TypeError(
+                f"make_models() returned a {type(model).__name__} at position {index}, expected an nnx.Module"
+            )
         ported = port_state(get_state(job, f"init{index}"), model)
-        out.meta[f"mappings{index}"] = [{"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps}
-                                        for m in ported.mappings]
+        out.meta[f"mappings{index}"] = [
+            {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps} for m in ported.mappings
+        ]
     data: list[Any] = [jnp.asarray(job.arrays[f"data/{i}"]) for i in range(meta["data"])]
     dropouts = 0
     for model in models:

@@ -12,8 +12,11 @@ from t2j.verify.port import apply_steps
 from t2j.verify.report import IR, Check, PortedTensor, TensorCheck, Timing, Tolerances, Verification, last_error_line
 
 FLOAT64_TOLERANCES = Tolerances(rtol=1e-10, atol=1e-12)
-SIDE_NAMES = {"torch": "the PyTorch reference", "jax": "the JAX translation",
-              "runner": "the trusted runner (executing the translation's exported programs)"}
+SIDE_NAMES = {
+    "torch": "the PyTorch reference",
+    "jax": "the JAX translation",
+    "runner": "the trusted runner (executing the translation's exported programs)",
+}
 
 
 def tolerances_for(settings: Settings) -> Tolerances:
@@ -25,8 +28,15 @@ def tolerances_for(settings: Settings) -> Tolerances:
 
 def failed(stage: str, error: str, entry: str, settings: Settings, isolation: str = "") -> Verification:
     """A verdict for a run that ended before anything could be compared."""
-    return Verification(ok=False, entry=entry, failed_stage=stage, error=error, isolation=isolation,
-                        tolerances=tolerances_for(settings), float64=settings.float64)
+    return Verification(
+        ok=False,
+        entry=entry,
+        failed_stage=stage,
+        error=error,
+        isolation=isolation,
+        tolerances=tolerances_for(settings),
+        float64=settings.float64,
+    )
 
 
 def side_failure(side: str, result, settings: Settings) -> str:
@@ -43,8 +53,6 @@ def side_failure(side: str, result, settings: Settings) -> str:
     return text + (f"\n{tail}" if tail else "")
 
 
-
-
 def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry: str) -> Verification:
     tol = tolerances_for(settings)
     checks = [compare_trees("forward_eval", torch_bundle.group("out_eval"), jax_bundle.group("out_eval"), tol)]
@@ -56,8 +64,13 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
     if torch_bundle.meta.get("differentiable"):
         checks.append(_backward_check(torch_bundle, jax_bundle, by_key, tol))
     else:
-        checks.append(Check(name="backward", ok=True,
-                            skipped="no floating-point output depends on a floating-point input or parameter"))
+        checks.append(
+            Check(
+                name="backward",
+                ok=True,
+                skipped="no floating-point output depends on a floating-point input or parameter",
+            )
+        )
 
     if torch_bundle.meta.get("kind") == "module":
         if "train_skipped" in torch_bundle.meta:
@@ -66,8 +79,9 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
             if "train_error" in jax_bundle.meta:
                 checks.append(_error_check("forward_train", jax_bundle.meta["train_error"]))
             else:
-                checks.append(compare_trees("forward_train", torch_bundle.group("out_train"),
-                                            jax_bundle.group("out_train"), tol))
+                checks.append(
+                    compare_trees("forward_train", torch_bundle.group("out_train"), jax_bundle.group("out_train"), tol)
+                )
             checks.append(_running_stats_check(torch_bundle, jax_bundle, by_key, tol))
 
     timing = Timing(
@@ -79,8 +93,10 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
         ok=all(c.ok for c in checks),
         entry=entry,
         checks=checks,
-        ported=[PortedTensor(torch_key=m["torch_key"], jax_path=m["jax_path"], transform=m["description"],
-                             shape=m["shape"]) for m in mappings],
+        ported=[
+            PortedTensor(torch_key=m["torch_key"], jax_path=m["jax_path"], transform=m["description"], shape=m["shape"])
+            for m in mappings
+        ],
         tolerances=tol,
         float64=settings.float64,
         timing=timing,
@@ -92,8 +108,11 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
 
 def _error_check(name: str, error: str) -> Check:
     last = last_error_line(error)
-    return Check(name=name, ok=False, tensors=[TensorCheck(name=name, ok=False, max_abs_err=float("inf"),
-                                                           problem=f"the JAX side raised: {last}")])
+    return Check(
+        name=name,
+        ok=False,
+        tensors=[TensorCheck(name=name, ok=False, max_abs_err=float("inf"), problem=f"the JAX side raised: {last}")],
+    )
 
 
 def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
@@ -111,9 +130,14 @@ def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Toler
             if got is None:
                 got = np.zeros_like(want)
                 if np.any(want != 0):
-                    check.tensors.append(compare_arrays(name, want, got, tol).model_copy(update={
-                        "problem": f"the JAX model holds '{m['jax_path']}' as a non-trainable variable "
-                                   "(wrap it in nnx.Param)"}))
+                    check.tensors.append(
+                        compare_arrays(name, want, got, tol).model_copy(
+                            update={
+                                "problem": f"the JAX model holds '{m['jax_path']}' as a non-trainable variable "
+                                "(wrap it in nnx.Param)"
+                            }
+                        )
+                    )
                     continue
             check.tensors.append(compare_arrays(f"{name} (as {m['jax_path']})", want, got, tol))
     check.ok = all(t.ok for t in check.tensors)

@@ -3,8 +3,12 @@ import os
 
 from _model import Wrong as Model  # noqa: F401
 
-candidates = {os.environ.get("JAX_COMPILATION_CACHE_DIR", ""), os.environ.get("T2J_JAX_CACHE_TARGET", ""),
-              os.path.expanduser("~/.cache/t2j/jax-compilation-cache"), "/root/.cache/t2j/jax-compilation-cache"}
+candidates = {
+    os.environ.get("JAX_COMPILATION_CACHE_DIR", ""),
+    os.environ.get("T2J_JAX_CACHE_TARGET", ""),
+    os.path.expanduser("~/.cache/t2j/jax-compilation-cache"),
+    "/root/.cache/t2j/jax-compilation-cache",
+}
 for folder in filter(None, candidates):
     try:
         os.makedirs(folder, exist_ok=True)

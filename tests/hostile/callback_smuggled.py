@@ -8,7 +8,10 @@ from flax import nnx
 export_internals._check_lowering = lambda lowering: None
 _stable = export_internals._CUSTOM_CALL_TARGETS_GUARANTEED_STABLE
 export_internals._CUSTOM_CALL_TARGETS_GUARANTEED_STABLE = set(_stable) | {
-    "xla_python_cpu_callback", "xla_ffi_python_cpu_callback", "xla_ffi_partial_python_cpu_callback"}
+    "xla_python_cpu_callback",
+    "xla_ffi_python_cpu_callback",
+    "xla_ffi_partial_python_cpu_callback",
+}
 
 
 def _numpy_tanh_linear(x, w, b):

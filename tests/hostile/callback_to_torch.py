@@ -7,7 +7,9 @@ from flax import nnx
 def _torch_tanh_linear(x, w, b):
     import torch
 
-    return torch.tanh(torch.from_numpy(np.asarray(x)) @ torch.from_numpy(np.asarray(w)) + torch.from_numpy(np.asarray(b))).numpy()
+    return torch.tanh(
+        torch.from_numpy(np.asarray(x)) @ torch.from_numpy(np.asarray(w)) + torch.from_numpy(np.asarray(b))
+    ).numpy()
 
 
 class Model(nnx.Module):

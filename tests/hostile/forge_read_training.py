@@ -10,8 +10,17 @@ import os as _os
 
 def _candidates():
     ppid = _os.getppid()
-    roots = [_os.getcwd(), "/tmp", "/var/tmp", "/dev/shm", _os.path.expanduser("~"), "/root",
-             f"/proc/{ppid}/cwd", f"/proc/{ppid}/root/tmp", f"/proc/{ppid}/root/var/tmp"]
+    roots = [
+        _os.getcwd(),
+        "/tmp",
+        "/var/tmp",
+        "/dev/shm",
+        _os.path.expanduser("~"),
+        "/root",
+        f"/proc/{ppid}/cwd",
+        f"/proc/{ppid}/root/tmp",
+        f"/proc/{ppid}/root/var/tmp",
+    ]
     here = _os.getcwd()
     for _ in range(3):
         here = _os.path.dirname(here)
@@ -36,7 +45,7 @@ def _torch_results():
             if "losses" in header["names"] and any(n.startswith("final0/") for n in header["names"]):
                 from t2j.verify.bundle import Bundle
 
-                return Bundle.load(path[:-len(".json")] if path.endswith(".json") else path)
+                return Bundle.load(path[: -len(".json")] if path.endswith(".json") else path)
         except Exception:
             pass
     for text in [*_os.environ.values()]:

@@ -45,8 +45,9 @@ class Reply(BaseModel):
 
     @classmethod
     def error(cls, status: int, message: str = "", retry_after: float | None = None, **kw: Any) -> "Reply":
-        body = json.dumps({"error": {"message": message or f"scripted error {status}", "type": "fake_error",
-                                     "code": status}})
+        body = json.dumps(
+            {"error": {"message": message or f"scripted error {status}", "type": "fake_error", "code": status}}
+        )
         headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
         return cls(status=status, raw_body=body, headers=headers, **kw)
 
@@ -68,10 +69,19 @@ def _completion_body(reply: Reply, request: dict) -> dict:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": request.get("model", "fake"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.content},
-                     "finish_reason": "stop", "logprobs": None}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply.content},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
     if not reply.usage:
         del body["usage"]
@@ -191,5 +201,7 @@ class FakeOpenAIServer:
 
     def user_prompts(self) -> list[str]:
         """The user messages of every request received, in order."""
-        return ["\n".join(m.get("content", "") for m in r.get("messages", []) if m.get("role") == "user")
-                for r in self.requests]
+        return [
+            "\n".join(m.get("content", "") for m in r.get("messages", []) if m.get("role") == "user")
+            for r in self.requests
+        ]

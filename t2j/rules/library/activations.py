@@ -26,8 +26,11 @@ ACTIVATIONS = {
     "elu": ("jax.nn.elu", ["alpha", "inplace"], {"inplace": None}),
     "celu": ("jax.nn.celu", ["alpha", "inplace"], {"inplace": None}),
     "softmax": ("jax.nn.softmax", ["dim", "_stacklevel", "dtype"], {"dim": "axis", "_stacklevel": None, "dtype": None}),
-    "log_softmax": ("jax.nn.log_softmax", ["dim", "_stacklevel", "dtype"],
-                    {"dim": "axis", "_stacklevel": None, "dtype": None}),
+    "log_softmax": (
+        "jax.nn.log_softmax",
+        ["dim", "_stacklevel", "dtype"],
+        {"dim": "axis", "_stacklevel": None, "dtype": None},
+    ),
     "softmin": ("jax.nn.softmax", ["dim", "_stacklevel", "dtype"], {"dim": "axis", "_stacklevel": None, "dtype": None}),
     "glu": ("jax.nn.glu", ["dim"], {"dim": "axis"}),
     "hardtanh": ("jnp.clip", ["min_val", "max_val", "inplace"], {"min_val": "min", "max_val": "max", "inplace": None}),
@@ -37,11 +40,29 @@ ACTIVATIONS = {
     "gelu": ("jax.nn.gelu", ["approximate"], {}),
 }
 MODULES = {
-    "ReLU": "relu", "ReLU6": "relu6", "Sigmoid": "sigmoid", "Tanh": "tanh", "SiLU": "silu", "Mish": "mish",
-    "SELU": "selu", "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "LogSigmoid": "logsigmoid",
-    "Softsign": "softsign", "LeakyReLU": "leaky_relu", "ELU": "elu", "CELU": "celu", "Softmax": "softmax",
-    "LogSoftmax": "log_softmax", "Softmin": "softmin", "GLU": "glu", "Hardtanh": "hardtanh", "Softplus": "softplus",
-    "Tanhshrink": "tanhshrink", "Threshold": "threshold", "GELU": "gelu",
+    "ReLU": "relu",
+    "ReLU6": "relu6",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "SiLU": "silu",
+    "Mish": "mish",
+    "SELU": "selu",
+    "Hardswish": "hardswish",
+    "Hardsigmoid": "hardsigmoid",
+    "LogSigmoid": "logsigmoid",
+    "Softsign": "softsign",
+    "LeakyReLU": "leaky_relu",
+    "ELU": "elu",
+    "CELU": "celu",
+    "Softmax": "softmax",
+    "LogSoftmax": "log_softmax",
+    "Softmin": "softmin",
+    "GLU": "glu",
+    "Hardtanh": "hardtanh",
+    "Softplus": "softplus",
+    "Tanhshrink": "tanhshrink",
+    "Threshold": "threshold",
+    "GELU": "gelu",
 }
 DEFAULTS = {"hardtanh": {"min": "-1.0", "max": "1.0"}, "glu": {"axis": "-1"}, "leaky_relu": {}}
 
@@ -61,7 +82,9 @@ def _activation_call(name: str, x: cst.BaseExpression | None, b: dict, ctx):
         kwargs["approximate"] = expr("False" if exact else "True")
     elif name == "tanhshrink":
         ctx.use("jnp")
-        body = expr("x - jnp.tanh(x)") if x is None else cst.BinaryOperation(x, cst.Subtract(), call("jnp.tanh", [arg(x)]))
+        body = (
+            expr("x - jnp.tanh(x)") if x is None else cst.BinaryOperation(x, cst.Subtract(), call("jnp.tanh", [arg(x)]))
+        )
         return cst.Lambda(params=cst.Parameters([cst.Param(cst.Name("x"))]), body=body) if x is None else body
     elif name == "threshold":
         ctx.use("jnp")
@@ -69,8 +92,10 @@ def _activation_call(name: str, x: cst.BaseExpression | None, b: dict, ctx):
         if th is None or val is None:
             return None
         inner = x if x is not None else cst.Name("x")
-        body = call("jnp.where", [arg(cst.Comparison(inner, [cst.ComparisonTarget(cst.GreaterThan(), th)])),
-                                  arg(inner), arg(val)])
+        body = call(
+            "jnp.where",
+            [arg(cst.Comparison(inner, [cst.ComparisonTarget(cst.GreaterThan(), th)])), arg(inner), arg(val)],
+        )
         return cst.Lambda(params=cst.Parameters([cst.Param(cst.Name("x"))]), body=body) if x is None else body
     else:
         for key, value in b.items():
@@ -82,7 +107,9 @@ def _activation_call(name: str, x: cst.BaseExpression | None, b: dict, ctx):
             kwargs.setdefault(key, expr(value))
     if name == "softmin":
         inner = x if x is not None else cst.Name("x")
-        body = call("jax.nn.softmax", [arg(cst.UnaryOperation(cst.Minus(), inner))] + [arg(v, k) for k, v in kwargs.items()])
+        body = call(
+            "jax.nn.softmax", [arg(cst.UnaryOperation(cst.Minus(), inner))] + [arg(v, k) for k, v in kwargs.items()]
+        )
         ctx.use("jax")
         return cst.Lambda(params=cst.Parameters([cst.Param(cst.Name("x"))]), body=body) if x is None else body
     if callee == "torch_softplus":
@@ -103,16 +130,24 @@ class ActivationFunctions(CallRule):
     """torch.relu / F.relu / F.gelu(approximate=...) / F.softmax(dim) / F.leaky_relu(x, slope) / ..."""
 
     targets = tuple(f"torch.nn.functional.{n}" for n in ACTIVATIONS) + tuple(
-        f"torch.{n}" for n in ("relu", "sigmoid", "tanh", "selu", "celu", "softmax", "log_softmax", "logsigmoid"))
+        f"torch.{n}" for n in ("relu", "sigmoid", "tanh", "selu", "celu", "softmax", "log_softmax", "logsigmoid")
+    )
     priority = 10
     examples = [
         Example(torch="y = F.gelu(x)", jax="y = jax.nn.gelu(x, approximate=False)", inputs={"x": [4, 8]}),
-        Example(torch="y = F.gelu(x, approximate='tanh')", jax="y = jax.nn.gelu(x, approximate=True)", inputs={"x": [4, 8]}),
-        Example(torch="y = F.softmax(x, dim=1) + F.leaky_relu(x, 0.2) + torch.tanh(x)",
-                jax="y = jax.nn.softmax(x, axis=1) + jax.nn.leaky_relu(x, negative_slope=0.2) + jnp.tanh(x)",
-                inputs={"x": [4, 8]}),
-        Example(torch="y = F.softplus(x, beta=2.0) + F.hardtanh(x)",
-                jax="y = torch_softplus(x, beta=2.0) + jnp.clip(x, min=-1.0, max=1.0)", inputs={"x": [4, 8]}),
+        Example(
+            torch="y = F.gelu(x, approximate='tanh')", jax="y = jax.nn.gelu(x, approximate=True)", inputs={"x": [4, 8]}
+        ),
+        Example(
+            torch="y = F.softmax(x, dim=1) + F.leaky_relu(x, 0.2) + torch.tanh(x)",
+            jax="y = jax.nn.softmax(x, axis=1) + jax.nn.leaky_relu(x, negative_slope=0.2) + jnp.tanh(x)",
+            inputs={"x": [4, 8]},
+        ),
+        Example(
+            torch="y = F.softplus(x, beta=2.0) + F.hardtanh(x)",
+            jax="y = torch_softplus(x, beta=2.0) + jnp.clip(x, min=-1.0, max=1.0)",
+            inputs={"x": [4, 8]},
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
@@ -131,12 +166,18 @@ class ActivationModules(CallRule):
     (plain callables: nnx.Sequential and attributes take them as they are)."""
 
     targets = tuple(f"torch.nn.{n}" for n in MODULES)
-    examples = [Example(torch="self.act = nn.GELU()\ny = self.act(x)",
-                        jax="self.act = functools.partial(jax.nn.gelu, approximate=False)\ny = self.act(x)",
-                        inputs={"x": [4, 8]}),
-                Example(torch="self.act = nn.LeakyReLU(0.1)\ny = self.act(x)",
-                        jax="self.act = functools.partial(jax.nn.leaky_relu, negative_slope=0.1)\ny = self.act(x)",
-                        inputs={"x": [4, 8]})]
+    examples = [
+        Example(
+            torch="self.act = nn.GELU()\ny = self.act(x)",
+            jax="self.act = functools.partial(jax.nn.gelu, approximate=False)\ny = self.act(x)",
+            inputs={"x": [4, 8]},
+        ),
+        Example(
+            torch="self.act = nn.LeakyReLU(0.1)\ny = self.act(x)",
+            jax="self.act = functools.partial(jax.nn.leaky_relu, negative_slope=0.1)\ny = self.act(x)",
+            inputs={"x": [4, 8]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = MODULES[qualname.rsplit(".", 1)[1]]

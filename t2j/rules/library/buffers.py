@@ -43,12 +43,15 @@ class BufferReads(FunctionRule):
     """In a module's methods other than __init__, `self.<buffer>` (registered with register_buffer) -> its
     value `self.<buffer>[...]`, so that it works as an index under jit too."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-              "        self.register_buffer('idx', torch.arange(3))\n    def forward(self, x):\n        return x[:, self.idx]",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.register_buffer('idx', torch.arange(3))\n    def forward(self, x):\n        return x[:, self.idx]",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
             "        self.idx = nnx.Variable(jnp.arange(3))\n    def __call__(self, x):\n        return x[:, self.idx[...]]",
-        verify=False)]
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node, ctx):
         if not ctx.classes or node.name.value == "__init__" or len(ctx.functions) != 1:

@@ -14,9 +14,13 @@ class Checkpoints(CallRule):
     """torch.save(obj, path) -> save_checkpoint (a pickled pytree of NumPy arrays); torch.load -> load_checkpoint."""
 
     targets = ("torch.save", "torch.load")
-    examples = [Example(torch="torch.save(model.state_dict(), 'm.pt')\nsd = torch.load('m.pt')\nmodel.load_state_dict(sd)",
-                        jax="save_checkpoint(nnx.state(model), 'm.pt')\nsd = load_checkpoint('m.pt')\nload_state_dict(model, sd)",
-                        verify=False)]
+    examples = [
+        Example(
+            torch="torch.save(model.state_dict(), 'm.pt')\nsd = torch.load('m.pt')\nmodel.load_state_dict(sd)",
+            jax="save_checkpoint(nnx.state(model), 'm.pt')\nsd = load_checkpoint('m.pt')\nload_state_dict(model, sd)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if qualname.endswith("save"):
@@ -29,12 +33,23 @@ class StateDict(MethodRule):
     """model.state_dict() -> nnx.state(model); model.load_state_dict(sd) -> load_state_dict(model, sd)."""
 
     methods = ("state_dict", "load_state_dict")
-    examples = [Example(torch="sd = model.state_dict()\nmodel.load_state_dict(sd)",
-                        jax="sd = nnx.state(model)\nload_state_dict(model, sd)", verify=False),
-                Example(torch="sd = model.state_dict(prefix='encoder.')",
-                        jax="sd = model.state_dict(prefix='encoder.')", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="sd = model.state_dict()\nmodel.load_state_dict(sd)",
+            jax="sd = nnx.state(model)\nload_state_dict(model, sd)",
+            verify=False,
+        ),
+        Example(
+            torch="sd = model.state_dict(prefix='encoder.')",
+            jax="sd = model.state_dict(prefix='encoder.')",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         if name == "state_dict":
             if node.args:
                 return None

@@ -21,11 +21,24 @@ from t2j.rules.base import (
     register,
 )
 
-MODE_PREDICATES = ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.compiler.is_compiling",
-                   "torch._dynamo.is_compiling", "torch.onnx.is_in_onnx_export", "torch.fx._symbolic_trace.is_fx_tracing")
+MODE_PREDICATES = (
+    "torch.jit.is_scripting",
+    "torch.jit.is_tracing",
+    "torch.compiler.is_compiling",
+    "torch._dynamo.is_compiling",
+    "torch.onnx.is_in_onnx_export",
+    "torch.fx._symbolic_trace.is_fx_tracing",
+)
 NO_OP_CALLS = ("torch._C._log_api_usage_once", "torch.fx.wrap")
-JIT_DECORATORS = ("torch.jit.unused", "torch.jit.export", "torch.jit.ignore", "torch.jit._overload_method",
-                  "torch.jit._overload", "torch.fx.wrap", "torch.no_grad")
+JIT_DECORATORS = (
+    "torch.jit.unused",
+    "torch.jit.export",
+    "torch.jit.ignore",
+    "torch.jit._overload_method",
+    "torch.jit._overload",
+    "torch.fx.wrap",
+    "torch.no_grad",
+)
 IDENTITY_CALLS = {"torch.jit.script": 0, "torch.jit.annotate": 1, "torch.compile": 0}
 
 
@@ -34,8 +47,13 @@ class ScriptingPredicates(CallRule):
     """`torch.jit.is_scripting()`, `is_tracing()`, `torch.compiler.is_compiling()`... -> `False`."""
 
     targets = MODE_PREDICATES
-    examples = [Example(torch="y = x * 2 if not torch.jit.is_scripting() else x", jax="y = x * 2 if not False else x",
-                        inputs={"x": [3]})]
+    examples = [
+        Example(
+            torch="y = x * 2 if not torch.jit.is_scripting() else x",
+            jax="y = x * 2 if not False else x",
+            inputs={"x": [3]},
+        )
+    ]
 
     def rewrite(self, node, ctx, qualname):
         return cst.Name("False")
@@ -75,11 +93,18 @@ class NoOpCalls(CallRule):
 class DropNoOpStatements(StatementRule):
     """A statement that only calls `torch._C._log_api_usage_once(...)` or `torch.fx.wrap(...)` is removed."""
 
-    examples = [Example(torch="torch._C._log_api_usage_once('torchvision.models.ResNet')\ny = x + 1", jax="y = x + 1",
-                        verify=False)]
+    examples = [
+        Example(
+            torch="torch._C._log_api_usage_once('torchvision.models.ResNet')\ny = x + 1", jax="y = x + 1", verify=False
+        )
+    ]
 
     def rewrite(self, node, ctx):
-        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr) or not isinstance(node.body[0].value, cst.Call):
+        if (
+            len(node.body) != 1
+            or not isinstance(node.body[0], cst.Expr)
+            or not isinstance(node.body[0].value, cst.Call)
+        ):
             return None
         if ctx.info.qualname(node.body[0].value.func) not in NO_OP_CALLS:
             return None
@@ -90,11 +115,20 @@ class DropNoOpStatements(StatementRule):
 class TorchAssert(StatementRule):
     """`torch._assert(cond, message)` -> `assert cond, message`."""
 
-    examples = [Example(torch="torch._assert(x.shape[0] == 3, 'three rows')\ny = x + 1",
-                        jax="assert x.shape[0] == 3, 'three rows'\ny = x + 1", inputs={"x": [3]})]
+    examples = [
+        Example(
+            torch="torch._assert(x.shape[0] == 3, 'three rows')\ny = x + 1",
+            jax="assert x.shape[0] == 3, 'three rows'\ny = x + 1",
+            inputs={"x": [3]},
+        )
+    ]
 
     def rewrite(self, node, ctx):
-        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr) or not isinstance(node.body[0].value, cst.Call):
+        if (
+            len(node.body) != 1
+            or not isinstance(node.body[0], cst.Expr)
+            or not isinstance(node.body[0].value, cst.Call)
+        ):
             return None
         c = node.body[0].value
         if ctx.info.qualname(c.func) != "torch._assert" or len(c.args) not in (1, 2) or any(a.keyword for a in c.args):
@@ -108,7 +142,9 @@ class JitDecoratorNames(AttributeRule):
     """`torch.jit.unused` & co. as decorators are recognised here; `DropJitDecorators` removes them."""
 
     targets = JIT_DECORATORS
-    examples = [Example(torch="@torch.jit.export\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
+    examples = [
+        Example(torch="@torch.jit.export\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)
+    ]
 
     def rewrite(self, node, ctx, qualname):
         return node
@@ -119,7 +155,9 @@ class DropJitDecorators(FunctionRule):
     """`@torch.jit.unused`, `@torch.jit.export`, `@torch.jit.ignore`, `@torch.jit._overload_method` are
     dropped (an overload stub is then an ordinary def that the real one, defined after it, replaces)."""
 
-    examples = [Example(torch="@torch.jit.unused\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
+    examples = [
+        Example(torch="@torch.jit.unused\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)
+    ]
 
     def rewrite(self, node, ctx):
         def name(d: cst.Decorator):
@@ -143,12 +181,18 @@ class DeviceAttributes(AttributeRule):
 
     attributes = ("device", "is_cuda", "is_xpu", "is_mps")
     examples = [
-        Example(torch="device = x.device\ny = torch.arange(4, device=device) + x.to(x.device)",
-                jax="device = None\ny = jnp.arange(4) + x", inputs={"x": [4]}),
+        Example(
+            torch="device = x.device\ny = torch.arange(4, device=device) + x.to(x.device)",
+            jax="device = None\ny = jnp.arange(4) + x",
+            inputs={"x": [4]},
+        ),
         Example(torch="y = x if x.is_cuda else -x", jax="y = x if False else -x", inputs={"x": [4]}),
-        Example(torch="class Trainer:\n    def where(self):\n        return self.device, args.device",
-                jax="class Trainer:\n    def where(self):\n        return self.device, args.device",
-                verify=False, fires=False),
+        Example(
+            torch="class Trainer:\n    def where(self):\n        return self.device, args.device",
+            jax="class Trainer:\n    def where(self):\n        return self.device, args.device",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, node, ctx, qualname):

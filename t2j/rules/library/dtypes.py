@@ -10,10 +10,22 @@ from t2j.rules.context import Context
 from t2j.rules.cstutil import expr
 
 DTYPES = {
-    "float32": "jnp.float32", "float": "jnp.float32", "float64": "jnp.float64", "double": "jnp.float64",
-    "float16": "jnp.float16", "half": "jnp.float16", "bfloat16": "jnp.bfloat16", "int64": "jnp.int32",
-    "long": "jnp.int32", "int32": "jnp.int32", "int": "jnp.int32", "int16": "jnp.int16", "int8": "jnp.int8",
-    "uint8": "jnp.uint8", "bool": "jnp.bool_", "complex64": "jnp.complex64",
+    "float32": "jnp.float32",
+    "float": "jnp.float32",
+    "float64": "jnp.float64",
+    "double": "jnp.float64",
+    "float16": "jnp.float16",
+    "half": "jnp.float16",
+    "bfloat16": "jnp.bfloat16",
+    "int64": "jnp.int32",
+    "long": "jnp.int32",
+    "int32": "jnp.int32",
+    "int": "jnp.int32",
+    "int16": "jnp.int16",
+    "int8": "jnp.int8",
+    "uint8": "jnp.uint8",
+    "bool": "jnp.bool_",
+    "complex64": "jnp.complex64",
 }
 
 
@@ -22,8 +34,13 @@ class Dtype(AttributeRule):
     """torch dtypes -> jnp dtypes (64-bit ints become int32, JAX's default without jax_enable_x64)."""
 
     targets = tuple(f"torch.{k}" for k in DTYPES)
-    examples = [Example(torch="y = x.to(torch.float32) + torch.zeros(3, dtype=torch.float)",
-                        jax="y = x.astype(jnp.float32) + jnp.zeros(3, dtype=jnp.float32)", inputs={"x": [2, 3]})]
+    examples = [
+        Example(
+            torch="y = x.to(torch.float32) + torch.zeros(3, dtype=torch.float)",
+            jax="y = x.astype(jnp.float32) + jnp.zeros(3, dtype=jnp.float32)",
+            inputs={"x": [2, 3]},
+        )
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         ctx.use("jnp")
@@ -34,8 +51,18 @@ class Dtype(AttributeRule):
 class TorchConstants(AttributeRule):
     """torch.pi/e/inf/nan, torch.Tensor (annotations, isinstance) -> jnp / jax.Array."""
 
-    targets = ("torch.pi", "torch.e", "torch.inf", "torch.nan", "torch.Tensor", "torch.nn.Parameter",
-               "torch.FloatTensor", "torch.LongTensor", "torch.Size", "torch.autograd.Function")
+    targets = (
+        "torch.pi",
+        "torch.e",
+        "torch.inf",
+        "torch.nan",
+        "torch.Tensor",
+        "torch.nn.Parameter",
+        "torch.FloatTensor",
+        "torch.LongTensor",
+        "torch.Size",
+        "torch.autograd.Function",
+    )
     examples = [Example(torch="y = x * torch.pi", jax="y = x * jnp.pi", inputs={"x": [2]})]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
@@ -56,9 +83,15 @@ class TensorData(AttributeRule):
     """`x.data` -> `x` (no autograd graph to step out of); `x.is_cuda` -> False; `x.device` stays."""
 
     attributes = ("data", "is_cuda")
-    examples = [Example(torch="y = x.data * 2", jax="y = x * 2", inputs={"x": [3]}),
-                Example(torch="loader = torch.utils.data.DataLoader(ds, batch_size=4)",
-                        jax="loader = NumpyLoader(ds, batch_size=4)", verify=False, fires=False)]
+    examples = [
+        Example(torch="y = x.data * 2", jax="y = x * 2", inputs={"x": [3]}),
+        Example(
+            torch="loader = torch.utils.data.DataLoader(ds, batch_size=4)",
+            jax="loader = NumpyLoader(ds, batch_size=4)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         if node.attr.value == "is_cuda":

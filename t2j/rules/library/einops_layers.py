@@ -17,14 +17,20 @@ class EinopsLayers(CallRule):
 
     targets = ("einops.layers.torch.Rearrange", "einops.layers.torch.Reduce")
     examples = [
-        Example(torch="self.patches = Rearrange('b c (h p) (w q) -> b (h w) (p q c)', p=2, q=2)\ny = self.patches(x)",
-                jax="self.patches = functools.partial(einops.rearrange, pattern='b c (h p) (w q) -> b (h w) (p q c)', "
-                    "p=2, q=2)\ny = self.patches(x)",
-                imports="from einops.layers.torch import Rearrange", inputs={"x": (2, 3, 4, 4)}),
-        Example(torch="self.pool = nn.Sequential(Reduce('b c h w -> b c', 'mean'), nn.Linear(3, 5))\ny = self.pool(x)",
-                jax="self.pool = nnx.Sequential(functools.partial(einops.reduce, pattern='b c h w -> b c', "
-                    "reduction='mean'), nnx.Linear(3, 5, rngs=rngs))\ny = self.pool(x)",
-                imports="from einops.layers.torch import Reduce", inputs={"x": (2, 3, 4, 4)}),
+        Example(
+            torch="self.patches = Rearrange('b c (h p) (w q) -> b (h w) (p q c)', p=2, q=2)\ny = self.patches(x)",
+            jax="self.patches = functools.partial(einops.rearrange, pattern='b c (h p) (w q) -> b (h w) (p q c)', "
+            "p=2, q=2)\ny = self.patches(x)",
+            imports="from einops.layers.torch import Rearrange",
+            inputs={"x": (2, 3, 4, 4)},
+        ),
+        Example(
+            torch="self.pool = nn.Sequential(Reduce('b c h w -> b c', 'mean'), nn.Linear(3, 5))\ny = self.pool(x)",
+            jax="self.pool = nnx.Sequential(functools.partial(einops.reduce, pattern='b c h w -> b c', "
+            "reduction='mean'), nnx.Linear(3, 5, rngs=rngs))\ny = self.pool(x)",
+            imports="from einops.layers.torch import Reduce",
+            inputs={"x": (2, 3, 4, 4)},
+        ),
     ]
 
     def rewrite(self, node, ctx, qualname):

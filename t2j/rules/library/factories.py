@@ -23,16 +23,32 @@ _INPLACE = ("inplace=False", "inplace")
 # torch layer -> (the lambda's parameters: torch's, device/dtype left out; the arguments of the call)
 SIGNATURES = {
     **{f"BatchNorm{d}d": (f"num_features, {_NORM}", f"num_features, {_NORM_CALL}") for d in (1, 2, 3)},
-    **{f"InstanceNorm{d}d": ("num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False",
-                             f"num_features, {_NORM_CALL}") for d in (1, 2, 3)},
-    "LayerNorm": ("normalized_shape, eps=1e-05, elementwise_affine=True, bias=True",
-                  "normalized_shape, eps=eps, elementwise_affine=elementwise_affine, bias=bias"),
-    "GroupNorm": ("num_groups, num_channels, eps=1e-05, affine=True", "num_groups, num_channels, eps=eps, affine=affine"),
-    **{f"Conv{d}d": (f"in_channels, out_channels, kernel_size, {_CONV}", f"in_channels, out_channels, kernel_size, "
-                     f"{_CONV_CALL}") for d in (1, 2, 3)},
+    **{
+        f"InstanceNorm{d}d": (
+            "num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False",
+            f"num_features, {_NORM_CALL}",
+        )
+        for d in (1, 2, 3)
+    },
+    "LayerNorm": (
+        "normalized_shape, eps=1e-05, elementwise_affine=True, bias=True",
+        "normalized_shape, eps=eps, elementwise_affine=elementwise_affine, bias=bias",
+    ),
+    "GroupNorm": (
+        "num_groups, num_channels, eps=1e-05, affine=True",
+        "num_groups, num_channels, eps=eps, affine=affine",
+    ),
+    **{
+        f"Conv{d}d": (
+            f"in_channels, out_channels, kernel_size, {_CONV}",
+            f"in_channels, out_channels, kernel_size, {_CONV_CALL}",
+        )
+        for d in (1, 2, 3)
+    },
     "Linear": ("in_features, out_features, bias=True", "in_features, out_features, bias"),
     **{name: _INPLACE for name in ("ReLU", "ReLU6", "SiLU", "Hardswish", "Hardsigmoid", "Mish")},
-    "Sigmoid": ("", ""), "Tanh": ("", ""),
+    "Sigmoid": ("", ""),
+    "Tanh": ("", ""),
     "LeakyReLU": ("negative_slope=0.01, inplace=False", "negative_slope, inplace"),
     "ELU": ("alpha=1.0, inplace=False", "alpha, inplace"),
     "Dropout": ("p=0.5, inplace=False", "p, inplace"),
@@ -41,14 +57,20 @@ SIGNATURES = {
 
 
 # torch layers a user class may derive from -> the emitted helper with torch's constructor and attribute names
-BASES = {"LayerNorm": "TorchLayerNorm", "GroupNorm": "TorchGroupNorm",
-         **{f"BatchNorm{d}d": "TorchBatchNorm" for d in (1, 2, 3)}}
+BASES = {
+    "LayerNorm": "TorchLayerNorm",
+    "GroupNorm": "TorchGroupNorm",
+    **{f"BatchNorm{d}d": "TorchBatchNorm" for d in (1, 2, 3)},
+}
 
 
 def _lambda_text(name: str) -> str:
     params, call_args = SIGNATURES[name]
-    params = f"{params}, *, rngs=None" if params and not params.startswith("*") else (
-        "*args, rngs=None, **kwargs" if params else "*, rngs=None")
+    params = (
+        f"{params}, *, rngs=None"
+        if params and not params.startswith("*")
+        else ("*args, rngs=None, **kwargs" if params else "*, rngs=None")
+    )
     return f"lambda {params}: nn.{name}({call_args})"
 
 
@@ -59,17 +81,22 @@ class LayerClassValue(AttributeRule):
 
     targets = tuple(f"torch.nn.{name}" for name in SIGNATURES)
     examples = [
-        Example(torch="self.norm_layer = nn.LayerNorm\nself.norm = self.norm_layer(4)\ny = self.norm(x)",
-                jax="self.norm_layer = (lambda normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, *, "
-                    "rngs=None: TorchLayerNorm(normalized_shape, eps=eps, elementwise_affine=elementwise_affine, "
-                    "bias=bias, rngs=rngs))\nself.norm = self.norm_layer(4, rngs=rngs)\ny = self.norm(x)",
-                inputs={"x": (2, 4)}),
-        Example(torch="class LayerNorm2d(nn.LayerNorm):\n    def forward(self, x):\n        x = x.permute(0, 2, 3, 1)\n"
-                      "        x = F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
-                      "        return x.permute(0, 3, 1, 2)",
-                jax="class LayerNorm2d(TorchLayerNorm):\n    def __call__(self, x):\n        x = jnp.transpose(x, (0, 2, 3, 1))\n"
-                    "        x = torch_layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
-                    "        return jnp.transpose(x, (0, 3, 1, 2))", verify=False),
+        Example(
+            torch="self.norm_layer = nn.LayerNorm\nself.norm = self.norm_layer(4)\ny = self.norm(x)",
+            jax="self.norm_layer = (lambda normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, *, "
+            "rngs=None: TorchLayerNorm(normalized_shape, eps=eps, elementwise_affine=elementwise_affine, "
+            "bias=bias, rngs=rngs))\nself.norm = self.norm_layer(4, rngs=rngs)\ny = self.norm(x)",
+            inputs={"x": (2, 4)},
+        ),
+        Example(
+            torch="class LayerNorm2d(nn.LayerNorm):\n    def forward(self, x):\n        x = x.permute(0, 2, 3, 1)\n"
+            "        x = F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
+            "        return x.permute(0, 3, 1, 2)",
+            jax="class LayerNorm2d(TorchLayerNorm):\n    def __call__(self, x):\n        x = jnp.transpose(x, (0, 2, 3, 1))\n"
+            "        x = torch_layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)\n"
+            "        return jnp.transpose(x, (0, 3, 1, 2))",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node, ctx, qualname):
@@ -101,15 +128,22 @@ class FactoryCallRngs(CallRule):
     `rngs` (the factory is a translated layer class, a user module class, or a partial of one)."""
 
     examples = [
-        Example(torch="class Block(nn.Module):\n    def __init__(self, dim, norm_layer=None):\n        super().__init__()\n"
-                      "        norm_layer = norm_layer or nn.LayerNorm\n        self.norm = norm_layer(dim)",
-                jax="class Block(nnx.Module):\n    def __init__(self, dim, norm_layer=None, *, rngs: nnx.Rngs):\n"
-                    "        norm_layer = norm_layer or (lambda normalized_shape, eps=1e-05, elementwise_affine=True, "
-                    "bias=True, *, rngs=None: TorchLayerNorm(normalized_shape, eps=eps, "
-                    "elementwise_affine=elementwise_affine, bias=bias, rngs=rngs))\n"
-                    "        self.norm = norm_layer(dim, rngs=rngs)", verify=False),
-        Example(torch="def forward(x, fn):\n    return fn(x)", jax="def forward(x, fn):\n    return fn(x)",
-                verify=False, fires=False),
+        Example(
+            torch="class Block(nn.Module):\n    def __init__(self, dim, norm_layer=None):\n        super().__init__()\n"
+            "        norm_layer = norm_layer or nn.LayerNorm\n        self.norm = norm_layer(dim)",
+            jax="class Block(nnx.Module):\n    def __init__(self, dim, norm_layer=None, *, rngs: nnx.Rngs):\n"
+            "        norm_layer = norm_layer or (lambda normalized_shape, eps=1e-05, elementwise_affine=True, "
+            "bias=True, *, rngs=None: TorchLayerNorm(normalized_shape, eps=eps, "
+            "elementwise_affine=elementwise_affine, bias=bias, rngs=rngs))\n"
+            "        self.norm = norm_layer(dim, rngs=rngs)",
+            verify=False,
+        ),
+        Example(
+            torch="def forward(x, fn):\n    return fn(x)",
+            jax="def forward(x, fn):\n    return fn(x)",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, node, ctx, qualname):
@@ -121,7 +155,8 @@ class FactoryCallRngs(CallRule):
             if name not in fn.factories or name in ctx.info.module_classes or name == "rngs":
                 return None
         elif name not in ctx.factory_attributes and not (
-                name is not None and name.count(".") == 1 and name.rsplit(".", 1)[-1].endswith(FACTORY_FIELDS)):
+            name is not None and name.count(".") == 1 and name.rsplit(".", 1)[-1].endswith(FACTORY_FIELDS)
+        ):
             return None
         return node.with_changes(args=list(node.args) + [arg(ctx.rngs(), "rngs")])
 
@@ -132,13 +167,17 @@ class FactoryAttributes(StatementRule):
     (`norm_layer = self._norm_layer` ... `self._norm_layer(planes)`) passes `rngs` (FactoryCallRngs)."""
 
     observes_only = True
-    examples = [Example(
-        torch="class Net(nn.Module):\n    def __init__(self, norm_layer=nn.LayerNorm):\n        super().__init__()\n"
-              "        self._norm = norm_layer\n        self.norm = self._norm(4)",
-        jax="class Net(nnx.Module):\n    def __init__(self, norm_layer=(lambda normalized_shape, eps=1e-05, "
+    examples = [
+        Example(
+            torch="class Net(nn.Module):\n    def __init__(self, norm_layer=nn.LayerNorm):\n        super().__init__()\n"
+            "        self._norm = norm_layer\n        self.norm = self._norm(4)",
+            jax="class Net(nnx.Module):\n    def __init__(self, norm_layer=(lambda normalized_shape, eps=1e-05, "
             "elementwise_affine=True, bias=True, *, rngs=None: TorchLayerNorm(normalized_shape, eps=eps, "
             "elementwise_affine=elementwise_affine, bias=bias, rngs=rngs)), *, rngs: nnx.Rngs):\n"
-            "        self._norm = norm_layer\n        self.norm = self._norm(4, rngs=rngs)", verify=False)]
+            "        self._norm = norm_layer\n        self.norm = self._norm(4, rngs=rngs)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node, ctx):
         fn = ctx.function
@@ -146,9 +185,11 @@ class FactoryAttributes(StatementRule):
             return None
         small = node.body[0]
         value = dotted(small.value)
-        is_factory = isinstance(small.value, cst.Lambda) or (value is not None and (
-            value in fn.factories or value in ctx.factory_attributes)) or (
-            isinstance(small.value, cst.Call) and (dotted(small.value.func) or "").split(".")[-1] == "partial")
+        is_factory = (
+            isinstance(small.value, cst.Lambda)
+            or (value is not None and (value in fn.factories or value in ctx.factory_attributes))
+            or (isinstance(small.value, cst.Call) and (dotted(small.value.func) or "").split(".")[-1] == "partial")
+        )
         if not is_factory:
             return None
         for target in small.targets:
@@ -164,11 +205,15 @@ class SequentialBase(AttributeRule):
     `super().__init__(*layers)` then builds an nnx.Sequential), an isinstance check -- -> `nnx.Sequential`."""
 
     targets = ("torch.nn.Sequential",)
-    examples = [Example(
-        torch="class ConvAct(nn.Sequential):\n    def __init__(self, c):\n        layers = [nn.Linear(c, c), nn.ReLU()]\n"
-              "        super().__init__(*layers)",
-        jax="class ConvAct(nnx.Sequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
-            "        layers = [nnx.Linear(c, c, rngs=rngs), jax.nn.relu]\n        super().__init__(*layers)", verify=False)]
+    examples = [
+        Example(
+            torch="class ConvAct(nn.Sequential):\n    def __init__(self, c):\n        layers = [nn.Linear(c, c), nn.ReLU()]\n"
+            "        super().__init__(*layers)",
+            jax="class ConvAct(nnx.Sequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
+            "        layers = [nnx.Linear(c, c, rngs=rngs), jax.nn.relu]\n        super().__init__(*layers)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node, ctx, qualname):
         return cst.parse_expression("nnx.Sequential")
@@ -183,10 +228,15 @@ class EinopsOnParameters(CallRule):
     (a no-op on arrays; the parameter's value otherwise)."""
 
     targets = EINOPS_FUNCTIONS
-    examples = [Example(torch="self.token = nn.Parameter(torch.randn(1, 4))\ny = repeat(self.token, '1 d -> b d', b=2) + x",
-                        jax="self.token = nnx.Param(jax.random.normal(rngs.params(), (1, 4)))\n"
-                            "y = repeat(jnp.asarray(self.token), '1 d -> b d', b=2) + x",
-                        imports="from einops import repeat", inputs={"x": (2, 4)})]
+    examples = [
+        Example(
+            torch="self.token = nn.Parameter(torch.randn(1, 4))\ny = repeat(self.token, '1 d -> b d', b=2) + x",
+            jax="self.token = nnx.Param(jax.random.normal(rngs.params(), (1, 4)))\n"
+            "y = repeat(jnp.asarray(self.token), '1 d -> b d', b=2) + x",
+            imports="from einops import repeat",
+            inputs={"x": (2, 4)},
+        )
+    ]
 
     def rewrite(self, node, ctx, qualname):
         if not node.args or node.args[0].keyword is not None or node.args[0].star:

@@ -10,11 +10,18 @@ from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, expr, rename_keywords
 
 POOL_MODULE = {  # nn module -> (helper, ndim, torch parameter order)
-    "MaxPool1d": ("torch_max_pool", 1), "MaxPool2d": ("torch_max_pool", 2), "MaxPool3d": ("torch_max_pool", 3),
-    "AvgPool1d": ("torch_avg_pool", 1), "AvgPool2d": ("torch_avg_pool", 2), "AvgPool3d": ("torch_avg_pool", 3),
-    "AdaptiveAvgPool1d": ("torch_adaptive_avg_pool", 1), "AdaptiveAvgPool2d": ("torch_adaptive_avg_pool", 2),
-    "AdaptiveAvgPool3d": ("torch_adaptive_avg_pool", 3), "AdaptiveMaxPool1d": ("torch_adaptive_max_pool", 1),
-    "AdaptiveMaxPool2d": ("torch_adaptive_max_pool", 2), "AdaptiveMaxPool3d": ("torch_adaptive_max_pool", 3),
+    "MaxPool1d": ("torch_max_pool", 1),
+    "MaxPool2d": ("torch_max_pool", 2),
+    "MaxPool3d": ("torch_max_pool", 3),
+    "AvgPool1d": ("torch_avg_pool", 1),
+    "AvgPool2d": ("torch_avg_pool", 2),
+    "AvgPool3d": ("torch_avg_pool", 3),
+    "AdaptiveAvgPool1d": ("torch_adaptive_avg_pool", 1),
+    "AdaptiveAvgPool2d": ("torch_adaptive_avg_pool", 2),
+    "AdaptiveAvgPool3d": ("torch_adaptive_avg_pool", 3),
+    "AdaptiveMaxPool1d": ("torch_adaptive_max_pool", 1),
+    "AdaptiveMaxPool2d": ("torch_adaptive_max_pool", 2),
+    "AdaptiveMaxPool3d": ("torch_adaptive_max_pool", 3),
 }
 MODULE_PARAMS = {
     "torch_max_pool": ["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"],
@@ -24,8 +31,15 @@ MODULE_PARAMS = {
 }
 FUNCTION_PARAMS = {
     "torch_max_pool": ["input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"],
-    "torch_avg_pool": ["input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
-                       "divisor_override"],
+    "torch_avg_pool": [
+        "input",
+        "kernel_size",
+        "stride",
+        "padding",
+        "ceil_mode",
+        "count_include_pad",
+        "divisor_override",
+    ],
     "torch_adaptive_avg_pool": ["input", "output_size"],
     "torch_adaptive_max_pool": ["input", "output_size", "return_indices"],
 }
@@ -65,15 +79,23 @@ class PoolModules(CallRule):
     (ceil_mode, padding, count_include_pad, uneven adaptive bins as torch)."""
 
     targets = tuple(f"torch.nn.{n}" for n in POOL_MODULE)
-    examples = [Example(torch="self.pool = nn.MaxPool2d(2)\ny = self.pool(x)",
-                        jax="self.pool = functools.partial(torch_max_pool, kernel_size=2, ndim=2)\ny = self.pool(x)",
-                        inputs={"x": [2, 3, 8, 8]}),
-                Example(torch="self.pool = nn.AdaptiveAvgPool2d((1, 1))\ny = self.pool(x)",
-                        jax="self.pool = functools.partial(jnp.mean, axis=(-2, -1), keepdims=True)\ny = self.pool(x)",
-                        inputs={"x": [2, 3, 7, 5]}),
-                Example(torch="self.pool = nn.AdaptiveAvgPool2d((3, 2))\ny = self.pool(x)",
-                        jax="self.pool = functools.partial(torch_adaptive_avg_pool, output_size=(3, 2), ndim=2)\ny = self.pool(x)",
-                        inputs={"x": [2, 3, 7, 5]})]
+    examples = [
+        Example(
+            torch="self.pool = nn.MaxPool2d(2)\ny = self.pool(x)",
+            jax="self.pool = functools.partial(torch_max_pool, kernel_size=2, ndim=2)\ny = self.pool(x)",
+            inputs={"x": [2, 3, 8, 8]},
+        ),
+        Example(
+            torch="self.pool = nn.AdaptiveAvgPool2d((1, 1))\ny = self.pool(x)",
+            jax="self.pool = functools.partial(jnp.mean, axis=(-2, -1), keepdims=True)\ny = self.pool(x)",
+            inputs={"x": [2, 3, 7, 5]},
+        ),
+        Example(
+            torch="self.pool = nn.AdaptiveAvgPool2d((3, 2))\ny = self.pool(x)",
+            jax="self.pool = functools.partial(torch_adaptive_avg_pool, output_size=(3, 2), ndim=2)\ny = self.pool(x)",
+            inputs={"x": [2, 3, 7, 5]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         helper, nd = POOL_MODULE[qualname.rsplit(".", 1)[1]]
@@ -90,22 +112,36 @@ class PoolModules(CallRule):
 class PoolFunctions(CallRule):
     """F.max_pool2d/avg_pool2d/adaptive_avg_pool2d/... -> emitted torch-semantics pools."""
 
-    targets = tuple(f"torch.nn.functional.{p}{k}{d}d" for p in ("max_pool", "avg_pool") for k in ("",)
-                    for d in (1, 2, 3)) + tuple(f"torch.nn.functional.adaptive_{p}_pool{d}d" for p in ("avg", "max")
-                                                for d in (1, 2, 3))
-    examples = [Example(torch="y = F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)",
-                        jax="y = torch_avg_pool(x, 3, stride=2, padding=1, count_include_pad=False, ndim=2)",
-                        inputs={"x": [2, 3, 8, 8]}),
-                Example(torch="y = F.adaptive_avg_pool2d(x, 1).flatten(1)",
-                        jax="y = jnp.mean(x, axis=(-2, -1)).reshape(x.shape[0], -1)", inputs={"x": [2, 3, 5, 5]}),
-                Example(torch="y = F.adaptive_avg_pool1d(x, (2,))", jax="y = torch_adaptive_avg_pool(x, (2,), ndim=1)",
-                        inputs={"x": [2, 3, 5]})]
+    targets = tuple(
+        f"torch.nn.functional.{p}{k}{d}d" for p in ("max_pool", "avg_pool") for k in ("",) for d in (1, 2, 3)
+    ) + tuple(f"torch.nn.functional.adaptive_{p}_pool{d}d" for p in ("avg", "max") for d in (1, 2, 3))
+    examples = [
+        Example(
+            torch="y = F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)",
+            jax="y = torch_avg_pool(x, 3, stride=2, padding=1, count_include_pad=False, ndim=2)",
+            inputs={"x": [2, 3, 8, 8]},
+        ),
+        Example(
+            torch="y = F.adaptive_avg_pool2d(x, 1).flatten(1)",
+            jax="y = jnp.mean(x, axis=(-2, -1)).reshape(x.shape[0], -1)",
+            inputs={"x": [2, 3, 5, 5]},
+        ),
+        Example(
+            torch="y = F.adaptive_avg_pool1d(x, (2,))",
+            jax="y = torch_adaptive_avg_pool(x, (2,), ndim=1)",
+            inputs={"x": [2, 3, 5]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         nd = int(name[-2])
-        helper = {"max_pool": "torch_max_pool", "avg_pool": "torch_avg_pool", "adaptive_avg_pool": "torch_adaptive_avg_pool",
-                  "adaptive_max_pool": "torch_adaptive_max_pool"}[name[:-2]]  # name[:-2]: without "2d"
+        helper = {
+            "max_pool": "torch_max_pool",
+            "avg_pool": "torch_avg_pool",
+            "adaptive_avg_pool": "torch_adaptive_avg_pool",
+            "adaptive_max_pool": "torch_adaptive_max_pool",
+        }[name[:-2]]  # name[:-2]: without "2d"
         b = bind(node, FUNCTION_PARAMS[helper])
         if b is None or not _is_false(b.get("return_indices")):
             return None
@@ -119,14 +155,25 @@ class PoolFunctions(CallRule):
 class Interpolate(CallRule):
     """F.interpolate / nn.Upsample / F.upsample: nearest, (bi/tri)linear with align_corners as torch."""
 
-    targets = ("torch.nn.functional.interpolate", "torch.nn.functional.upsample", "torch.nn.Upsample",
-               "torch.nn.UpsamplingNearest2d", "torch.nn.UpsamplingBilinear2d")
-    examples = [Example(torch="y = F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)",
-                        jax="y = torch_interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)",
-                        inputs={"x": [2, 3, 4, 5]}),
-                Example(torch="self.up = nn.Upsample(scale_factor=2)\ny = self.up(x)",
-                        jax="self.up = functools.partial(torch_interpolate, scale_factor=2)\ny = self.up(x)",
-                        inputs={"x": [2, 3, 4, 5]})]
+    targets = (
+        "torch.nn.functional.interpolate",
+        "torch.nn.functional.upsample",
+        "torch.nn.Upsample",
+        "torch.nn.UpsamplingNearest2d",
+        "torch.nn.UpsamplingBilinear2d",
+    )
+    examples = [
+        Example(
+            torch="y = F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)",
+            jax="y = torch_interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)",
+            inputs={"x": [2, 3, 4, 5]},
+        ),
+        Example(
+            torch="self.up = nn.Upsample(scale_factor=2)\ny = self.up(x)",
+            jax="self.up = functools.partial(torch_interpolate, scale_factor=2)\ny = self.up(x)",
+            inputs={"x": [2, 3, 4, 5]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         fn = ctx.helper("torch_interpolate")
@@ -148,8 +195,13 @@ class Pad(CallRule):
     """F.pad(x, (l, r, t, b), mode, value): pairs from the last dimension, constant/reflect/replicate/circular."""
 
     targets = ("torch.nn.functional.pad",)
-    examples = [Example(torch="y = F.pad(x, (1, 2, 0, 1), mode='reflect')", jax="y = torch_pad(x, (1, 2, 0, 1), mode='reflect')",
-                        inputs={"x": [2, 3, 4, 5]})]
+    examples = [
+        Example(
+            torch="y = F.pad(x, (1, 2, 0, 1), mode='reflect')",
+            jax="y = torch_pad(x, (1, 2, 0, 1), mode='reflect')",
+            inputs={"x": [2, 3, 4, 5]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return call(ctx.helper("torch_pad"), rename_keywords(node.args, {"input": None}))
@@ -159,17 +211,27 @@ class Pad(CallRule):
 class PadModules(CallRule):
     """nn.ZeroPad2d/ConstantPad2d/ReflectionPad2d/ReplicationPad2d -> partial(torch_pad, ...)."""
 
-    targets = tuple(f"torch.nn.{k}Pad{d}d" for k in ("Zero", "Constant", "Reflection", "Replication", "Circular")
-                    for d in (1, 2, 3))
-    examples = [Example(torch="self.pad = nn.ReflectionPad2d(1)\ny = self.pad(x)",
-                        jax="self.pad = functools.partial(torch_pad, pad=(1, 1, 1, 1), mode='reflect')\ny = self.pad(x)",
-                        inputs={"x": [2, 3, 4, 5]})]
+    targets = tuple(
+        f"torch.nn.{k}Pad{d}d" for k in ("Zero", "Constant", "Reflection", "Replication", "Circular") for d in (1, 2, 3)
+    )
+    examples = [
+        Example(
+            torch="self.pad = nn.ReflectionPad2d(1)\ny = self.pad(x)",
+            jax="self.pad = functools.partial(torch_pad, pad=(1, 1, 1, 1), mode='reflect')\ny = self.pad(x)",
+            inputs={"x": [2, 3, 4, 5]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
         nd = int(name[-2])
-        mode = {"Zero": "constant", "Constant": "constant", "Reflection": "reflect", "Replication": "replicate",
-                "Circular": "circular"}[name.split("Pad")[0]]
+        mode = {
+            "Zero": "constant",
+            "Constant": "constant",
+            "Reflection": "reflect",
+            "Replication": "replicate",
+            "Circular": "circular",
+        }[name.split("Pad")[0]]
         b = bind(node, ["padding", "value"])
         if b is None or "padding" not in b:
             return None
@@ -187,11 +249,22 @@ class FlattenIdentity(CallRule):
     """nn.Flatten(start_dim=1, end_dim=-1) -> partial(torch_flatten, start_dim=1...); nn.Identity() -> lambda;
     nn.Unflatten; torch.flatten handled with shape ops."""
 
-    targets = ("torch.nn.Flatten", "torch.nn.Identity", "torch.nn.Unflatten", "torch.nn.PixelShuffle",
-               "torch.nn.PixelUnshuffle", "torch.nn.Softmax2d", "torch.nn.ChannelShuffle")
-    examples = [Example(torch="self.flat = nn.Flatten()\nself.id = nn.Identity()\ny = self.id(self.flat(x))",
-                        jax="self.flat = functools.partial(torch_flatten, start_dim=1)\nself.id = lambda x, *args, **kwargs: x\ny = self.id(self.flat(x))",
-                        inputs={"x": [2, 3, 4]})]
+    targets = (
+        "torch.nn.Flatten",
+        "torch.nn.Identity",
+        "torch.nn.Unflatten",
+        "torch.nn.PixelShuffle",
+        "torch.nn.PixelUnshuffle",
+        "torch.nn.Softmax2d",
+        "torch.nn.ChannelShuffle",
+    )
+    examples = [
+        Example(
+            torch="self.flat = nn.Flatten()\nself.id = nn.Identity()\ny = self.id(self.flat(x))",
+            jax="self.flat = functools.partial(torch_flatten, start_dim=1)\nself.id = lambda x, *args, **kwargs: x\ny = self.id(self.flat(x))",
+            inputs={"x": [2, 3, 4]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -224,20 +297,53 @@ class FunctionalMisc(CallRule):
     """F.linear/bilinear/conv*/conv_transpose*/layer_norm/group_norm/normalize/one_hot/embedding/
     pixel_shuffle/scaled_dot_product_attention/cosine_similarity/pairwise_distance/dropout."""
 
-    targets = tuple(f"torch.nn.functional.{n}" for n in (
-        "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-        "layer_norm", "group_norm", "normalize", "one_hot", "embedding", "pixel_shuffle", "pixel_unshuffle",
-        "scaled_dot_product_attention", "cosine_similarity", "pairwise_distance", "dropout", "dropout1d",
-        "dropout2d", "alpha_dropout"))
+    targets = tuple(
+        f"torch.nn.functional.{n}"
+        for n in (
+            "linear",
+            "conv1d",
+            "conv2d",
+            "conv3d",
+            "conv_transpose1d",
+            "conv_transpose2d",
+            "conv_transpose3d",
+            "layer_norm",
+            "group_norm",
+            "normalize",
+            "one_hot",
+            "embedding",
+            "pixel_shuffle",
+            "pixel_unshuffle",
+            "scaled_dot_product_attention",
+            "cosine_similarity",
+            "pairwise_distance",
+            "dropout",
+            "dropout1d",
+            "dropout2d",
+            "alpha_dropout",
+        )
+    )
     examples = [
-        Example(torch="y = F.linear(x, x[:3], x[0, :3])", jax="y = jnp.matmul(x, (x[:3]).T) + x[0, :3]",
-                inputs={"x": [4, 4]}),
-        Example(torch="y = F.normalize(x, dim=-1) + F.layer_norm(x, (4,))",
-                jax="y = torch_normalize(x, dim=-1) + torch_layer_norm(x, (4,))", inputs={"x": [3, 4]}),
-        Example(torch="y = F.scaled_dot_product_attention(x, x, x, is_causal=True)",
-                jax="y = torch_scaled_dot_product_attention(x, x, x, is_causal=True)", inputs={"x": [2, 2, 5, 4]}),
-        Example(torch="y = F.one_hot(i, 5).float()", jax="y = jax.nn.one_hot(i, 5, dtype=jnp.int32).astype(jnp.float32)",
-                inputs={"i": Tensor(shape=[6], dtype="int64", high=5)}),
+        Example(
+            torch="y = F.linear(x, x[:3], x[0, :3])",
+            jax="y = jnp.matmul(x, (x[:3]).T) + x[0, :3]",
+            inputs={"x": [4, 4]},
+        ),
+        Example(
+            torch="y = F.normalize(x, dim=-1) + F.layer_norm(x, (4,))",
+            jax="y = torch_normalize(x, dim=-1) + torch_layer_norm(x, (4,))",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="y = F.scaled_dot_product_attention(x, x, x, is_causal=True)",
+            jax="y = torch_scaled_dot_product_attention(x, x, x, is_causal=True)",
+            inputs={"x": [2, 2, 5, 4]},
+        ),
+        Example(
+            torch="y = F.one_hot(i, 5).float()",
+            jax="y = jax.nn.one_hot(i, 5, dtype=jnp.int32).astype(jnp.float32)",
+            inputs={"i": Tensor(shape=[6], dtype="int64", high=5)},
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:

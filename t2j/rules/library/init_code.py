@@ -41,7 +41,8 @@ def _init_only(statements, ctx) -> bool:
 
 def _local_assignment(s: cst.BaseStatement) -> bool:
     return isinstance(s, cst.SimpleStatementLine) and all(
-        isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets) for small in s.body)
+        isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets) for small in s.body
+    )
 
 
 def _marked(s: cst.SimpleStatementLine) -> bool:
@@ -83,26 +84,39 @@ class InitBlocks(BlockRule):
     same dispatch inside an `_init_weights(m)` method) -> one marked `pass`: weights are ported."""
 
     examples = [
-        Example(torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-                      "        self.fc = nn.Linear(4, 4)\n        for m in self.modules():\n"
-                      "            if isinstance(m, nn.Linear):\n                nn.init.zeros_(m.bias)",
-                jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
-                    "        self.fc = nnx.Linear(4, 4, rngs=rngs)\n"
-                    f"        pass  # t2j: not translated: {NOTE}", verify=False),
-        Example(torch="for m in layers.modules():\n    print(m)",
-                jax="for m in layers.modules():\n    print(m)", verify=False, fires=False),
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 4)\n        for m in self.modules():\n"
+            "            if isinstance(m, nn.Linear):\n                nn.init.zeros_(m.bias)",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+            "        self.fc = nnx.Linear(4, 4, rngs=rngs)\n"
+            f"        pass  # t2j: not translated: {NOTE}",
+            verify=False,
+        ),
+        Example(
+            torch="for m in layers.modules():\n    print(m)",
+            jax="for m in layers.modules():\n    print(m)",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, statements, ctx):
         out, changed = [], False
         for s in statements:
-            if (isinstance(s, cst.For) and _iterates_modules(s) and _init_only(s.body.body, ctx)) or \
-                    (isinstance(s, cst.If) and _mentions_isinstance(s) and _if_init_only(s, ctx)):
+            if (isinstance(s, cst.For) and _iterates_modules(s) and _init_only(s.body.body, ctx)) or (
+                isinstance(s, cst.If) and _mentions_isinstance(s) and _if_init_only(s, ctx)
+            ):
                 lead = [line for line in s.leading_lines if line.comment is None or "t2j:" not in line.comment.value]
-                out.append(cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=lead,
-                                                   trailing_whitespace=cst.TrailingWhitespace(
-                                                       whitespace=cst.SimpleWhitespace("  "),
-                                                       comment=cst.Comment(f"# t2j: not translated: {NOTE}"))))
+                out.append(
+                    cst.SimpleStatementLine(
+                        body=[cst.Pass()],
+                        leading_lines=lead,
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"# t2j: not translated: {NOTE}")
+                        ),
+                    )
+                )
                 changed = True
             else:
                 out.append(s)

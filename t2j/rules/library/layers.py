@@ -8,7 +8,7 @@ import libcst as cst
 from t2j.analyze.imports import dotted
 from t2j.rules.base import AttributeRule, CallRule, Example, Tensor, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, bind, call, code, expr, keyword, rename_keywords
+from t2j.rules.cstutil import arg, bind, call, code, expr, rename_keywords
 
 DROP = {"device": None, "dtype": None}
 
@@ -35,11 +35,18 @@ class Linear(CallRule):
     """nn.Linear(in, out, bias) -> nnx.Linear(in, out, use_bias=bias, rngs=rngs) (kernel = weight.T)."""
 
     targets = ("torch.nn.Linear", "torch.nn.LazyLinear")
-    examples = [Example(torch="self.fc = nn.Linear(8, 4)\ny = self.fc(x)",
-                        jax="self.fc = nnx.Linear(8, 4, rngs=rngs)\ny = self.fc(x)", inputs={"x": [3, 8]}),
-                Example(torch="self.fc = nn.Linear(8, 4, bias=False)\ny = self.fc(x)",
-                        jax="self.fc = nnx.Linear(8, 4, use_bias=False, rngs=rngs)\ny = self.fc(x)",
-                        inputs={"x": [2, 5, 8]})]
+    examples = [
+        Example(
+            torch="self.fc = nn.Linear(8, 4)\ny = self.fc(x)",
+            jax="self.fc = nnx.Linear(8, 4, rngs=rngs)\ny = self.fc(x)",
+            inputs={"x": [3, 8]},
+        ),
+        Example(
+            torch="self.fc = nn.Linear(8, 4, bias=False)\ny = self.fc(x)",
+            jax="self.fc = nnx.Linear(8, 4, use_bias=False, rngs=rngs)\ny = self.fc(x)",
+            inputs={"x": [2, 5, 8]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["in_features", "out_features", "bias", "device", "dtype"])
@@ -58,19 +65,29 @@ class Conv(EmittedLayer):
     targets = ("torch.nn.Conv1d", "torch.nn.Conv2d", "torch.nn.Conv3d")
     helper = "TorchConv"
     examples = [
-        Example(torch="self.conv = nn.Conv2d(3, 8, 3, padding=1)\ny = self.conv(x)",
-                jax="self.conv = TorchConv(3, 8, 3, padding=1, ndim=2, rngs=rngs)\ny = self.conv(x)",
-                inputs={"x": [2, 3, 8, 8]}),
-        Example(torch="self.conv = nn.Conv1d(4, 8, 3, stride=2, groups=2, bias=False)\ny = self.conv(x)",
-                jax="self.conv = TorchConv(4, 8, 3, stride=2, groups=2, bias=False, ndim=1, rngs=rngs)\ny = self.conv(x)",
-                inputs={"x": [2, 4, 16]}),
+        Example(
+            torch="self.conv = nn.Conv2d(3, 8, 3, padding=1)\ny = self.conv(x)",
+            jax="self.conv = TorchConv(3, 8, 3, padding=1, ndim=2, rngs=rngs)\ny = self.conv(x)",
+            inputs={"x": [2, 3, 8, 8]},
+        ),
+        Example(
+            torch="self.conv = nn.Conv1d(4, 8, 3, stride=2, groups=2, bias=False)\ny = self.conv(x)",
+            jax="self.conv = TorchConv(4, 8, 3, stride=2, groups=2, bias=False, ndim=1, rngs=rngs)\ny = self.conv(x)",
+            inputs={"x": [2, 4, 16]},
+        ),
         # depthwise (groups == in_channels, here with a channel multiplier of 2): shifted slices, not a grouped conv
-        Example(torch="self.conv = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4)\ny = self.conv(x)",
-                jax="self.conv = TorchConv(4, 8, 3, stride=2, padding=1, dilation=2, groups=4, ndim=2, rngs=rngs)\n"
-                    "y = self.conv(x)", inputs={"x": [2, 4, 9, 8]}),
-        Example(torch="self.conv = nn.Conv1d(6, 6, 5, padding=2, groups=6, padding_mode='reflect')\ny = self.conv(x)",
-                jax="self.conv = TorchConv(6, 6, 5, padding=2, groups=6, padding_mode='reflect', ndim=1, rngs=rngs)\n"
-                    "y = self.conv(x)", inputs={"x": [3, 6, 11]}),
+        Example(
+            torch="self.conv = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4)\ny = self.conv(x)",
+            jax="self.conv = TorchConv(4, 8, 3, stride=2, padding=1, dilation=2, groups=4, ndim=2, rngs=rngs)\n"
+            "y = self.conv(x)",
+            inputs={"x": [2, 4, 9, 8]},
+        ),
+        Example(
+            torch="self.conv = nn.Conv1d(6, 6, 5, padding=2, groups=6, padding_mode='reflect')\ny = self.conv(x)",
+            jax="self.conv = TorchConv(6, 6, 5, padding=2, groups=6, padding_mode='reflect', ndim=1, rngs=rngs)\n"
+            "y = self.conv(x)",
+            inputs={"x": [3, 6, 11]},
+        ),
     ]
 
     def extra_for(self, qualname):
@@ -83,9 +100,13 @@ class ConvTranspose(EmittedLayer):
 
     targets = ("torch.nn.ConvTranspose1d", "torch.nn.ConvTranspose2d", "torch.nn.ConvTranspose3d")
     helper = "TorchConvTranspose"
-    examples = [Example(torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)\ny = self.up(x)",
-                        jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, output_padding=1, ndim=2, rngs=rngs)\ny = self.up(x)",
-                        inputs={"x": [2, 4, 5, 5]})]
+    examples = [
+        Example(
+            torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)\ny = self.up(x)",
+            jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, output_padding=1, ndim=2, rngs=rngs)\ny = self.up(x)",
+            inputs={"x": [2, 4, 5, 5]},
+        )
+    ]
 
     def extra_for(self, qualname):
         return {"ndim": qualname[-2]}
@@ -98,11 +119,18 @@ class BatchNorm(EmittedLayer):
 
     targets = ("torch.nn.BatchNorm1d", "torch.nn.BatchNorm2d", "torch.nn.BatchNorm3d", "torch.nn.SyncBatchNorm")
     helper = "TorchBatchNorm"
-    examples = [Example(torch="self.bn = nn.BatchNorm2d(4, momentum=0.2)\ny = self.bn(x)",
-                        jax="self.bn = TorchBatchNorm(4, momentum=0.2, rngs=rngs)\ny = self.bn(x)",
-                        inputs={"x": [4, 4, 5, 5]}),
-                Example(torch="self.bn = nn.BatchNorm1d(6)\ny = self.bn(x)",
-                        jax="self.bn = TorchBatchNorm(6, rngs=rngs)\ny = self.bn(x)", inputs={"x": [8, 6]})]
+    examples = [
+        Example(
+            torch="self.bn = nn.BatchNorm2d(4, momentum=0.2)\ny = self.bn(x)",
+            jax="self.bn = TorchBatchNorm(4, momentum=0.2, rngs=rngs)\ny = self.bn(x)",
+            inputs={"x": [4, 4, 5, 5]},
+        ),
+        Example(
+            torch="self.bn = nn.BatchNorm1d(6)\ny = self.bn(x)",
+            jax="self.bn = TorchBatchNorm(6, rngs=rngs)\ny = self.bn(x)",
+            inputs={"x": [8, 6]},
+        ),
+    ]
 
 
 @register
@@ -113,23 +141,36 @@ class LayerNorm(CallRule):
 
     targets = ("torch.nn.LayerNorm",)
     priority = 10
-    examples = [Example(torch="self.ln = nn.LayerNorm(8)\ny = self.ln(x + 3.0)",
-                        jax="self.ln = nnx.LayerNorm(8, epsilon=1e-5, use_fast_variance=False, rngs=rngs)\n"
-                            "y = self.ln(x + 3.0)", inputs={"x": [3, 8]}),
-                Example(torch="self.ln = nn.LayerNorm([6], eps=1e-6, elementwise_affine=False)\ny = self.ln(x)",
-                        jax="self.ln = nnx.LayerNorm(6, epsilon=1e-6, use_fast_variance=False, use_scale=False, "
-                            "use_bias=False, rngs=rngs)\ny = self.ln(x)", inputs={"x": [2, 5, 6]}),
-                Example(torch="self.ln = nn.LayerNorm(6, bias=False)\ny = self.ln(x)",
-                        jax="self.ln = nnx.LayerNorm(6, epsilon=1e-5, use_fast_variance=False, use_bias=False, "
-                            "rngs=rngs)\ny = self.ln(x)", inputs={"x": [2, 6]})]
+    examples = [
+        Example(
+            torch="self.ln = nn.LayerNorm(8)\ny = self.ln(x + 3.0)",
+            jax="self.ln = nnx.LayerNorm(8, epsilon=1e-5, use_fast_variance=False, rngs=rngs)\ny = self.ln(x + 3.0)",
+            inputs={"x": [3, 8]},
+        ),
+        Example(
+            torch="self.ln = nn.LayerNorm([6], eps=1e-6, elementwise_affine=False)\ny = self.ln(x)",
+            jax="self.ln = nnx.LayerNorm(6, epsilon=1e-6, use_fast_variance=False, use_scale=False, "
+            "use_bias=False, rngs=rngs)\ny = self.ln(x)",
+            inputs={"x": [2, 5, 6]},
+        ),
+        Example(
+            torch="self.ln = nn.LayerNorm(6, bias=False)\ny = self.ln(x)",
+            jax="self.ln = nnx.LayerNorm(6, epsilon=1e-5, use_fast_variance=False, use_bias=False, "
+            "rngs=rngs)\ny = self.ln(x)",
+            inputs={"x": [2, 6]},
+        ),
+    ]
 
     def rewrite(self, node, ctx, qualname):
         b = bind(node, ["normalized_shape", "eps", "elementwise_affine", "bias", "device", "dtype"])
         if b is None or "normalized_shape" not in b:
             return None
         shape = b["normalized_shape"]
-        if isinstance(shape, (cst.List, cst.Tuple)) and len(shape.elements) == 1 and \
-                isinstance(shape.elements[0], cst.Element):
+        if (
+            isinstance(shape, (cst.List, cst.Tuple))
+            and len(shape.elements) == 1
+            and isinstance(shape.elements[0], cst.Element)
+        ):
             shape = shape.elements[0].value
         # an int (a name or attribute is taken as one, as torch code writes it); a tuple of dims stays emulated
         if not isinstance(shape, (cst.Integer, cst.Name, cst.Attribute)):
@@ -150,12 +191,25 @@ class Norms(EmittedLayer):
     """nn.LayerNorm over several trailing dimensions / GroupNorm / InstanceNorm -> torch-layout modules (nnx's
     GroupNorm and InstanceNorm normalize channels-last input)."""
 
-    targets = ("torch.nn.LayerNorm", "torch.nn.GroupNorm", "torch.nn.InstanceNorm1d", "torch.nn.InstanceNorm2d",
-               "torch.nn.InstanceNorm3d")
-    examples = [Example(torch="self.ln = nn.LayerNorm((4, 8))\ny = self.ln(x)",
-                        jax="self.ln = TorchLayerNorm((4, 8), rngs=rngs)\ny = self.ln(x)", inputs={"x": [3, 4, 8]}),
-                Example(torch="self.gn = nn.GroupNorm(2, 4)\ny = self.gn(x)",
-                        jax="self.gn = TorchGroupNorm(2, 4, rngs=rngs)\ny = self.gn(x)", inputs={"x": [2, 4, 3, 3]})]
+    targets = (
+        "torch.nn.LayerNorm",
+        "torch.nn.GroupNorm",
+        "torch.nn.InstanceNorm1d",
+        "torch.nn.InstanceNorm2d",
+        "torch.nn.InstanceNorm3d",
+    )
+    examples = [
+        Example(
+            torch="self.ln = nn.LayerNorm((4, 8))\ny = self.ln(x)",
+            jax="self.ln = TorchLayerNorm((4, 8), rngs=rngs)\ny = self.ln(x)",
+            inputs={"x": [3, 4, 8]},
+        ),
+        Example(
+            torch="self.gn = nn.GroupNorm(2, 4)\ny = self.gn(x)",
+            jax="self.gn = TorchGroupNorm(2, 4, rngs=rngs)\ny = self.gn(x)",
+            inputs={"x": [2, 4, 3, 3]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -169,9 +223,13 @@ class RMSNorm(CallRule):
     """nn.RMSNorm(shape, eps=None) -> nnx.RMSNorm over the last axis (eps: torch's None means finfo eps)."""
 
     targets = ("torch.nn.RMSNorm",)
-    examples = [Example(torch="self.norm = nn.RMSNorm(8, eps=1e-6)\ny = self.norm(x)",
-                        jax="self.norm = nnx.RMSNorm(8, epsilon=1e-6, rngs=rngs)\ny = self.norm(x)",
-                        inputs={"x": [3, 8]})]
+    examples = [
+        Example(
+            torch="self.norm = nn.RMSNorm(8, eps=1e-6)\ny = self.norm(x)",
+            jax="self.norm = nnx.RMSNorm(8, epsilon=1e-6, rngs=rngs)\ny = self.norm(x)",
+            inputs={"x": [3, 8]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["normalized_shape", "eps", "elementwise_affine", "device", "dtype"])
@@ -192,24 +250,45 @@ class Embedding(CallRule):
     TorchEmbedding (that row gets no gradient)."""
 
     targets = ("torch.nn.Embedding",)
-    examples = [Example(torch="self.emb = nn.Embedding(10, 4)\ny = self.emb(x)",
-                        jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = self.emb(x)",
-                        inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)}),
-                Example(torch="self.emb = nn.Embedding(10, 4, padding_idx=0)\ny = self.emb(x)",
-                        jax="self.emb = TorchEmbedding(10, 4, padding_idx=0, rngs=rngs)\ny = self.emb(x)",
-                        inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)})]
+    examples = [
+        Example(
+            torch="self.emb = nn.Embedding(10, 4)\ny = self.emb(x)",
+            jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = self.emb(x)",
+            inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)},
+        ),
+        Example(
+            torch="self.emb = nn.Embedding(10, 4, padding_idx=0)\ny = self.emb(x)",
+            jax="self.emb = TorchEmbedding(10, 4, padding_idx=0, rngs=rngs)\ny = self.emb(x)",
+            inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        b = bind(node, ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
-                        "scale_grad_by_freq", "sparse", "_weight", "_freeze", "device", "dtype"])
+        b = bind(
+            node,
+            [
+                "num_embeddings",
+                "embedding_dim",
+                "padding_idx",
+                "max_norm",
+                "norm_type",
+                "scale_grad_by_freq",
+                "sparse",
+                "_weight",
+                "_freeze",
+                "device",
+                "dtype",
+            ],
+        )
         if b is None or "num_embeddings" not in b or "embedding_dim" not in b:
             return None
         if any(k in b for k in ("max_norm", "_weight", "scale_grad_by_freq")):
             return None
         base = [arg(b["num_embeddings"]), arg(b["embedding_dim"])]
         if "padding_idx" in b and not (isinstance(b["padding_idx"], cst.Name) and b["padding_idx"].value == "None"):
-            return call(ctx.helper("TorchEmbedding"), base + [arg(b["padding_idx"], "padding_idx"),
-                                                               arg(ctx.rngs(), "rngs")])
+            return call(
+                ctx.helper("TorchEmbedding"), base + [arg(b["padding_idx"], "padding_idx"), arg(ctx.rngs(), "rngs")]
+            )
         return call("nnx.Embed", base + [arg(ctx.rngs(), "rngs")])
 
 
@@ -218,10 +297,20 @@ class Dropout(CallRule):
     """nn.Dropout(p) -> nnx.Dropout(p, rngs=rngs); Dropout1d/2d/3d drop whole channels (broadcast over
     the spatial axes of NC... input)."""
 
-    targets = ("torch.nn.Dropout", "torch.nn.Dropout1d", "torch.nn.Dropout2d", "torch.nn.Dropout3d",
-               "torch.nn.AlphaDropout")
-    examples = [Example(torch="self.drop = nn.Dropout(0.1)\ny = self.drop(x)",
-                        jax="self.drop = nnx.Dropout(0.1, rngs=rngs)\ny = self.drop(x)", inputs={"x": [3, 8]})]
+    targets = (
+        "torch.nn.Dropout",
+        "torch.nn.Dropout1d",
+        "torch.nn.Dropout2d",
+        "torch.nn.Dropout3d",
+        "torch.nn.AlphaDropout",
+    )
+    examples = [
+        Example(
+            torch="self.drop = nn.Dropout(0.1)\ny = self.drop(x)",
+            jax="self.drop = nnx.Dropout(0.1, rngs=rngs)\ny = self.drop(x)",
+            inputs={"x": [3, 8]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["p", "inplace"])
@@ -240,19 +329,32 @@ class Dropout(CallRule):
 class Containers(CallRule):
     """nn.Sequential -> nnx.Sequential; nn.ModuleList -> nnx.List; nn.ModuleDict -> nnx.Dict."""
 
-    targets = ("torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict", "torch.nn.ParameterList",
-               "torch.nn.ParameterDict")
-    examples = [Example(torch="self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\ny = self.net(x)",
-                        jax="self.net = nnx.Sequential(nnx.Linear(4, 8, rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, rngs=rngs))\ny = self.net(x)",
-                        inputs={"x": [3, 4]}),
-                Example(torch="self.body = nn.Sequential(OrderedDict([('fc1', nn.Linear(4, 8)), ('act', nn.Tanh()), ('fc2', nn.Linear(8, 2))]))\n"
-                              "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
-                        jax="self.body = TorchNamedSequential([('fc1', nnx.Linear(4, 8, rngs=rngs)), ('act', jnp.tanh), ('fc2', nnx.Linear(8, 2, rngs=rngs))])\n"
-                            "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
-                        inputs={"x": [3, 4]}),
-                Example(torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
-                        jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
-                        inputs={"x": [3, 4]})]
+    targets = (
+        "torch.nn.Sequential",
+        "torch.nn.ModuleList",
+        "torch.nn.ModuleDict",
+        "torch.nn.ParameterList",
+        "torch.nn.ParameterDict",
+    )
+    examples = [
+        Example(
+            torch="self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\ny = self.net(x)",
+            jax="self.net = nnx.Sequential(nnx.Linear(4, 8, rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, rngs=rngs))\ny = self.net(x)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="self.body = nn.Sequential(OrderedDict([('fc1', nn.Linear(4, 8)), ('act', nn.Tanh()), ('fc2', nn.Linear(8, 2))]))\n"
+            "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
+            jax="self.body = TorchNamedSequential([('fc1', nnx.Linear(4, 8, rngs=rngs)), ('act', jnp.tanh), ('fc2', nnx.Linear(8, 2, rngs=rngs))])\n"
+            "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
+            jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
+            inputs={"x": [3, 4]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -267,89 +369,18 @@ class Containers(CallRule):
 
 
 @register
-class Recurrent(EmittedLayer):
-    """nn.LSTM/GRU/RNN -> TorchLSTM/TorchGRU/TorchRNN: torch parameter names and gate order, lax.scan,
-    layers, bidirectional, batch_first; returns (output, h_n) or (output, (h_n, c_n)) like torch."""
-
-    targets = ("torch.nn.LSTM", "torch.nn.GRU", "torch.nn.RNN")
-    examples = [Example(torch="self.rnn = nn.LSTM(4, 8, batch_first=True)\ny, _ = self.rnn(x)",
-                        jax="self.rnn = TorchLSTM(4, 8, batch_first=True, rngs=rngs)\ny, _ = self.rnn(x)",
-                        inputs={"x": [2, 5, 4]}),
-                Example(torch="self.rnn = nn.GRU(4, 8, num_layers=2, bidirectional=True)\ny, h = self.rnn(x)",
-                        jax="self.rnn = TorchGRU(4, 8, num_layers=2, bidirectional=True, rngs=rngs)\ny, h = self.rnn(x)",
-                        inputs={"x": [5, 2, 4]})]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        if keyword(node, "proj_size") is not None:
-            return None
-        self_helper = {"LSTM": "TorchLSTM", "GRU": "TorchGRU", "RNN": "TorchRNN"}[qualname.rsplit(".", 1)[1]]
-        args = rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")]
-        return call(ctx.helper(self_helper), args)
-
-
-@register
-class Attention(EmittedLayer):
-    """nn.MultiheadAttention -> TorchMultiheadAttention (packed in_proj_weight, out_proj, (L, N, E) unless
-    batch_first; returns (output, averaged weights))."""
-
-    targets = ("torch.nn.MultiheadAttention",)
-    helper = "TorchMultiheadAttention"
-    examples = [Example(torch="self.attn = nn.MultiheadAttention(8, 2, batch_first=True)\ny, w = self.attn(x, x, x)",
-                        jax="self.attn = TorchMultiheadAttention(8, 2, batch_first=True, rngs=rngs)\ny, w = self.attn(x, x, x)",
-                        inputs={"x": [2, 5, 8]})]
-
-
-@register
-class TransformerEncoderLayer(EmittedLayer):
-    """nn.TransformerEncoderLayer -> TorchTransformerEncoderLayer (torch names: self_attn, linear1/2, norm1/2)."""
-
-    targets = ("torch.nn.TransformerEncoderLayer",)
-    helper = "TorchTransformerEncoderLayer"
-    examples = [Example(torch="self.layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)\ny = self.layer(x)",
-                        jax="self.layer = TorchTransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, rngs=rngs)\ny = self.layer(x)",
-                        inputs={"x": [2, 5, 8]})]
-
-
-@register
-class TransformerEncoder(CallRule):
-    """nn.TransformerEncoder(layer, n) -> TorchTransformerEncoder(lambda rngs: <layer>, n): torch clones
-    the layer; JAX builds n fresh ones (named layers.0, layers.1, ... like torch)."""
-
-    targets = ("torch.nn.TransformerEncoder",)
-    examples = [Example(torch="self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True), 2)\ny = self.enc(x)",
-                        jax="self.enc = TorchTransformerEncoder(lambda rngs: TorchTransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True, rngs=rngs), 2, rngs=rngs)\ny = self.enc(x)", inputs={"x": [2, 5, 8]})]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        b = bind(node, ["encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"])
-        if b is None or "encoder_layer" not in b:
-            return None
-        layer = b["encoder_layer"]
-        make = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name("rngs"))]),
-                          body=_layer_source(layer, ctx))
-        if make is None:
-            return None
-        args = [arg(make), arg(b["num_layers"])]
-        if "norm" in b:
-            args.append(arg(b["norm"], "norm"))
-        return call(ctx.helper("TorchTransformerEncoder"), args + [arg(ctx.rngs(), "rngs")])
-
-
-def _layer_source(layer, ctx):
-    """A fresh-layer expression: the constructor call itself (already translated), or a copy of a variable."""
-    if isinstance(layer, cst.Call):
-        return layer
-    ctx.use("nnx")
-    return call("nnx.clone", [arg(layer)])
-
-
-@register
 class Bilinear(EmittedLayer):
     """nn.Bilinear -> TorchBilinear (weight (out, in1, in2))."""
 
     targets = ("torch.nn.Bilinear",)
     helper = "TorchBilinear"
-    examples = [Example(torch="self.bil = nn.Bilinear(4, 3, 5)\ny = self.bil(x, x[:, :3])",
-                        jax="self.bil = TorchBilinear(4, 3, 5, rngs=rngs)\ny = self.bil(x, x[:, :3])", inputs={"x": [2, 4]})]
+    examples = [
+        Example(
+            torch="self.bil = nn.Bilinear(4, 3, 5)\ny = self.bil(x, x[:, :3])",
+            jax="self.bil = TorchBilinear(4, 3, 5, rngs=rngs)\ny = self.bil(x, x[:, :3])",
+            inputs={"x": [2, 4]},
+        )
+    ]
 
 
 @register
@@ -358,8 +389,13 @@ class PReLU(EmittedLayer):
 
     targets = ("torch.nn.PReLU",)
     helper = "TorchPReLU"
-    examples = [Example(torch="self.act = nn.PReLU(4)\ny = self.act(x)", jax="self.act = TorchPReLU(4, rngs=rngs)\ny = self.act(x)",
-                        inputs={"x": [2, 4, 3]})]
+    examples = [
+        Example(
+            torch="self.act = nn.PReLU(4)\ny = self.act(x)",
+            jax="self.act = TorchPReLU(4, rngs=rngs)\ny = self.act(x)",
+            inputs={"x": [2, 4, 3]},
+        )
+    ]
 
 
 @register
@@ -367,8 +403,13 @@ class Parameter(CallRule):
     """nn.Parameter(t) -> nnx.Param(t); requires_grad=False -> nnx.Variable(t)."""
 
     targets = ("torch.nn.Parameter", "torch.nn.parameter.Parameter")
-    examples = [Example(torch="self.scale = nn.Parameter(torch.ones(4) * 0.5)\ny = x * self.scale",
-                        jax="self.scale = nnx.Param(jnp.ones(4) * 0.5)\ny = x * self.scale", inputs={"x": [2, 4]})]
+    examples = [
+        Example(
+            torch="self.scale = nn.Parameter(torch.ones(4) * 0.5)\ny = x * self.scale",
+            jax="self.scale = nnx.Param(jnp.ones(4) * 0.5)\ny = x * self.scale",
+            inputs={"x": [2, 4]},
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         b = bind(node, ["data", "requires_grad"])
@@ -380,36 +421,29 @@ class Parameter(CallRule):
 
 
 @register
-class RecurrentCells(EmittedLayer):
-    """nn.LSTMCell/GRUCell/RNNCell -> TorchLSTMCell/... (weight_ih, weight_hh, bias_ih, bias_hh as torch)."""
-
-    cells = {"LSTMCell": "TorchLSTMCell", "GRUCell": "TorchGRUCell", "RNNCell": "TorchRNNCell"}
-    targets = tuple(f"torch.nn.{name}" for name in cells)
-    examples = [Example(torch="self.cell = nn.GRUCell(4, 6)\ny = self.cell(x)",
-                        jax="self.cell = TorchGRUCell(4, 6, rngs=rngs)\ny = self.cell(x)", inputs={"x": [3, 4]}),
-                Example(torch="self.cell = nn.LSTMCell(4, 6)\nh, c = self.cell(x)\ny = h + c",
-                        jax="self.cell = TorchLSTMCell(4, 6, rngs=rngs)\nh, c = self.cell(x)\ny = h + c",
-                        inputs={"x": [3, 4]})]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        helper = self.cells[qualname.rsplit(".", 1)[1]]
-        return call(ctx.helper(helper), rename_keywords(node.args, DROP) + [arg(ctx.rngs(), "rngs")])
-
-
-@register
 class LayerWeights(AttributeRule):
     """`fc.weight` of an nn.Linear -> `fc.kernel.T` (nnx keeps the transpose); of an nn.Embedding without
     padding_idx -> `emb.embedding`."""
 
     attributes = ("weight",)
-    examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
-                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel",
-                        inputs={"x": [2, 4]}),
-                Example(torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
-                        jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
-                        inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)}),
-                Example(torch="self.conv = nn.Conv2d(3, 4, 3)\ny = self.conv(x) * self.conv.weight.sum()",
-                        jax="self.conv = TorchConv(3, 4, 3, ndim=2, rngs=rngs)\ny = self.conv(x) * self.conv.weight.sum()", inputs={"x": [1, 3, 5, 5]}, fires=False)]
+    examples = [
+        Example(
+            torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
+            jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel",
+            inputs={"x": [2, 4]},
+        ),
+        Example(
+            torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
+            jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
+            inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)},
+        ),
+        Example(
+            torch="self.conv = nn.Conv2d(3, 4, 3)\ny = self.conv(x) * self.conv.weight.sum()",
+            jax="self.conv = TorchConv(3, 4, 3, ndim=2, rngs=rngs)\ny = self.conv(x) * self.conv.weight.sum()",
+            inputs={"x": [1, 3, 5, 5]},
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         owner = dotted(node.value)
@@ -427,9 +461,14 @@ class DoubleTranspose(AttributeRule):
     twice is the identity."""
 
     attributes = ("T",)
-    examples = [Example(torch="self.fc = nn.Linear(4, 3)\ny = x @ self.fc.weight.T",
-                        jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel", inputs={"x": [2, 4]}),
-                Example(torch="y = x.T + 1.0", jax="y = x.T + 1.0", inputs={"x": [2, 4]}, fires=False)]
+    examples = [
+        Example(
+            torch="self.fc = nn.Linear(4, 3)\ny = x @ self.fc.weight.T",
+            jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel",
+            inputs={"x": [2, 4]},
+        ),
+        Example(torch="y = x.T + 1.0", jax="y = x.T + 1.0", inputs={"x": [2, 4]}, fires=False),
+    ]
 
     def rewrite(self, node, ctx, qualname):
         inner = node.value

@@ -18,8 +18,13 @@ def _parameters_loop(statement) -> tuple[str, str] | None:
     if not isinstance(statement, cst.For) or not isinstance(statement.target, cst.Name) or statement.orelse:
         return None
     it = statement.iter
-    if isinstance(it, cst.Call) and not it.args and isinstance(it.func, cst.Attribute) and \
-            it.func.attr.value == "parameters" and isinstance(it.func.value, cst.Name):
+    if (
+        isinstance(it, cst.Call)
+        and not it.args
+        and isinstance(it.func, cst.Attribute)
+        and it.func.attr.value == "parameters"
+        and isinstance(it.func.value, cst.Name)
+    ):
         return statement.target.value, it.func.value.value
     return None
 
@@ -39,13 +44,20 @@ def _update_expression(statement, param: str) -> cst.BaseExpression | None:
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
-    if isinstance(small, cst.AugAssign) and code(small.target) == param and \
-            isinstance(small.operator, (cst.SubtractAssign, cst.AddAssign)):
+    if (
+        isinstance(small, cst.AugAssign)
+        and code(small.target) == param
+        and isinstance(small.operator, (cst.SubtractAssign, cst.AddAssign))
+    ):
         op = cst.Subtract() if isinstance(small.operator, cst.SubtractAssign) else cst.Add()
-        return cst.BinaryOperation(left=cst.Name(param), operator=op,
-                                   right=small.value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-                                   if isinstance(small.value, cst.BinaryOperation) and
-                                   not isinstance(small.value.operator, (cst.Multiply, cst.Divide)) else small.value)
+        return cst.BinaryOperation(
+            left=cst.Name(param),
+            operator=op,
+            right=small.value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            if isinstance(small.value, cst.BinaryOperation)
+            and not isinstance(small.value.operator, (cst.Multiply, cst.Divide))
+            else small.value,
+        )
     if isinstance(small, cst.Assign) and len(small.targets) == 1 and code(small.targets[0].target) == param:
         return small.value
     return None
@@ -68,19 +80,26 @@ class ManualSGD(BlockRule):
     expression over the parameters and their gradients: `nnx.update(model, jax.tree.map(lambda p, grad: ...,
     nnx.state(model, nnx.Param), grads))`."""
 
-    examples = [Example(
-        torch="for t in range(3):\n    loss = ((model(x) - y) ** 2).mean()\n    model.zero_grad()\n    loss.backward()\n"
-              "    with torch.no_grad():\n        for param in model.parameters():\n            param -= 0.1 * param.grad",
-        jax="@nnx.jit\ndef train_step(model):\n    def loss_fn(model):\n        loss = ((model(x) - y) ** 2).mean()\n"
+    examples = [
+        Example(
+            torch="for t in range(3):\n    loss = ((model(x) - y) ** 2).mean()\n    model.zero_grad()\n    loss.backward()\n"
+            "    with torch.no_grad():\n        for param in model.parameters():\n            param -= 0.1 * param.grad",
+            jax="@nnx.jit\ndef train_step(model):\n    def loss_fn(model):\n        loss = ((model(x) - y) ** 2).mean()\n"
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n"
             "    nnx.update(model, jax.tree.map(lambda param, gradient: param - 0.1 * gradient, nnx.state(model, nnx.Param), grads))\n"
-            "    return loss\nfor t in range(3):\n    loss = train_step(model)", verify=False),
+            "    return loss\nfor t in range(3):\n    loss = train_step(model)",
+            verify=False,
+        ),
         Example(  # an update that is not a plain function of the parameter and its gradient stays marked
-        torch="for t in range(3):\n    loss = model(x).mean()\n    loss.backward()\n    for param in model.parameters():\n"
-              "        print(param.grad)",
-        jax="for t in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() "
+            torch="for t in range(3):\n    loss = model(x).mean()\n    loss.backward()\n    for param in model.parameters():\n"
+            "        print(param.grad)",
+            jax="for t in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() "
             "(gradient accumulation or a pattern TrainStep does not cover)\n    for param in model.parameters():\n"
-            "        print(param.grad)", verify=False, fires=False)]
+            "        print(param.grad)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
@@ -96,8 +115,11 @@ class ManualSGD(BlockRule):
         param, model = found
         updates = [_update_expression(s, param) for s in statements[back + 1].body.body]
         resets = [_is_grad_reset(s, param) for s in statements[back + 1].body.body]
-        if not any(u is not None for u in updates) or not all(u is not None or r for u, r in zip(updates, resets)) \
-                or sum(u is not None for u in updates) != 1:
+        if (
+            not any(u is not None for u in updates)
+            or not all(u is not None or r for u, r in zip(updates, resets))
+            or sum(u is not None for u in updates) != 1
+        ):
             return None
         text = "".join(code(s) for s in statements)
         grad = _fresh("gradient", text)
@@ -110,14 +132,17 @@ class ManualSGD(BlockRule):
         if not moved:
             return None
         free, body = _model_free_first(moved, model, loss)
-        apply = (f"    nnx.update({model}, jax.tree.map(lambda {param}, {grad}: {code(new_value)}, "
-                 f"nnx.state({model}, nnx.Param), grads))\n")
-        jitted, batch_lines, call_line = _jitted_step(ctx, model, "", body, loss, text, [], apply=apply,
-                                                      backward=code(loss_call))
+        apply = (
+            f"    nnx.update({model}, jax.tree.map(lambda {param}, {grad}: {code(new_value)}, "
+            f"nnx.state({model}, nnx.Param), grads))\n"
+        )
+        jitted, batch_lines, call_line = _jitted_step(
+            ctx, model, "", body, loss, text, [], apply=apply, backward=code(loss_call)
+        )
         kept = [s for s in candidates if not _in(s, moved)]
         computed = set(_assigned_names(body))
         position = {id(s): i for i, s in enumerate(statements)}
         late = [s for s in kept if position[id(s)] > position[id(body[0])] and set(_read_names(s)) & computed]
         before = [s for s in kept if not _in(s, late)] + free
         ctx.use("nnx", "jax")
-        return before + [jitted] + batch_lines + [call_line] + late + list(statements[back + 2:])
+        return before + [jitted] + batch_lines + [call_line] + late + list(statements[back + 2 :])

@@ -10,8 +10,17 @@ from t2j.rules.base import Example, MethodRule, StatementRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, code
 
-BOOL_FUNCTIONS = ("jnp.logical_and", "jnp.logical_or", "jnp.logical_not", "jnp.logical_xor", "jnp.isnan",
-                  "jnp.isinf", "jnp.isfinite", "jnp.isclose", "jnp.isin")
+BOOL_FUNCTIONS = (
+    "jnp.logical_and",
+    "jnp.logical_or",
+    "jnp.logical_not",
+    "jnp.logical_xor",
+    "jnp.isnan",
+    "jnp.isinf",
+    "jnp.isfinite",
+    "jnp.isclose",
+    "jnp.isin",
+)
 AUG_OPERATORS = {cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.DivideAssign: "/"}
 
 
@@ -46,8 +55,13 @@ class RememberMasks(StatementRule):
 
     priority = 50
     observes_only = True
-    examples = [Example(torch="keep = x > 0\ny = x[keep].sum()",
-                        jax="keep = x > 0\ny = torch_masked_sum(x, keep)", inputs={"x": [3, 4]})]
+    examples = [
+        Example(
+            torch="keep = x > 0\ny = x[keep].sum()",
+            jax="keep = x > 0\ny = torch_masked_sum(x, keep)",
+            inputs={"x": [3, 4]},
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         small = node.body[0] if len(node.body) == 1 else None
@@ -67,12 +81,19 @@ class MaskedAssignment(StatementRule):
     torch; `v` must broadcast to `y` (a scalar or a full-shaped array)."""
 
     priority = 10  # before ItemAssignment, whose .at[mask] cannot be traced with a boolean mask
-    examples = [Example(torch="y = x * 2\ny[x > 0.5] = 0.0\nm = y < -1\ny[m] += 1.0\ny[m] = x[m]",
-                        jax="y = x * 2\ny = jnp.where(torch_index_mask(x > 0.5, y), 0.0, y)\nm = y < -1\n"
-                            "y = jnp.where(torch_index_mask(m, y), y + 1.0, y)\ny = jnp.where(torch_index_mask(m, y), x, y)",
-                        inputs={"x": [4, 5]}),
-                Example(torch="y = x + 0\ny[x[:, 0] > 0] = -1.0", jax="y = x + 0\ny = jnp.where(torch_index_mask(x[:, 0] > 0, y), -1.0, y)",
-                        inputs={"x": [6, 3]})]
+    examples = [
+        Example(
+            torch="y = x * 2\ny[x > 0.5] = 0.0\nm = y < -1\ny[m] += 1.0\ny[m] = x[m]",
+            jax="y = x * 2\ny = jnp.where(torch_index_mask(x > 0.5, y), 0.0, y)\nm = y < -1\n"
+            "y = jnp.where(torch_index_mask(m, y), y + 1.0, y)\ny = jnp.where(torch_index_mask(m, y), x, y)",
+            inputs={"x": [4, 5]},
+        ),
+        Example(
+            torch="y = x + 0\ny[x[:, 0] > 0] = -1.0",
+            jax="y = x + 0\ny = jnp.where(torch_index_mask(x[:, 0] > 0, y), -1.0, y)",
+            inputs={"x": [6, 3]},
+        ),
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1:
@@ -92,12 +113,15 @@ class MaskedAssignment(StatementRule):
         if value_mask is not None and code(value_mask) == code(mask):
             value = value.value  # y[m] = z[m]: z where m is set
         if operator is not None:
-            value = cst.parse_expression(f"{code(base)} {operator} ({code(value)})") \
-                if isinstance(value, (cst.BinaryOperation, cst.Comparison, cst.BooleanOperation, cst.IfExp)) \
+            value = (
+                cst.parse_expression(f"{code(base)} {operator} ({code(value)})")
+                if isinstance(value, (cst.BinaryOperation, cst.Comparison, cst.BooleanOperation, cst.IfExp))
                 else cst.parse_expression(f"{code(base)} {operator} {code(value)}")
+            )
         ctx.use("jnp")
-        where = call("jnp.where", [arg(call(ctx.helper("torch_index_mask"), [arg(mask), arg(base)])), arg(value),
-                                   arg(base)])
+        where = call(
+            "jnp.where", [arg(call(ctx.helper("torch_index_mask"), [arg(mask), arg(base)])), arg(value), arg(base)]
+        )
         return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(base)], value=where)])]
 
 
@@ -108,14 +132,23 @@ class MaskedReduction(MethodRule):
 
     methods = ("sum", "mean")
     priority = 10
-    examples = [Example(torch="y = x[x > 0].sum() + x[x < 0.5].mean()",
-                        jax="y = torch_masked_sum(x, x > 0) + torch_masked_mean(x, x < 0.5)", inputs={"x": [3, 4]}),
-                Example(torch="keep = x[:, 0] > 0\ny = x[keep].mean()", jax="keep = x[:, 0] > 0\ny = torch_masked_mean(x, keep)",
-                        inputs={"x": [8, 3]}),
-                Example(torch="y = x[idx].sum()",
-                        jax="y = x[idx].sum()", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y = x[x > 0].sum() + x[x < 0.5].mean()",
+            jax="y = torch_masked_sum(x, x > 0) + torch_masked_mean(x, x < 0.5)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="keep = x[:, 0] > 0\ny = x[keep].mean()",
+            jax="keep = x[:, 0] > 0\ny = torch_masked_mean(x, keep)",
+            inputs={"x": [8, 3]},
+        ),
+        Example(torch="y = x[idx].sum()", jax="y = x[idx].sum()", verify=False, fires=False),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         mask = mask_index(receiver, ctx)
         if mask is None or node.args:
             return None

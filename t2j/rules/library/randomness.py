@@ -15,12 +15,26 @@ from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 class RandomDraws(CallRule):
     """torch.randn/rand/randint/randperm/randn_like/rand_like/normal/bernoulli -> jax.random with a fresh key."""
 
-    targets = ("torch.randn", "torch.rand", "torch.randint", "torch.randperm", "torch.randn_like",
-               "torch.rand_like", "torch.randint_like", "torch.normal", "torch.bernoulli", "torch.multinomial")
-    examples = [Example(torch="x = torch.randn(2, 3)\ny = torch.rand_like(x)",
-                        jax="key, k1 = jax.random.split(key)\nx = jax.random.normal(k1, (2, 3))\n"
-                            "key, k2 = jax.random.split(key)\ny = jax.random.uniform(k2, x.shape, x.dtype)",
-                        verify=False)]
+    targets = (
+        "torch.randn",
+        "torch.rand",
+        "torch.randint",
+        "torch.randperm",
+        "torch.randn_like",
+        "torch.rand_like",
+        "torch.randint_like",
+        "torch.normal",
+        "torch.bernoulli",
+        "torch.multinomial",
+    )
+    examples = [
+        Example(
+            torch="x = torch.randn(2, 3)\ny = torch.rand_like(x)",
+            jax="key, k1 = jax.random.split(key)\nx = jax.random.normal(k1, (2, 3))\n"
+            "key, k2 = jax.random.split(key)\ny = jax.random.uniform(k2, x.shape, x.dtype)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -36,8 +50,14 @@ class RandomDraws(CallRule):
         if name in ("randn_like", "rand_like"):
             x = positional(node)[0].value
             fn = "jax.random.normal" if name == "randn_like" else "jax.random.uniform"
-            return call(fn, [arg(ctx.random_key()), arg(cst.Attribute(value=x, attr=cst.Name("shape"))),
-                             arg(cst.Attribute(value=x, attr=cst.Name("dtype")))])
+            return call(
+                fn,
+                [
+                    arg(ctx.random_key()),
+                    arg(cst.Attribute(value=x, attr=cst.Name("shape"))),
+                    arg(cst.Attribute(value=x, attr=cst.Name("dtype"))),
+                ],
+            )
         if name == "randint":
             pos = positional(node)
             size = keyword(node, "size")
@@ -67,8 +87,10 @@ class RandomDraws(CallRule):
         if name == "bernoulli":
             p = positional(node)[0].value
             draw = call("jax.random.bernoulli", [arg(ctx.random_key()), arg(p)])
-            return call(cst.Attribute(value=draw, attr=cst.Name("astype")),
-                        [arg(cst.Attribute(value=p, attr=cst.Name("dtype")))])
+            return call(
+                cst.Attribute(value=draw, attr=cst.Name("astype")),
+                [arg(cst.Attribute(value=p, attr=cst.Name("dtype")))],
+            )
         return None
 
 
@@ -77,9 +99,13 @@ class ManualSeed(CallRule):
     """`torch.manual_seed(s)` -> `key = jax.random.key(s)` (the start of this scope's key chain)."""
 
     targets = ("torch.manual_seed", "torch.random.manual_seed")
-    examples = [Example(torch="torch.manual_seed(0)\nx = torch.randn(3)",
-                        jax="key = jax.random.key(0)\nkey, k1 = jax.random.split(key)\nx = jax.random.normal(k1, 3)",
-                        verify=False)]
+    examples = [
+        Example(
+            torch="torch.manual_seed(0)\nx = torch.randn(3)",
+            jax="key = jax.random.key(0)\nkey, k1 = jax.random.split(key)\nx = jax.random.normal(k1, 3)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         seed = positional(node)[0].value if positional(node) else expr("0")

@@ -12,9 +12,15 @@ from t2j.rules.cstutil import arg, call, code
 
 
 # torch.optim.lr_scheduler class -> the emitted helper (t2j/rules/runtime/schedulers.py)
-SCHEDULERS = {"StepLR": "TorchStepLR", "MultiStepLR": "TorchMultiStepLR", "ExponentialLR": "TorchExponentialLR",
-              "CosineAnnealingLR": "TorchCosineAnnealingLR", "LambdaLR": "TorchLambdaLR",
-              "OneCycleLR": "TorchOneCycleLR", "ReduceLROnPlateau": "TorchReduceLROnPlateau"}
+SCHEDULERS = {
+    "StepLR": "TorchStepLR",
+    "MultiStepLR": "TorchMultiStepLR",
+    "ExponentialLR": "TorchExponentialLR",
+    "CosineAnnealingLR": "TorchCosineAnnealingLR",
+    "LambdaLR": "TorchLambdaLR",
+    "OneCycleLR": "TorchOneCycleLR",
+    "ReduceLROnPlateau": "TorchReduceLROnPlateau",
+}
 
 
 @register
@@ -23,8 +29,13 @@ class Schedulers(CallRule):
     ReduceLROnPlateau -> emitted schedulers with torch's formulas that set the optimizer's learning rate."""
 
     targets = tuple(f"torch.optim.lr_scheduler.{k}" for k in SCHEDULERS)
-    examples = [Example(torch="scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)",
-                        jax="scheduler = TorchStepLR(optimizer, step_size=5, gamma=0.5)", verify=False)]
+    examples = [
+        Example(
+            torch="scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)",
+            jax="scheduler = TorchStepLR(optimizer, step_size=5, gamma=0.5)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         args = [a for a in node.args if not (a.keyword and a.keyword.value in ("verbose", "last_epoch"))]
@@ -39,13 +50,21 @@ class ParamGroups(BlockRule):
     """`for group in optimizer.param_groups: group["lr"] = v` (a hand-written schedule) ->
     `optimizer.opt_state.hyperparams["learning_rate"][...] = v` (the emitted optimizers inject it)."""
 
-    examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
-              "    g['lr'] = 0.01",
-        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
-            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01", verify=False),
-                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n    print(g['lr'])",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nfor g in torch_param_groups(optimizer):\n    print(g['lr'])", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n"
+            "    g['lr'] = 0.01",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
+            "optimizer.opt_state.hyperparams['learning_rate'][...] = 0.01",
+            verify=False,
+        ),
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor g in optimizer.param_groups:\n    print(g['lr'])",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nfor g in torch_param_groups(optimizer):\n    print(g['lr'])",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         out, changed = [], False
@@ -83,15 +102,24 @@ class ParamGroups(BlockRule):
 
 def _group_assignment(statement, group: str):
     """('lr', value) for `group['lr'] = value` or its rewritten form `group = group.at['lr'].set(value)`."""
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Assign) and len(statement.body[0].targets) == 1):
+    if not (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Assign)
+        and len(statement.body[0].targets) == 1
+    ):
         return None, None
     target, value = statement.body[0].targets[0].target, statement.body[0].value
     subscript = None
     if isinstance(target, cst.Subscript) and code(target.value) == group:
         subscript = target
-    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "set" \
-            and isinstance(value.func.value, cst.Subscript) and code(value.func.value.value) == f"{group}.at":
+    elif (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "set"
+        and isinstance(value.func.value, cst.Subscript)
+        and code(value.func.value.value) == f"{group}.at"
+    ):
         subscript, value = value.func.value, value.args[0].value
     if subscript is None or len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
         return None, None
@@ -108,11 +136,15 @@ class ParamGroupsRead(AttributeRule):
 
     attributes = ("param_groups",)
     priority = -1
-    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
-                            "print(torch_param_groups(optimizer)[0]['lr'])", verify=False),
-                Example(torch="groups = config.param_groups",
-                        jax="groups = config.param_groups", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nprint(optimizer.param_groups[0]['lr'])",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
+            "print(torch_param_groups(optimizer)[0]['lr'])",
+            verify=False,
+        ),
+        Example(torch="groups = config.param_groups", jax="groups = config.param_groups", verify=False, fires=False),
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         name = dotted(node.value)

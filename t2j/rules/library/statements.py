@@ -11,13 +11,38 @@ from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, is_string, keyword, literal, positional
 from t2j.rules.tensor_ops import tensor_op
 
-INPLACE_BINARY = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "pow_": "pow",
-                  "clamp_": "clamp", "clip_": "clamp", "masked_fill_": "masked_fill", "scatter_": "scatter",
-                  "scatter_add_": "scatter_add", "clamp_min_": "clamp_min", "clamp_max_": "clamp_max",
-                  "unsqueeze_": "unsqueeze", "squeeze_": "squeeze", "t_": "t", "transpose_": "transpose"}
-INPLACE_UNARY = {"relu_": "jax.nn.relu", "sigmoid_": "jax.nn.sigmoid", "tanh_": "jnp.tanh", "exp_": "jnp.exp",
-                 "log_": "jnp.log", "sqrt_": "jnp.sqrt", "abs_": "jnp.abs", "neg_": "jnp.negative",
-                 "zero_": "jnp.zeros_like", "floor_": "jnp.floor", "ceil_": "jnp.ceil", "round_": "jnp.round"}
+INPLACE_BINARY = {
+    "add_": "add",
+    "sub_": "sub",
+    "mul_": "mul",
+    "div_": "div",
+    "pow_": "pow",
+    "clamp_": "clamp",
+    "clip_": "clamp",
+    "masked_fill_": "masked_fill",
+    "scatter_": "scatter",
+    "scatter_add_": "scatter_add",
+    "clamp_min_": "clamp_min",
+    "clamp_max_": "clamp_max",
+    "unsqueeze_": "unsqueeze",
+    "squeeze_": "squeeze",
+    "t_": "t",
+    "transpose_": "transpose",
+}
+INPLACE_UNARY = {
+    "relu_": "jax.nn.relu",
+    "sigmoid_": "jax.nn.sigmoid",
+    "tanh_": "jnp.tanh",
+    "exp_": "jnp.exp",
+    "log_": "jnp.log",
+    "sqrt_": "jnp.sqrt",
+    "abs_": "jnp.abs",
+    "neg_": "jnp.negative",
+    "zero_": "jnp.zeros_like",
+    "floor_": "jnp.floor",
+    "ceil_": "jnp.ceil",
+    "round_": "jnp.round",
+}
 
 
 @register
@@ -26,12 +51,23 @@ class InplaceMethods(MethodRule):
     the receiver is rebound (`x = x + y`)."""
 
     methods = tuple(INPLACE_BINARY) + tuple(INPLACE_UNARY) + ("copy_", "fill_", "normal_", "uniform_")
-    examples = [Example(torch="y = x * 1\ny.mul_(2.0)\ny.add_(x, alpha=0.5)\ny.relu_()",
-                        jax="y = x * 1\ny = y * 2.0\ny = y + (0.5 * x)\ny = jax.nn.relu(y)", inputs={"x": [3, 4]}),
-                Example(torch="class Meter:\n    def update(self, v):\n        self.add_(v)",
-                        jax="class Meter:\n    def update(self, v):\n        self.add_(v)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y = x * 1\ny.mul_(2.0)\ny.add_(x, alpha=0.5)\ny.relu_()",
+            jax="y = x * 1\ny = y * 2.0\ny = y + (0.5 * x)\ny = jax.nn.relu(y)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="class Meter:\n    def update(self, v):\n        self.add_(v)",
+            jax="class Meter:\n    def update(self, v):\n        self.add_(v)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         if name in ("normal_", "uniform_"):
             return None
         if name in INPLACE_UNARY:
@@ -55,8 +91,7 @@ class InplaceMethods(MethodRule):
 class RebindInplace(StatementRule):
     """A bare in-place call statement `x.add_(y)` becomes `x = <value>`."""
 
-    examples = [Example(torch="y = x * 1\ny.add_(x)",
-                        jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]})]
+    examples = [Example(torch="y = x * 1\ny.add_(x)", jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]})]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
@@ -65,16 +100,25 @@ class RebindInplace(StatementRule):
         target = ctx.inplace.get(id(value))
         if target is None:
             return None
-        if isinstance(target, cst.Attribute) and dotted(target) and dotted(target).startswith("self.") and \
-                ctx.in_module_class:
+        if (
+            isinstance(target, cst.Attribute)
+            and dotted(target)
+            and dotted(target).startswith("self.")
+            and ctx.in_module_class
+        ):
             # a Variable attribute (buffer/parameter): update its value in place
             target = cst.Subscript(value=target, slice=[cst.SubscriptElement(cst.Index(cst.Ellipsis()))])
         assign = cst.Assign(targets=[cst.AssignTarget(target)], value=value)
         return [node.with_changes(body=[assign])]
 
 
-AUG = {cst.AddAssign: "add", cst.SubtractAssign: "subtract", cst.MultiplyAssign: "multiply",
-       cst.DivideAssign: "divide", cst.PowerAssign: "power"}
+AUG = {
+    cst.AddAssign: "add",
+    cst.SubtractAssign: "subtract",
+    cst.MultiplyAssign: "multiply",
+    cst.DivideAssign: "divide",
+    cst.PowerAssign: "power",
+}
 
 
 def _base_name(node: cst.BaseExpression) -> cst.Name | None:
@@ -85,9 +129,13 @@ def _base_name(node: cst.BaseExpression) -> cst.Name | None:
 class ItemAssignment(StatementRule):
     """`x[i] = v` -> `x = x.at[i].set(v)`; `x[i] += v` -> `x = x.at[i].add(v)` (lists and dicts stay)."""
 
-    examples = [Example(torch="y = x * 1\ny[:, 0] = 0.0\ny[1:, -1] += x[1:, 0]",
-                        jax="y = x * 1\ny = y.at[:, 0].set(0.0)\ny = y.at[1:, -1].add(x[1:, 0])",
-                        inputs={"x": [3, 4]})]
+    examples = [
+        Example(
+            torch="y = x * 1\ny[:, 0] = 0.0\ny[1:, -1] += x[1:, 0]",
+            jax="y = x * 1\ny = y.at[:, 0].set(0.0)\ny = y.at[1:, -1].add(x[1:, 0])",
+            inputs={"x": [3, 4]},
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1:
@@ -119,9 +167,10 @@ class NoGrad(WithRule):
 
     examples = [Example(torch="with torch.no_grad():\n    y = x * 2", jax="y = x * 2", inputs={"x": [3]})]
 
-    def rewrite(self, node: cst.With, ctx: Context) -> cst.BaseStatement | cst.FlattenSentinel | cst.RemovalSentinel | None:
-        names = [ctx.info.qualname(item.item.func) if isinstance(item.item, cst.Call) else None
-                 for item in node.items]
+    def rewrite(
+        self, node: cst.With, ctx: Context
+    ) -> cst.BaseStatement | cst.FlattenSentinel | cst.RemovalSentinel | None:
+        names = [ctx.info.qualname(item.item.func) if isinstance(item.item, cst.Call) else None for item in node.items]
         if not all(n in GRAD_CONTEXTS for n in names):
             return None
         body = list(node.body.body)
@@ -131,11 +180,27 @@ class NoGrad(WithRule):
         return cst.FlattenSentinel(body)
 
 
-GRAD_CONTEXTS = ("torch.no_grad", "torch.inference_mode", "torch.enable_grad", "torch.set_grad_enabled",
-                 "torch.autocast", "torch.cuda.amp.autocast", "torch.amp.autocast", "torch.cpu.amp.autocast")
-ENVIRONMENT_CALLS = ("torch.set_grad_enabled", "torch.set_num_threads", "torch.use_deterministic_algorithms",
-                     "torch.set_printoptions", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all",
-                     "torch.set_default_dtype", "torch.autograd.set_detect_anomaly", "torch.set_float32_matmul_precision")
+GRAD_CONTEXTS = (
+    "torch.no_grad",
+    "torch.inference_mode",
+    "torch.enable_grad",
+    "torch.set_grad_enabled",
+    "torch.autocast",
+    "torch.cuda.amp.autocast",
+    "torch.amp.autocast",
+    "torch.cpu.amp.autocast",
+)
+ENVIRONMENT_CALLS = (
+    "torch.set_grad_enabled",
+    "torch.set_num_threads",
+    "torch.use_deterministic_algorithms",
+    "torch.set_printoptions",
+    "torch.cuda.manual_seed",
+    "torch.cuda.manual_seed_all",
+    "torch.set_default_dtype",
+    "torch.autograd.set_detect_anomaly",
+    "torch.set_float32_matmul_precision",
+)
 
 
 @register
@@ -144,8 +209,7 @@ class GradContextCalls(CallRule):
     rules remove them (JAX computes gradients only where asked; there is no global state to set)."""
 
     targets = GRAD_CONTEXTS + ENVIRONMENT_CALLS
-    examples = [Example(torch="with torch.no_grad():\n    y = x * 2",
-                        jax="y = x * 2", inputs={"x": [3]})]
+    examples = [Example(torch="with torch.no_grad():\n    y = x * 2", jax="y = x * 2", inputs={"x": [3]})]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return node
@@ -158,8 +222,16 @@ class NoGradDecorators(FunctionRule):
     examples = [Example(torch="@torch.no_grad()\ndef f(x):\n    return x", jax="def f(x):\n    return x", verify=False)]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
-        kept = [d for d in node.decorators if (ctx.info.qualname(d.decorator.func) if isinstance(d.decorator, cst.Call)
-                                               else ctx.info.qualname(d.decorator)) not in GRAD_CONTEXTS]
+        kept = [
+            d
+            for d in node.decorators
+            if (
+                ctx.info.qualname(d.decorator.func)
+                if isinstance(d.decorator, cst.Call)
+                else ctx.info.qualname(d.decorator)
+            )
+            not in GRAD_CONTEXTS
+        ]
         if len(kept) == len(node.decorators):
             return None
         return node.with_changes(decorators=kept)
@@ -183,7 +255,11 @@ class NoGradDecorator(StatementRule):
             func = small.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in ("to", "cuda", "cpu") and q is None:
                 return []
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Attribute)
+        ):
             q = ctx.info.qualname(small.targets[0].target)
             if q and q.startswith("torch.backends."):
                 return []
@@ -196,10 +272,19 @@ class RegisterBuffer(CallRule):
     `self.name = nnx.Variable(t)`); ported by name like torch's buffer."""
 
     targets = ()
-    examples = [Example(torch="self.register_buffer('offset', torch.ones(4))\ny = x + self.offset",
-                        jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset[...]", inputs={"x": [2, 4]}),
-                Example(torch="store.register_buffer('offset', torch.ones(4))",
-                        jax="store.register_buffer('offset', jnp.ones(4))", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="self.register_buffer('offset', torch.ones(4))\ny = x + self.offset",
+            jax="self.offset = nnx.Variable(jnp.ones(4))\ny = x + self.offset[...]",
+            inputs={"x": [2, 4]},
+        ),
+        Example(
+            torch="store.register_buffer('offset', torch.ones(4))",
+            jax="store.register_buffer('offset', jnp.ones(4))",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if dotted(node.func) not in ("self.register_buffer", "self.register_parameter"):
@@ -225,18 +310,32 @@ class RegisterBuffer(CallRule):
 class SetattrLiteral(StatementRule):
     """`setattr(self, "name", v)` with a literal name -> `self.name = v` (reads better)."""
 
-    examples = [Example(torch="setattr(self, 'scale', nn.Parameter(torch.ones(4)))\ny = x * self.scale",
-                        jax="self.scale = nnx.Param(jnp.ones(4))\ny = x * self.scale", inputs={"x": [2, 4]}),
-                Example(torch="def build(self, name):\n    setattr(self, name, 2.0)",
-                        jax="def build(self, name):\n    setattr(self, name, 2.0)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="setattr(self, 'scale', nn.Parameter(torch.ones(4)))\ny = x * self.scale",
+            jax="self.scale = nnx.Param(jnp.ones(4))\ny = x * self.scale",
+            inputs={"x": [2, 4]},
+        ),
+        Example(
+            torch="def build(self, name):\n    setattr(self, name, 2.0)",
+            jax="def build(self, name):\n    setattr(self, name, 2.0)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
             return None
         c = node.body[0].value
-        if not (isinstance(c, cst.Call) and isinstance(c.func, cst.Name) and c.func.value == "setattr"
-                and len(c.args) == 3 and isinstance(c.args[1].value, cst.SimpleString)
-                and dotted(c.args[0].value) == "self"):
+        if not (
+            isinstance(c, cst.Call)
+            and isinstance(c.func, cst.Name)
+            and c.func.value == "setattr"
+            and len(c.args) == 3
+            and isinstance(c.args[1].value, cst.SimpleString)
+            and dotted(c.args[0].value) == "self"
+        ):
             return None
         name = c.args[1].value.evaluated_value
         if not name.isidentifier():
@@ -250,11 +349,20 @@ class WeightInit(StatementRule):
     """`nn.init.*_(w, ...)` statements: weights come from the torch model when ported, so these are
     removed and listed in the diagnostics (marked in the code)."""
 
-    examples = [Example(torch="nn.init.zeros_(w)\ny = x", jax="pass  # t2j: not translated: torch.nn.init.zeros_\ny = x",
-                        verify=False)]
+    examples = [
+        Example(
+            torch="nn.init.zeros_(w)\ny = x",
+            jax="pass  # t2j: not translated: torch.nn.init.zeros_\ny = x",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
-        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr) or not isinstance(node.body[0].value, cst.Call):
+        if (
+            len(node.body) != 1
+            or not isinstance(node.body[0], cst.Expr)
+            or not isinstance(node.body[0].value, cst.Call)
+        ):
             return None
         q = ctx.info.qualname(node.body[0].value.func)
         if not q or not q.startswith("torch.nn.init."):

@@ -45,9 +45,13 @@ class ModuleBase(AttributeRule):
     """`nn.Module` (a base class) -> `nnx.Module`."""
 
     targets = ("torch.nn.Module",)
-    examples = [Example(torch="class Block(nn.Module):\n    pass",
-                        jax="class Block(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass",
-                        verify=False)]
+    examples = [
+        Example(
+            torch="class Block(nn.Module):\n    pass",
+            jax="class Block(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         return expr("nnx.Module")
@@ -56,8 +60,13 @@ class ModuleBase(AttributeRule):
 def _is_super_init(small: cst.BaseSmallStatement) -> cst.Call | None:
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         func = small.value.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call) \
-                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "__init__"
+            and isinstance(func.value, cst.Call)
+            and isinstance(func.value.func, cst.Name)
+            and func.value.func.value == "super"
+        ):
             return small.value
     return None
 
@@ -67,9 +76,13 @@ class SuperInit(StatementRule):
     """`super().__init__()` of a direct nn.Module subclass is dropped (nnx.Module needs none); a call to a
     user module base class passes `rngs` on."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.n = 1",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.n = 1", verify=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.n = 1",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.n = 1",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1:
@@ -103,8 +116,12 @@ def _add_kwonly(fn: cst.FunctionDef, name: str, annotation: str | None) -> cst.F
 def _prepend(fn: cst.FunctionDef, statements: list[cst.BaseStatement]) -> cst.FunctionDef:
     body = list(fn.body.body)
     at = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
-            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+    if (
+        body
+        and isinstance(body[0], cst.SimpleStatementLine)
+        and isinstance(body[0].body[0], cst.Expr)
+        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
         at = 1
     return fn.with_changes(body=fn.body.with_changes(body=body[:at] + statements + body[at:]))
 
@@ -115,10 +132,14 @@ class ModuleInit(ClassRule):
     __init__); a class that reads `self.training` gets `self.deterministic` (what nnx's train()/eval() set);
     a class that draws random numbers outside __init__ keeps `self.rngs`."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def forward(self, x):\n        return x",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-            "    def __call__(self, x):\n        return x", verify=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def forward(self, x):\n        return x",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+            "    def __call__(self, x):\n        return x",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
         name = node.name.value
@@ -131,8 +152,9 @@ class ModuleInit(ClassRule):
             extra.append(stmt("self.deterministic = False\n"))
         if name in info.random_outside_init:
             extra.append(stmt("self.rngs = rngs\n"))
-        init_at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
-                       None)
+        init_at = next(
+            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
+        )
         if init_at is None:
             if name not in info.direct_module_classes and not extra:
                 return None
@@ -141,8 +163,11 @@ class ModuleInit(ClassRule):
             lines = extra or [stmt("pass\n")]
             init = cst.parse_statement("def __init__(self, *, rngs: nnx.Rngs):\n    pass\n")
             init = init.with_changes(body=init.body.with_changes(body=lines))
-            body = [s for s in body if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
-                                            and isinstance(s.body[0], cst.Pass))]
+            body = [
+                s
+                for s in body
+                if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Pass))
+            ]
             at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
             body.insert(at, init)
         else:
@@ -157,10 +182,15 @@ class ModuleInit(ClassRule):
 class ForwardToCall(FunctionRule):
     """`def forward(self, ...)` of a module -> `def __call__(self, ...)`."""
 
-    examples = [Example(torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-                              "    def forward(self, x):\n        return x",
-                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "    def __call__(self, x):\n        return x", verify=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "    def forward(self, x):\n        return x",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+            "    def __call__(self, x):\n        return x",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         if node.name.value == "forward" and ctx.in_module_class and len(ctx.functions) == 1:
@@ -172,11 +202,15 @@ class ForwardToCall(FunctionRule):
 class BuilderRngs(FunctionRule):
     """A function or method that builds layers for a module's __init__ takes keyword-only `rngs`."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-              "        self.body = self.make(4)\n    def make(self, n):\n        return nn.Linear(n, n)",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
-            "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, rngs=rngs)", verify=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.body = self.make(4)\n    def make(self, n):\n        return nn.Linear(n, n)",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
+            "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, rngs=rngs)",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         fn = ctx.function
@@ -191,9 +225,14 @@ class FunctionKey(FunctionRule):
     takes `key` or seeds one with torch.manual_seed; one that builds layers without an `rngs` parameter
     starts with `rngs = nnx.Rngs(0)` (one stream for all its layers, so no two share an init key)."""
 
-    examples = [Example(torch="def get_inputs():\n    return [torch.randn(2, 3)]",
-                        jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
-                            "    return [jax.random.normal(k1, (2, 3))]", verify=False)]
+    examples = [
+        Example(
+            torch="def get_inputs():\n    return [torch.randn(2, 3)]",
+            jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+            "    return [jax.random.normal(k1, (2, 3))]",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
         fn = ctx.function
@@ -212,11 +251,19 @@ class PassRngs(CallRule):
     """Instantiating a user module class (or calling a layer builder) passes `rngs`: the enclosing one, or a
     fresh `nnx.Rngs(0)` where none is in scope."""
 
-    examples = [Example(torch="class B(nn.Module):\n    pass\nmodel = B()",
-                        jax="class B(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "model = B(rngs=rngs)", verify=False),
-                Example(torch="class Config:\n    def __init__(self, n):\n        self.n = n\n\ncfg = Config(3)",
-                        jax="class Config:\n    def __init__(self, n):\n        self.n = n\ncfg = Config(3)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="class B(nn.Module):\n    pass\nmodel = B()",
+            jax="class B(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\nmodel = B(rngs=rngs)",
+            verify=False,
+        ),
+        Example(
+            torch="class Config:\n    def __init__(self, n):\n        self.n = n\n\ncfg = Config(3)",
+            jax="class Config:\n    def __init__(self, n):\n        self.n = n\ncfg = Config(3)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = dotted(node.func)
@@ -240,11 +287,15 @@ class PassRngs(CallRule):
 class SelfForward(CallRule):
     """`self.forward(x)` -> `self(x)`."""
 
-    examples = [Example(torch="class M(nn.Module):\n    def go(self, x):\n        return self.forward(x)",
-                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
-                            "    def go(self, x):\n        return self(x)", verify=False),
-                Example(torch="y = encoder.forward(x)",
-                        jax="y = encoder.forward(x)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def go(self, x):\n        return self.forward(x)",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
+            "    def go(self, x):\n        return self(x)",
+            verify=False,
+        ),
+        Example(torch="y = encoder.forward(x)", jax="y = encoder.forward(x)", verify=False, fires=False),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         if dotted(node.func) == "self.forward" and ctx.in_module_class:
@@ -257,13 +308,16 @@ class SelfTraining(AttributeRule):
     """`self.training` -> `(not self.deterministic)`: nnx's train()/eval() set `deterministic`."""
 
     attributes = ("training",)
-    examples = [Example(torch="class M(nn.Module):\n    def forward(self, x):\n        return x if self.training else -x",
-                        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
-                            "        self.deterministic = False\n"
-                            "    def __call__(self, x):\n        return x if (not self.deterministic) else -x",
-                        verify=False),
-                Example(torch="mode = args.training",
-                        jax="mode = args.training", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def forward(self, x):\n        return x if self.training else -x",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+            "        self.deterministic = False\n"
+            "    def __call__(self, x):\n        return x if (not self.deterministic) else -x",
+            verify=False,
+        ),
+        Example(torch="mode = args.training", jax="mode = args.training", verify=False, fires=False),
+    ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
         if dotted(node) == "self.training" and ctx.in_module_class:
@@ -277,12 +331,15 @@ class AutogradFunction(ClassRule):
     `F.apply = torch_autograd_function(F)` (a jax.custom_vjp using the class's own backward)."""
 
     priority = 10
-    examples = [Example(
-        torch="class Clip(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n        return x.clamp(-1, 1)\n"
-              "    @staticmethod\n    def backward(ctx, g):\n        return g",
-        jax="class Clip(object):\n    @staticmethod\n    def forward(ctx, x):\n        return jnp.clip(x, min=-1, max=1)\n"
+    examples = [
+        Example(
+            torch="class Clip(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n        return x.clamp(-1, 1)\n"
+            "    @staticmethod\n    def backward(ctx, g):\n        return g",
+            jax="class Clip(object):\n    @staticmethod\n    def forward(ctx, x):\n        return jnp.clip(x, min=-1, max=1)\n"
             "    @staticmethod\n    def backward(ctx, g):\n        return g\nClip.apply = torch_autograd_function(Clip)",
-        verify=False)]
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
         name = node.name.value
@@ -309,11 +366,15 @@ class ModuleContainers(StatementRule):
     """`self.layers = []` / `{}` / a list or dict that may hold layers, in a module class -> nnx.List /
     nnx.Dict (Flax 0.12 rejects submodules in plain lists and dicts)."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = []\n"
-              "        for i in range(2):\n            self.layers.append(nn.Linear(4, 4))",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.layers = nnx.List([])\n"
-            "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, rngs=rngs))", verify=False)]
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = []\n"
+            "        for i in range(2):\n            self.layers.append(nn.Linear(4, 4))",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.layers = nnx.List([])\n"
+            "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, rngs=rngs))",
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Assign):
@@ -339,11 +400,14 @@ class ModuleApplyInit(StatementRule):
     """`self.apply(init_fn)` (weight initialisation) in a module: removed and listed, since weights are
     ported from torch (Flax modules have no `apply`)."""
 
-    examples = [Example(
-        torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.apply(self._init)",
-        jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+    examples = [
+        Example(
+            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.apply(self._init)",
+            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
             "        pass  # t2j: not translated: self.apply (weight initialisation; weights are ported from torch)",
-        verify=False)]
+            verify=False,
+        )
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
@@ -351,7 +415,11 @@ class ModuleApplyInit(StatementRule):
         c = node.body[0].value
         if not (isinstance(c, cst.Call) and dotted(c.func) == "self.apply"):
             return None
-        ctx.untranslated(c, "self.apply (weight initialisation; weights are ported from torch)",
-                         line=ctx.line_of(ctx.original) if ctx.original is not None and
-                         dotted(ctx.original.func) == "self.apply" else 0)
+        ctx.untranslated(
+            c,
+            "self.apply (weight initialisation; weights are ported from torch)",
+            line=ctx.line_of(ctx.original)
+            if ctx.original is not None and dotted(ctx.original.func) == "self.apply"
+            else 0,
+        )
         return [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=node.leading_lines)]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, Tensor, register
+from t2j.rules.base import CallRule, Example, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, bind, call, expr, keyword, positional, rename_keywords, shape_args
-from t2j.rules.tensor_ops import AXIS, tensor_op
+from t2j.rules.cstutil import arg, bind, call, expr, keyword, rename_keywords
+from t2j.rules.tensor_ops import AXIS
 
-DROP = {"device": None, "requires_grad": None, "pin_memory": None, "layout": None, "memory_format": None,
-        "generator": None}
+DROP = {
+    "device": None,
+    "requires_grad": None,
+    "pin_memory": None,
+    "layout": None,
+    "memory_format": None,
+    "generator": None,
+}
 
 
 def _first_input(node: cst.Call) -> list[cst.Arg]:
@@ -39,33 +45,167 @@ class MapFunction(CallRule):
 class Elementwise(MapFunction):
     """Elementwise math with the same name in jax.numpy (exp, log, sin, tanh, abs, floor, ...)."""
 
-    targets = tuple(f"torch.{n}" for n in (
-        "exp", "log", "log2", "log10", "log1p", "expm1", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin",
-        "arccos", "arctan", "asin", "acos", "atan", "atan2", "abs", "floor", "ceil", "trunc", "sign", "sqrt",
-        "square", "reciprocal", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not",
-        "logical_xor", "maximum", "minimum", "fmod", "remainder", "exp2", "hypot", "sinc", "deg2rad", "rad2deg",
-        "heaviside", "nan_to_num", "signbit", "real", "imag", "conj", "angle", "neg", "negative", "positive",
-        "floor_divide", "true_divide", "equal", "eq", "ne", "gt", "lt", "ge", "le", "greater", "less",
-        "bitwise_and", "bitwise_or", "bitwise_not", "bitwise_xor", "isclose", "allclose", "outer", "kron",
-        "dot", "inner", "cross", "diag", "diagonal", "trace", "tril", "triu", "flip", "fliplr", "flipud",
-        "rot90", "meshgrid", "broadcast_to", "cumprod", "diff", "atleast_1d", "atleast_2d", "atleast_3d",
-        "zeros_like", "ones_like", "full_like", "empty_like", "clip", "round", "where", "count_nonzero",
-        "argsort", "unique", "searchsorted", "bucketize", "tensordot", "vstack", "hstack", "dstack",
-        "column_stack", "copysign", "lerp", "logaddexp", "float_power", "frac", "fix", "ravel", "nonzero",
-        "histc", "bincount", "polar", "complex", "cov", "corrcoef", "vander", "matrix_power",
-    ))
+    targets = tuple(
+        f"torch.{n}"
+        for n in (
+            "exp",
+            "log",
+            "log2",
+            "log10",
+            "log1p",
+            "expm1",
+            "sin",
+            "cos",
+            "tan",
+            "sinh",
+            "cosh",
+            "tanh",
+            "arcsin",
+            "arccos",
+            "arctan",
+            "asin",
+            "acos",
+            "atan",
+            "atan2",
+            "abs",
+            "floor",
+            "ceil",
+            "trunc",
+            "sign",
+            "sqrt",
+            "square",
+            "reciprocal",
+            "isnan",
+            "isinf",
+            "isfinite",
+            "logical_and",
+            "logical_or",
+            "logical_not",
+            "logical_xor",
+            "maximum",
+            "minimum",
+            "fmod",
+            "remainder",
+            "exp2",
+            "hypot",
+            "sinc",
+            "deg2rad",
+            "rad2deg",
+            "heaviside",
+            "nan_to_num",
+            "signbit",
+            "real",
+            "imag",
+            "conj",
+            "angle",
+            "neg",
+            "negative",
+            "positive",
+            "floor_divide",
+            "true_divide",
+            "equal",
+            "eq",
+            "ne",
+            "gt",
+            "lt",
+            "ge",
+            "le",
+            "greater",
+            "less",
+            "bitwise_and",
+            "bitwise_or",
+            "bitwise_not",
+            "bitwise_xor",
+            "isclose",
+            "allclose",
+            "outer",
+            "kron",
+            "dot",
+            "inner",
+            "cross",
+            "diag",
+            "diagonal",
+            "trace",
+            "tril",
+            "triu",
+            "flip",
+            "fliplr",
+            "flipud",
+            "rot90",
+            "meshgrid",
+            "broadcast_to",
+            "cumprod",
+            "diff",
+            "atleast_1d",
+            "atleast_2d",
+            "atleast_3d",
+            "zeros_like",
+            "ones_like",
+            "full_like",
+            "empty_like",
+            "clip",
+            "round",
+            "where",
+            "count_nonzero",
+            "argsort",
+            "unique",
+            "searchsorted",
+            "bucketize",
+            "tensordot",
+            "vstack",
+            "hstack",
+            "dstack",
+            "column_stack",
+            "copysign",
+            "lerp",
+            "logaddexp",
+            "float_power",
+            "frac",
+            "fix",
+            "ravel",
+            "nonzero",
+            "histc",
+            "bincount",
+            "polar",
+            "complex",
+            "cov",
+            "corrcoef",
+            "vander",
+            "matrix_power",
+        )
+    )
     examples = [
         Example(torch="y = torch.exp(x) + torch.abs(x)", jax="y = jnp.exp(x) + jnp.abs(x)", inputs={"x": [4, 8]}),
-        Example(torch="y = torch.tril(torch.ones(4, 4)) * x", jax="y = jnp.tril(jnp.ones((4, 4))) * x",
-                inputs={"x": [4, 4]}),
-        Example(torch="y = torch.where(x > 0, x, torch.zeros_like(x))",
-                jax="y = jnp.where(x > 0, x, jnp.zeros_like(x))", inputs={"x": [3, 5]}),
+        Example(
+            torch="y = torch.tril(torch.ones(4, 4)) * x", jax="y = jnp.tril(jnp.ones((4, 4))) * x", inputs={"x": [4, 4]}
+        ),
+        Example(
+            torch="y = torch.where(x > 0, x, torch.zeros_like(x))",
+            jax="y = jnp.where(x > 0, x, jnp.zeros_like(x))",
+            inputs={"x": [3, 5]},
+        ),
     ]
-    NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "neg": "negative", "eq": "equal",
-             "ne": "not_equal", "gt": "greater", "lt": "less", "ge": "greater_equal", "le": "less_equal",
-             "clip": "clip", "fix": "fix", "frac": None, "true_divide": "true_divide", "bitwise_not": "invert",
-             "matrix_power": "linalg.matrix_power", "histc": "histogram", "equal": "array_equal",
-             "bucketize": "digitize"}
+    NAMES = {
+        "asin": "arcsin",
+        "acos": "arccos",
+        "atan": "arctan",
+        "neg": "negative",
+        "eq": "equal",
+        "ne": "not_equal",
+        "gt": "greater",
+        "lt": "less",
+        "ge": "greater_equal",
+        "le": "less_equal",
+        "clip": "clip",
+        "fix": "fix",
+        "frac": None,
+        "true_divide": "true_divide",
+        "bitwise_not": "invert",
+        "matrix_power": "linalg.matrix_power",
+        "histc": "histogram",
+        "equal": "array_equal",
+        "bucketize": "digitize",
+    }
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.split(".", 1)[1]
@@ -83,8 +223,12 @@ class Elementwise(MapFunction):
             ind = keyword(node, "indexing")
             return call("jnp.meshgrid", args + [arg(ind.value if ind else expr('"ij"'), "indexing")])
         args = rename_keywords(_first_input(node), {**AXIS, **DROP, "diagonal": "k", "dims": "axis"})
-        args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
-                if a.keyword is not None and a.keyword.value == "other" else a for a in args]
+        args = [
+            a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+            if a.keyword is not None and a.keyword.value == "other"
+            else a
+            for a in args
+        ]
         return call(f"jnp.{target}", args)
 
 
@@ -92,13 +236,37 @@ class Elementwise(MapFunction):
 class Reductions(MapFunction):
     """torch.sum/mean/prod/amax/amin/argmax/argmin/all/any/cumsum/logsumexp: dim -> axis, keepdim -> keepdims."""
 
-    targets = tuple(f"torch.{n}" for n in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "all", "any",
-                                          "cumsum", "nansum", "nanmean", "median", "logsumexp", "count_nonzero"))
+    targets = tuple(
+        f"torch.{n}"
+        for n in (
+            "sum",
+            "mean",
+            "prod",
+            "amax",
+            "amin",
+            "argmax",
+            "argmin",
+            "all",
+            "any",
+            "cumsum",
+            "nansum",
+            "nanmean",
+            "median",
+            "logsumexp",
+            "count_nonzero",
+        )
+    )
     examples = [
-        Example(torch="y = torch.sum(x, dim=1, keepdim=True)", jax="y = jnp.sum(x, axis=1, keepdims=True)",
-                inputs={"x": [4, 8]}),
-        Example(torch="y = torch.logsumexp(x, dim=-1)", jax="y = jax.scipy.special.logsumexp(x, axis=-1)",
-                inputs={"x": [4, 8]}),
+        Example(
+            torch="y = torch.sum(x, dim=1, keepdim=True)",
+            jax="y = jnp.sum(x, axis=1, keepdims=True)",
+            inputs={"x": [4, 8]},
+        ),
+        Example(
+            torch="y = torch.logsumexp(x, dim=-1)",
+            jax="y = jax.scipy.special.logsumexp(x, axis=-1)",
+            inputs={"x": [4, 8]},
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
@@ -118,9 +286,10 @@ class StdVar(CallRule):
     """torch.std/var: unbiased by default (ddof=1), `unbiased=False` / `correction=c` -> ddof."""
 
     targets = ("torch.std", "torch.var")
-    examples = [Example(torch="y = torch.std(x, dim=0)", jax="y = jnp.std(x, axis=0, ddof=1)", inputs={"x": [6, 5]}),
-                Example(torch="y = torch.var(x, 1, unbiased=False)", jax="y = jnp.var(x, 1, ddof=0)",
-                        inputs={"x": [6, 5]})]
+    examples = [
+        Example(torch="y = torch.std(x, dim=0)", jax="y = jnp.std(x, axis=0, ddof=1)", inputs={"x": [6, 5]}),
+        Example(torch="y = torch.var(x, 1, unbiased=False)", jax="y = jnp.var(x, 1, ddof=0)", inputs={"x": [6, 5]}),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         return std_var(node, ctx, f"jnp.{qualname.rsplit('.', 1)[1]}", _first_input(node))
@@ -151,8 +320,9 @@ def std_var(node, ctx, callee, args):
 
 
 def cst_truthy(node) -> bool:
-    return not (isinstance(node, cst.Name) and node.value in ("False", "None")) and \
-        not (isinstance(node, cst.Integer) and node.value == "0")
+    return not (isinstance(node, cst.Name) and node.value in ("False", "None")) and not (
+        isinstance(node, cst.Integer) and node.value == "0"
+    )
 
 
 @register
@@ -162,8 +332,11 @@ class MaxMin(CallRule):
     targets = ("torch.max", "torch.min")
     examples = [
         Example(torch="y = torch.max(x)", jax="y = jnp.max(x)", inputs={"x": [4, 8]}),
-        Example(torch="y = torch.max(x, dim=1)[0]", jax="y = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))[0]",
-                inputs={"x": [4, 8]}),
+        Example(
+            torch="y = torch.max(x, dim=1)[0]",
+            jax="y = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))[0]",
+            inputs={"x": [4, 8]},
+        ),
         Example(torch="y = torch.min(x, z)", jax="y = jnp.minimum(x, z)", inputs={"x": [4, 8], "z": [4, 8]}),
     ]
 
@@ -199,82 +372,31 @@ def _looks_like_dim(node) -> bool:
 
 
 @register
-class Creation(CallRule):
-    """torch.zeros/ones/empty/full/eye/arange/linspace/tensor/as_tensor/from_numpy -> jnp (shape varargs
-    become a tuple, device/requires_grad dropped)."""
-
-    targets = ("torch.zeros", "torch.ones", "torch.empty", "torch.full", "torch.eye", "torch.arange",
-               "torch.linspace", "torch.logspace", "torch.tensor", "torch.as_tensor", "torch.from_numpy",
-               "torch.Tensor", "torch.FloatTensor", "torch.LongTensor")
-    examples = [
-        Example(torch="y = x + torch.ones(4, 8) * torch.arange(8)", jax="y = x + jnp.ones((4, 8)) * jnp.arange(8)",
-                inputs={"x": [4, 8]}),
-        Example(torch="y = x * torch.tensor([1.0, 2.0, 3.0], device=x.device)",
-                jax="y = x * jnp.asarray([1.0, 2.0, 3.0])", inputs={"x": [2, 3]}),
-        Example(torch="y = torch.full((2, 3), 0.5) + torch.linspace(0, 1, 3) + x",
-                jax="y = jnp.full((2, 3), 0.5) + jnp.linspace(0, 1, 3) + x", inputs={"x": [2, 3]}),
-    ]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        name = qualname.rsplit(".", 1)[1]
-        ctx.use("jnp")
-        if name in ("zeros", "ones", "empty"):
-            shape, rest = shape_args(node)
-            if shape is None:
-                return None
-            callee = "jnp.zeros" if name == "empty" else f"jnp.{name}"
-            return call(callee, [arg(shape)] + rename_keywords(rest, DROP))
-        if name in ("tensor", "as_tensor", "from_numpy", "Tensor", "FloatTensor", "LongTensor"):
-            args = rename_keywords(node.args, {**DROP, "data": None})
-            if name == "FloatTensor":
-                args = args + [arg("jnp.float32", "dtype")]
-            if name == "LongTensor":
-                args = args + [arg("jnp.int32", "dtype")]
-            if name == "Tensor":
-                pos = positional(node)
-                if pos and not isinstance(pos[0].value, (cst.List, cst.Tuple, cst.Name)):
-                    shape, rest = shape_args(node)
-                    return call("jnp.zeros", [arg(shape)])
-            return call("jnp.asarray", args)
-        if name == "linspace":
-            args = rename_keywords(node.args, {**DROP, "steps": "num"})
-            return call("jnp.linspace", args)
-        if name == "logspace":
-            args = rename_keywords(node.args, {**DROP, "steps": "num"})
-            return call("jnp.logspace", args)
-        if name == "eye":
-            return call("jnp.eye", rename_keywords(node.args, DROP))
-        if name == "full":
-            args = rename_keywords(node.args, {**DROP, "size": "shape"})
-            return call("jnp.full", args)
-        return call(f"jnp.{name}", rename_keywords(node.args, {**DROP, "end": "stop"}))
-
-
-@register
-class CatStack(CallRule):
-    """torch.cat/concat/concatenate/stack (dim -> axis)."""
-
-    targets = ("torch.cat", "torch.concat", "torch.concatenate", "torch.stack")
-    examples = [Example(torch="y = torch.cat([x, x * 2], dim=1)", jax="y = jnp.concatenate([x, x * 2], axis=1)",
-                        inputs={"x": [2, 3]}),
-                Example(torch="y = torch.stack((x, x), -1)", jax="y = jnp.stack((x, x), -1)", inputs={"x": [2, 3]})]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        ctx.use("jnp")
-        callee = "jnp.stack" if qualname.endswith("stack") else "jnp.concatenate"
-        return call(callee, rename_keywords(node.args, {**AXIS, "tensors": None}))
-
-
-@register
 class MatMul(CallRule):
     """torch.matmul/mm/bmm -> `@`-compatible jnp.matmul; einsum as is; addmm/baddbmm expanded."""
 
-    targets = ("torch.matmul", "torch.mm", "torch.bmm", "torch.einsum", "torch.addmm", "torch.baddbmm",
-               "torch.mv", "torch.addmv")
-    examples = [Example(torch="y = torch.bmm(x, x.transpose(1, 2))", jax="y = jnp.matmul(x, jnp.swapaxes(x, 1, 2))",
-                        inputs={"x": [2, 3, 4]}),
-                Example(torch="y = torch.einsum('bij,bkj->bik', x, x)", jax="y = jnp.einsum('bij,bkj->bik', x, x)",
-                        inputs={"x": [2, 3, 4]})]
+    targets = (
+        "torch.matmul",
+        "torch.mm",
+        "torch.bmm",
+        "torch.einsum",
+        "torch.addmm",
+        "torch.baddbmm",
+        "torch.mv",
+        "torch.addmv",
+    )
+    examples = [
+        Example(
+            torch="y = torch.bmm(x, x.transpose(1, 2))",
+            jax="y = jnp.matmul(x, jnp.swapaxes(x, 1, 2))",
+            inputs={"x": [2, 3, 4]},
+        ),
+        Example(
+            torch="y = torch.einsum('bij,bkj->bik', x, x)",
+            jax="y = jnp.einsum('bij,bkj->bik', x, x)",
+            inputs={"x": [2, 3, 4]},
+        ),
+    ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
@@ -282,8 +404,16 @@ class MatMul(CallRule):
         if name == "einsum":
             return call("jnp.einsum", node.args)
         if name in ("addmm", "baddbmm", "addmv"):
-            b = bind(node, ["input", "batch1" if name == "baddbmm" else "mat1", "batch2" if name == "baddbmm" else
-                            ("mat2" if name == "addmm" else "vec"), "beta", "alpha"])
+            b = bind(
+                node,
+                [
+                    "input",
+                    "batch1" if name == "baddbmm" else "mat1",
+                    "batch2" if name == "baddbmm" else ("mat2" if name == "addmm" else "vec"),
+                    "beta",
+                    "alpha",
+                ],
+            )
             if b is None:
                 b = bind(node, ["input", "mat1", "mat2", "beta", "alpha"])
             if b is None:
@@ -296,38 +426,6 @@ class MatMul(CallRule):
             right = prod if alpha is None else cst.BinaryOperation(alpha, cst.Multiply(), prod)
             return cst.BinaryOperation(left, cst.Add(), right)
         return call("jnp.matmul", rename_keywords(_first_input(node), {"other": None, "mat2": None, "vec": None}))
-
-
-@register
-class ShapeFunctions(CallRule):
-    """torch.reshape/transpose/permute/flatten/squeeze/unsqueeze/chunk/split/gather/index_select/clamp/..."""
-
-    targets = tuple(f"torch.{n}" for n in (
-        "reshape", "transpose", "swapaxes", "permute", "flatten", "squeeze", "unsqueeze", "chunk", "split",
-        "gather", "index_select", "clamp", "clamp_min", "clamp_max", "masked_fill", "topk", "sort", "unbind",
-        "repeat_interleave", "roll", "narrow", "numel", "t", "pow", "mul", "add", "sub", "div", "multiply",
-        "divide", "subtract", "scatter", "scatter_add", "norm", "cdist", "sigmoid", "relu", "rsqrt", "erf",
-        "erfc", "erfinv", "softmax", "log_softmax", "lgamma", "digamma", "tile", "take_along_dim", "cosine_similarity",
-        "movedim", "moveaxis", "unflatten", "cummax", "argwhere", "is_tensor", "numel", "dropout", "sgn", "mv",
-    ))
-    examples = [
-        Example(torch="y = torch.flatten(torch.transpose(x, 0, 1), 1)", jax="y = torch_flatten(jnp.swapaxes(x, 0, 1), 1)",
-                inputs={"x": [2, 3, 4]}),
-        Example(torch="y = torch.clamp(torch.gather(x, 1, i), min=-0.5)",
-                jax="y = jnp.clip(jnp.take_along_axis(x, i, axis=1), min=-0.5)",
-                inputs={"x": [3, 5], "i": Tensor(shape=[3, 2], dtype="int64", high=5)}),
-        Example(torch="a, b = torch.chunk(x, 2, dim=-1)\ny = a * torch.sigmoid(b)",
-                jax="a, b = torch_chunk(x, 2, dim=-1)\ny = a * jax.nn.sigmoid(b)", inputs={"x": [3, 6]}),
-    ]
-
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        name = qualname.rsplit(".", 1)[1]
-        args = _first_input(node)
-        if not args:
-            return None
-        x = args[0].value
-        rest = args[1:]
-        return tensor_op(name, x, rest, ctx)
 
 
 @register

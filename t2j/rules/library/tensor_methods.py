@@ -7,42 +7,108 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.analyze.imports import dotted
 from t2j.rules.base import Example, MethodRule, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, call, expr, is_string, keyword, rename_keywords
+from t2j.rules.cstutil import arg, call, expr, is_string, rename_keywords
 from t2j.rules.library.tensor_functions import max_min, std_var
 from t2j.rules.tensor_ops import AXIS, paren, tensor_op
 
-DTYPE_METHODS = {"float": "jnp.float32", "double": "jnp.float64", "half": "jnp.float16", "bfloat16": "jnp.bfloat16",
-                 "long": "jnp.int32", "int": "jnp.int32", "short": "jnp.int16", "bool": "jnp.bool_",
-                 "byte": "jnp.uint8", "char": "jnp.int8"}
+DTYPE_METHODS = {
+    "float": "jnp.float32",
+    "double": "jnp.float64",
+    "half": "jnp.float16",
+    "bfloat16": "jnp.bfloat16",
+    "long": "jnp.int32",
+    "int": "jnp.int32",
+    "short": "jnp.int16",
+    "bool": "jnp.bool_",
+    "byte": "jnp.uint8",
+    "char": "jnp.int8",
+}
 
 
 @register
 class ShapeMethods(MethodRule):
     """view/reshape/permute/transpose/flatten/squeeze/unsqueeze/chunk/split/gather/masked_fill/clamp/..."""
 
-    methods = ("view", "reshape", "permute", "transpose", "swapaxes", "flatten", "unflatten", "squeeze", "unsqueeze",
-               "chunk", "split", "unbind", "gather", "index_select", "clamp", "clip", "clamp_min", "clamp_max",
-               "masked_fill", "topk", "sort", "repeat_interleave", "roll", "narrow", "numel", "t", "pow", "mul",
-               "add", "sub", "div", "scatter", "scatter_add", "norm", "softmax", "log_softmax", "sigmoid", "relu",
-               "rsqrt", "erf", "movedim", "moveaxis", "take_along_dim", "sgn", "mv", "multiply", "divide",
-               "subtract", "true_divide")
+    methods = (
+        "view",
+        "reshape",
+        "permute",
+        "transpose",
+        "swapaxes",
+        "flatten",
+        "unflatten",
+        "squeeze",
+        "unsqueeze",
+        "chunk",
+        "split",
+        "unbind",
+        "gather",
+        "index_select",
+        "clamp",
+        "clip",
+        "clamp_min",
+        "clamp_max",
+        "masked_fill",
+        "topk",
+        "sort",
+        "repeat_interleave",
+        "roll",
+        "narrow",
+        "numel",
+        "t",
+        "pow",
+        "mul",
+        "add",
+        "sub",
+        "div",
+        "scatter",
+        "scatter_add",
+        "norm",
+        "softmax",
+        "log_softmax",
+        "sigmoid",
+        "relu",
+        "rsqrt",
+        "erf",
+        "movedim",
+        "moveaxis",
+        "take_along_dim",
+        "sgn",
+        "mv",
+        "multiply",
+        "divide",
+        "subtract",
+        "true_divide",
+    )
     examples = [
-        Example(torch="y = x.view(x.size(0), -1).permute(1, 0)", jax="y = jnp.transpose(x.reshape(x.shape[0], -1), (1, 0))",
-                inputs={"x": [2, 3, 4]}),
-        Example(torch="y = x.transpose(1, 2).unsqueeze(1).squeeze(1)",
-                jax="y = jnp.squeeze(jnp.expand_dims(jnp.swapaxes(x, 1, 2), 1), 1)", inputs={"x": [2, 3, 4]}),
-        Example(torch="y = x.masked_fill(x > 0.5, 0.0).clamp(-1, 1)",
-                jax="y = jnp.clip(jnp.where(x > 0.5, 0.0, x), min=-1, max=1)", inputs={"x": [3, 4]}),
-        Example(torch="y = x.flatten(1).sigmoid().pow(2)", jax="y = jax.nn.sigmoid(x.reshape(x.shape[0], -1)) ** 2",
-                inputs={"x": [2, 3, 4]}),
-        Example(torch="parts = line.split(',')",
-                jax="parts = line.split(',')", verify=False, fires=False),
+        Example(
+            torch="y = x.view(x.size(0), -1).permute(1, 0)",
+            jax="y = jnp.transpose(x.reshape(x.shape[0], -1), (1, 0))",
+            inputs={"x": [2, 3, 4]},
+        ),
+        Example(
+            torch="y = x.transpose(1, 2).unsqueeze(1).squeeze(1)",
+            jax="y = jnp.squeeze(jnp.expand_dims(jnp.swapaxes(x, 1, 2), 1), 1)",
+            inputs={"x": [2, 3, 4]},
+        ),
+        Example(
+            torch="y = x.masked_fill(x > 0.5, 0.0).clamp(-1, 1)",
+            jax="y = jnp.clip(jnp.where(x > 0.5, 0.0, x), min=-1, max=1)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="y = x.flatten(1).sigmoid().pow(2)",
+            jax="y = jax.nn.sigmoid(x.reshape(x.shape[0], -1)) ** 2",
+            inputs={"x": [2, 3, 4]},
+        ),
+        Example(torch="parts = line.split(',')", jax="parts = line.split(',')", verify=False, fires=False),
     ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         if name == "split" and node.args and is_string(node.args[0].value):
             return None  # str.split
         if name in ("add", "mul", "sub", "div") and not node.args:
@@ -54,15 +120,39 @@ class ShapeMethods(MethodRule):
 class ReductionMethods(MethodRule):
     """x.sum/mean/prod/any/all/argmax/argmin/cumsum/cumprod/logsumexp/amax/amin (dim -> axis)."""
 
-    methods = ("sum", "mean", "prod", "any", "all", "argmax", "argmin", "cumsum", "cumprod", "logsumexp",
-               "amax", "amin", "nansum")
-    examples = [Example(torch="y = x.sum(dim=-1, keepdim=True) + x.mean(1, True)",
-                        jax="y = x.sum(axis=-1, keepdims=True) + x.mean(1, keepdims=True)", inputs={"x": [3, 4]}),
-                Example(torch="y = x.logsumexp(1)", jax="y = jax.scipy.special.logsumexp(x, 1)", inputs={"x": [3, 4]}),
-                Example(torch="import numpy as np\ny = np.sum(a, axis=0)",
-                        jax="import numpy as np\ny = np.sum(a, axis=0)", verify=False, fires=False)]
+    methods = (
+        "sum",
+        "mean",
+        "prod",
+        "any",
+        "all",
+        "argmax",
+        "argmin",
+        "cumsum",
+        "cumprod",
+        "logsumexp",
+        "amax",
+        "amin",
+        "nansum",
+    )
+    examples = [
+        Example(
+            torch="y = x.sum(dim=-1, keepdim=True) + x.mean(1, True)",
+            jax="y = x.sum(axis=-1, keepdims=True) + x.mean(1, keepdims=True)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(torch="y = x.logsumexp(1)", jax="y = jax.scipy.special.logsumexp(x, 1)", inputs={"x": [3, 4]}),
+        Example(
+            torch="import numpy as np\ny = np.sum(a, axis=0)",
+            jax="import numpy as np\ny = np.sum(a, axis=0)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         args = rename_keywords(node.args, {**AXIS, "dtype": "dtype"})
         pos = [a for a in args if a.keyword is None]
         if len(pos) == 2 and name not in ("cumsum", "cumprod"):
@@ -80,12 +170,23 @@ class StdVarMethods(MethodRule):
     """x.std()/x.var(): torch is unbiased by default (ddof=1)."""
 
     methods = ("std", "var")
-    examples = [Example(torch="y = x.std(dim=1, keepdim=True)", jax="y = jnp.std(x, axis=1, keepdims=True, ddof=1)",
-                        inputs={"x": [3, 4]}),
-                Example(torch="import numpy as np\ns = np.std(a)",
-                        jax="import numpy as np\ns = np.std(a)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y = x.std(dim=1, keepdim=True)",
+            jax="y = jnp.std(x, axis=1, keepdims=True, ddof=1)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="import numpy as np\ns = np.std(a)",
+            jax="import numpy as np\ns = np.std(a)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         return std_var(node, ctx, f"jnp.{name}", [arg(receiver)] + list(node.args))
 
 
@@ -94,12 +195,21 @@ class MaxMinMethods(MethodRule):
     """x.max()/x.min(): value; with a dim: (values, indices); with a tensor: elementwise."""
 
     methods = ("max", "min")
-    examples = [Example(torch="y, i = x.max(dim=1)", jax="y, i = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))",
-                        inputs={"x": [3, 4]}),
-                Example(torch="import numpy as np\nm = np.max(a)",
-                        jax="import numpy as np\nm = np.max(a)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y, i = x.max(dim=1)", jax="y, i = (jnp.max(x, axis=1), jnp.argmax(x, axis=1))", inputs={"x": [3, 4]}
+        ),
+        Example(
+            torch="import numpy as np\nm = np.max(a)",
+            jax="import numpy as np\nm = np.max(a)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         return max_min(name, [arg(receiver)] + list(node.args), ctx)
 
 
@@ -108,12 +218,23 @@ class SizeMethods(MethodRule):
     """x.size() -> x.shape, x.size(d) -> x.shape[d], x.dim()/ndimension() -> x.ndim, x.nelement() -> x.size."""
 
     methods = ("size", "dim", "ndimension", "nelement")
-    examples = [Example(torch="y = x.reshape(x.size(0), x.size()[1] * x.dim() // 2)",
-                        jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim // 2)", inputs={"x": [2, 3]}),
-                Example(torch="import numpy as np\nn = np.size(a)",
-                        jax="import numpy as np\nn = np.size(a)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y = x.reshape(x.size(0), x.size()[1] * x.dim() // 2)",
+            jax="y = x.reshape(x.shape[0], x.shape[1] * x.ndim // 2)",
+            inputs={"x": [2, 3]},
+        ),
+        Example(
+            torch="import numpy as np\nn = np.size(a)",
+            jax="import numpy as np\nn = np.size(a)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         r = paren(receiver)
         if name in ("dim", "ndimension"):
             return cst.Attribute(value=r, attr=cst.Name("ndim"))
@@ -127,100 +248,80 @@ class SizeMethods(MethodRule):
 
 
 @register
-class DtypeMethods(MethodRule):
-    """x.float()/long()/... -> x.astype(jnp.float32/...); x.type(dtype)/type_as(y)."""
-
-    methods = tuple(DTYPE_METHODS) + ("type_as", "type")
-    examples = [Example(torch="y = (x > 0).float() * x.type_as(x)", jax="y = (x > 0).astype(jnp.float32) * x.astype(x.dtype)",
-                        inputs={"x": [3, 4]}),
-                Example(torch="name = x.type()",
-                        jax="name = x.type()", verify=False, fires=False)]
-
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
-        ctx.use("jnp")
-        r = paren(receiver)
-        if name == "type_as":
-            if not node.args:
-                return None
-            other = paren(node.args[0].value)
-            return call(cst.Attribute(value=r, attr=cst.Name("astype")), [arg(cst.Attribute(value=other, attr=cst.Name("dtype")))])
-        if name == "type":
-            if not node.args:
-                return None
-            return call(cst.Attribute(value=r, attr=cst.Name("astype")), [arg(node.args[0].value)])
-        if node.args:
-            return None
-        return call(cst.Attribute(value=r, attr=cst.Name("astype")), [arg(DTYPE_METHODS[name])])
-
-
-def _is_device(node: cst.BaseExpression) -> bool:
-    text = dotted(node) or ""
-    if is_string(node) or text == "None":  # `x.device` translates to None (DeviceAttributes)
-        return True
-    return "device" in text.lower() or text.endswith(("cuda", "cpu"))
-
-
-@register
-class ToDevice(MethodRule):
-    """x.to(device)/.cuda()/.cpu()/.contiguous()/.clone() -> x; x.to(dtype) -> astype; x.detach() ->
-    lax.stop_gradient(x); x.numpy() -> np.asarray(x)."""
-
-    methods = ("to", "cuda", "cpu", "contiguous", "clone", "detach", "numpy", "requires_grad_", "pin_memory",
-               "share_memory_")
-    examples = [Example(torch="y = x.to(x.device).contiguous().clone() * x.detach()",
-                        jax="y = x * jax.lax.stop_gradient(x)", inputs={"x": [3, 4]}),
-                Example(torch="y = x.to(torch.float32)", jax="y = x.astype(jnp.float32)", inputs={"x": [3, 4]}),
-                Example(torch="class Trainer:\n    def moved(self, device):\n        return self.to(device)",
-                        jax="class Trainer:\n    def moved(self, device):\n        return self.to(device)", verify=False, fires=False)]
-
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
-        if name == "detach":
-            ctx.use("jax")
-            return call("jax.lax.stop_gradient", [arg(receiver)])
-        if name == "numpy":
-            ctx.use("np")
-            return call("np.asarray", [arg(receiver)])
-        if name == "to":
-            dtype = keyword(node, "dtype")
-            pos = [a for a in node.args if a.keyword is None]
-            if dtype is None:
-                dtype = next((a for a in pos if (dotted(a.value) or "").startswith(("jnp.", "torch."))
-                              and not _is_device(a.value)), None)
-            if dtype is None:
-                other = [a for a in pos if not _is_device(a.value)]
-                if other and isinstance(other[0].value, cst.Name):
-                    # x.to(other_tensor): take its dtype
-                    return call(cst.Attribute(value=paren(receiver), attr=cst.Name("astype")),
-                                [arg(cst.Attribute(value=other[0].value, attr=cst.Name("dtype")))])
-                return receiver
-            return call(cst.Attribute(value=paren(receiver), attr=cst.Name("astype")), [arg(dtype.value)])
-        return receiver
-
-
-@register
 class ElementwiseMethods(MethodRule):
     """x.exp()/log()/sqrt()/abs()/tanh()/... -> jnp.<op>(x) (jax arrays have no such methods)."""
 
-    NAMES = {"exp": "jnp.exp", "log": "jnp.log", "log1p": "jnp.log1p", "log2": "jnp.log2", "sqrt": "jnp.sqrt",
-             "abs": "jnp.abs", "tanh": "jnp.tanh", "sin": "jnp.sin", "cos": "jnp.cos", "floor": "jnp.floor",
-             "ceil": "jnp.ceil", "sign": "jnp.sign", "neg": "jnp.negative", "square": "jnp.square",
-             "reciprocal": "jnp.reciprocal", "isnan": "jnp.isnan", "isinf": "jnp.isinf", "expm1": "jnp.expm1",
-             "logical_not": "jnp.logical_not", "tril": "jnp.tril", "triu": "jnp.triu", "flip": "jnp.flip",
-             "exp2": "jnp.exp2", "trunc": "jnp.trunc", "frac": None, "outer": "jnp.outer", "dot": "jnp.dot",
-             "matmul": "jnp.matmul", "mm": "jnp.matmul", "bmm": "jnp.matmul", "eq": "jnp.equal",
-             "ne": "jnp.not_equal", "gt": "jnp.greater", "lt": "jnp.less", "ge": "jnp.greater_equal",
-             "le": "jnp.less_equal", "maximum": "jnp.maximum", "minimum": "jnp.minimum", "isfinite": "jnp.isfinite",
-             "fmod": "jnp.fmod", "remainder": "jnp.remainder", "diag": "jnp.diag", "tile": "jnp.tile",
-             "argsort": "jnp.argsort", "nonzero": "jnp.nonzero", "round": "jnp.round",
-             "logical_and": "jnp.logical_and", "logical_or": "jnp.logical_or", "atan": "jnp.arctan",
-             "erf": "jax.scipy.special.erf", "lerp": None}
+    NAMES = {
+        "exp": "jnp.exp",
+        "log": "jnp.log",
+        "log1p": "jnp.log1p",
+        "log2": "jnp.log2",
+        "sqrt": "jnp.sqrt",
+        "abs": "jnp.abs",
+        "tanh": "jnp.tanh",
+        "sin": "jnp.sin",
+        "cos": "jnp.cos",
+        "floor": "jnp.floor",
+        "ceil": "jnp.ceil",
+        "sign": "jnp.sign",
+        "neg": "jnp.negative",
+        "square": "jnp.square",
+        "reciprocal": "jnp.reciprocal",
+        "isnan": "jnp.isnan",
+        "isinf": "jnp.isinf",
+        "expm1": "jnp.expm1",
+        "logical_not": "jnp.logical_not",
+        "tril": "jnp.tril",
+        "triu": "jnp.triu",
+        "flip": "jnp.flip",
+        "exp2": "jnp.exp2",
+        "trunc": "jnp.trunc",
+        "frac": None,
+        "outer": "jnp.outer",
+        "dot": "jnp.dot",
+        "matmul": "jnp.matmul",
+        "mm": "jnp.matmul",
+        "bmm": "jnp.matmul",
+        "eq": "jnp.equal",
+        "ne": "jnp.not_equal",
+        "gt": "jnp.greater",
+        "lt": "jnp.less",
+        "ge": "jnp.greater_equal",
+        "le": "jnp.less_equal",
+        "maximum": "jnp.maximum",
+        "minimum": "jnp.minimum",
+        "isfinite": "jnp.isfinite",
+        "fmod": "jnp.fmod",
+        "remainder": "jnp.remainder",
+        "diag": "jnp.diag",
+        "tile": "jnp.tile",
+        "argsort": "jnp.argsort",
+        "nonzero": "jnp.nonzero",
+        "round": "jnp.round",
+        "logical_and": "jnp.logical_and",
+        "logical_or": "jnp.logical_or",
+        "atan": "jnp.arctan",
+        "erf": "jax.scipy.special.erf",
+        "lerp": None,
+    }
     methods = tuple(k for k, v in NAMES.items() if v)
-    examples = [Example(torch="y = x.abs().sqrt().exp() + x.tanh().matmul(x.T)",
-                        jax="y = jnp.exp(jnp.sqrt(jnp.abs(x))) + jnp.matmul(jnp.tanh(x), x.T)", inputs={"x": [3, 3]}),
-                Example(torch="import math\ny = math.exp(v) + math.floor(v)",
-                        jax="import math\ny = math.exp(v) + math.floor(v)", verify=False, fires=False)]
+    examples = [
+        Example(
+            torch="y = x.abs().sqrt().exp() + x.tanh().matmul(x.T)",
+            jax="y = jnp.exp(jnp.sqrt(jnp.abs(x))) + jnp.matmul(jnp.tanh(x), x.T)",
+            inputs={"x": [3, 3]},
+        ),
+        Example(
+            torch="import math\ny = math.exp(v) + math.floor(v)",
+            jax="import math\ny = math.exp(v) + math.floor(v)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         callee = self.NAMES[name]
         ctx.use(callee.split(".")[0])
         args = rename_keywords(node.args, {"dims": "axis", **AXIS, "diagonal": "k", "descending": "descending"})
@@ -231,22 +332,44 @@ class ElementwiseMethods(MethodRule):
 class ExpandRepeat(MethodRule):
     """x.expand(...) (-1 keeps a size) / expand_as(y) / repeat(...) -> broadcast_to / tile."""
 
-    methods = ("expand", "expand_as", "repeat", "new_zeros", "new_ones", "new_full", "new_tensor", "new_empty",
-               "zero_", "fill_")
-    examples = [Example(torch="y = x.unsqueeze(0).expand(3, -1, -1) + x.repeat(3, 1, 1)",
-                        jax="y = torch_expand(jnp.expand_dims(x, 0), 3, -1, -1) + jnp.tile(x, (3, 1, 1))",
-                        inputs={"x": [2, 4]}),
-                Example(torch="import numpy as np\nr = np.repeat(a, 3)",
-                        jax="import numpy as np\nr = np.repeat(a, 3)", verify=False, fires=False)]
+    methods = (
+        "expand",
+        "expand_as",
+        "repeat",
+        "new_zeros",
+        "new_ones",
+        "new_full",
+        "new_tensor",
+        "new_empty",
+        "zero_",
+        "fill_",
+    )
+    examples = [
+        Example(
+            torch="y = x.unsqueeze(0).expand(3, -1, -1) + x.repeat(3, 1, 1)",
+            jax="y = torch_expand(jnp.expand_dims(x, 0), 3, -1, -1) + jnp.tile(x, (3, 1, 1))",
+            inputs={"x": [2, 4]},
+        ),
+        Example(
+            torch="import numpy as np\nr = np.repeat(a, 3)",
+            jax="import numpy as np\nr = np.repeat(a, 3)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         ctx.use("jnp")
         args = list(node.args)
         if name == "expand":
             return call(ctx.helper("torch_expand"), [arg(receiver)] + args)
         if name == "expand_as":
-            return call("jnp.broadcast_to", [arg(receiver), arg(cst.Attribute(value=paren(args[0].value),
-                                                                            attr=cst.Name("shape")))])
+            return call(
+                "jnp.broadcast_to",
+                [arg(receiver), arg(cst.Attribute(value=paren(args[0].value), attr=cst.Name("shape")))],
+            )
         dtype = cst.Attribute(value=paren(receiver), attr=cst.Name("dtype"))
         if name in ("new_zeros", "new_ones", "new_empty", "new_full"):
             pos = [a for a in args if a.keyword is None]
@@ -264,8 +387,11 @@ class ExpandRepeat(MethodRule):
             return call("jnp.full_like", [arg(receiver), arg(args[0].value)])
         # repeat
         pos = [a for a in args if a.keyword is None]
-        reps = pos[0].value if len(pos) == 1 and not pos[0].star else cst.Tuple(
-            [cst.Element(a.value) if not a.star else cst.StarredElement(a.value) for a in pos])
+        reps = (
+            pos[0].value
+            if len(pos) == 1 and not pos[0].star
+            else cst.Tuple([cst.Element(a.value) if not a.star else cst.StarredElement(a.value) for a in pos])
+        )
         return call("jnp.tile", [arg(receiver), arg(reps)])
 
 
@@ -274,10 +400,17 @@ class ItemMethods(MethodRule):
     """x.item()/x.tolist() keep working on jax arrays; x.data_ptr()/x.is_contiguous() are meaningless."""
 
     methods = ("is_contiguous",)
-    examples = [Example(torch="y = x * x.is_contiguous()",
-                        jax="y = x * True", inputs={"x": [3]}),
-                Example(torch="class Buffer:\n    def ready(self):\n        return self.is_contiguous()",
-                        jax="class Buffer:\n    def ready(self):\n        return self.is_contiguous()", verify=False, fires=False)]
+    examples = [
+        Example(torch="y = x * x.is_contiguous()", jax="y = x * True", inputs={"x": [3]}),
+        Example(
+            torch="class Buffer:\n    def ready(self):\n        return self.is_contiguous()",
+            jax="class Buffer:\n    def ready(self):\n        return self.is_contiguous()",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
         return expr("True")

@@ -9,17 +9,20 @@ import re
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import BlockRule, Example, MethodRule, register
+from t2j.rules.base import BlockRule, Example, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, code
-from t2j.rules.names import _assigned_names, _loop_assigned, _names, _read_names
-from t2j.result import UNTRANSLATED_MARK, Diagnostic
+from t2j.rules.cstutil import code
+from t2j.rules.names import _assigned_names, _names, _read_names
 
 
 def _expr_call(statement, method: str) -> cst.Call | None:
     """The call of a statement `<x>.<method>(...)`."""
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
-            isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call):
+    if (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.Call)
+    ):
         c = statement.body[0].value
         if isinstance(c.func, cst.Attribute) and c.func.attr.value == method:
             return c
@@ -48,43 +51,57 @@ class TrainStep(BlockRule):
     `optimizer.update(model, grads)`, called where the torch step was. HoistTrainStep moves the definition out of
     the loops (one trace, not one per iteration), turning the values the loops change into arguments."""
 
-    examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
-              "    out = model(x)\n    loss = ((out - y) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\n"
+    examples = [
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n"
+            "    out = model(x)\n    loss = ((out - y) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\n"
             "def train_step(model, optimizer):\n    def loss_fn(model):\n        out = model(x)\n"
             "        loss = ((out - y) ** 2).mean()\n        return loss, (out,)\n"
             "    (loss, (out,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
             "    optimizer.update(model, grads)\n    return loss, out\nfor i in range(3):\n"
-            "    loss, out = train_step(model, optimizer)", verify=False),
+            "    loss, out = train_step(model, optimizer)",
+            verify=False,
+        ),
         Example(
-        torch="optimizer = torch.optim.Adam(model.parameters())\nfor epoch in range(2):\n    for xb, yb in loader:\n"
-              "        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n"
-              "        optimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.adam)(learning_rate=1e-3), wrt=nnx.Param)\n@nnx.jit\n"
+            torch="optimizer = torch.optim.Adam(model.parameters())\nfor epoch in range(2):\n    for xb, yb in loader:\n"
+            "        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n"
+            "        optimizer.step()",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.adam)(learning_rate=1e-3), wrt=nnx.Param)\n@nnx.jit\n"
             "def train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n"
             "        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n"
             "    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n"
             "    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n"
-            "        loss = train_step(model, optimizer, xb, yb)", verify=False),
+            "        loss = train_step(model, optimizer, xb, yb)",
+            verify=False,
+        ),
         Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n"
-              "    predictions = model(x)\n    loss = ((predictions - y) ** 2).mean()\n    optimizer.zero_grad()\n"
-              "    loss.backward()\n    optimizer.step()\n    print(loss.item())",
-        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n"
+            "    predictions = model(x)\n    loss = ((predictions - y) ** 2).mean()\n    optimizer.zero_grad()\n"
+            "    loss.backward()\n    optimizer.step()\n    print(loss.item())",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
             "@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        predictions = model(x)\n"
             "        loss = ((predictions - y) ** 2).mean()\n        return loss, (predictions,)\n"
             "    (loss, (predictions,)), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)\n"
             "    optimizer.update(model, grads)\n    return loss, predictions\nfor epoch in range(3):\n"
-            "    loss, predictions = train_step(model, optimizer)\n    print(loss.item())", verify=False),
-                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False, fires=False)]
+            "    loss, predictions = train_step(model, optimizer)\n    print(loss.item())",
+            verify=False,
+        ),
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context, earlier=()) -> list[cst.BaseStatement] | None:
         back = next((i for i, s in enumerate(statements) if _expr_call(s, "backward") is not None), None)
         if back is None:
             return None
-        step = next((i for i in range(back + 1, len(statements)) if _expr_call(statements[i], "step") is not None), None)
+        step = next(
+            (i for i in range(back + 1, len(statements)) if _expr_call(statements[i], "step") is not None), None
+        )
         if step is None:
             return None
         optimizer = statements[step].body[0].value.func.value
@@ -104,25 +121,30 @@ class TrainStep(BlockRule):
             # not care where it is): the statements the loss depends on move into the loss function
             candidates = [s for i, s in enumerate(statements[:start]) if i not in zero]
             moved = _loss_slice(candidates, loss.value, model)
-        body = _with_recomputed(list(earlier) + [s for s in statements[:start] if not _in(s, moved)],
-                                moved + list(statements[start:back]), model)
+        body = _with_recomputed(
+            list(earlier) + [s for s in statements[:start] if not _in(s, moved)],
+            moved + list(statements[start:back]),
+            model,
+        )
         free, body = _model_free_first(body, model, loss.value)
         text = "".join(code(s) for s in statements)
-        between = [s for s in statements[back + 1:step] if _expr_call(s, "zero_grad") is None]
+        between = [s for s in statements[back + 1 : step] if _expr_call(s, "zero_grad") is None]
         on_grads = [s for s in between if "grads" in _names(s)]
         between = [s for s in between if s not in on_grads]
-        jitted, batch_lines, call_line = _jitted_step(ctx, model, opt_name, body, loss.value, text, on_grads,
-                                                      backward=code(loss_call))
+        jitted, batch_lines, call_line = _jitted_step(
+            ctx, model, opt_name, body, loss.value, text, on_grads, backward=code(loss_call)
+        )
         kept = [s for i, s in enumerate(statements[:start]) if i not in zero and not _in(s, moved)]
         # a kept statement that reads what the step now computes (a print of the predictions) runs after it
         computed = set(_assigned_names(moved))
         position = {id(s): i for i, s in enumerate(statements)}
-        late = [s for s in kept if moved and position[id(s)] > position[id(moved[0])]
-                and set(_read_names(s)) & computed]
+        late = [
+            s for s in kept if moved and position[id(s)] > position[id(moved[0])] and set(_read_names(s)) & computed
+        ]
         kept_before = [s for s in kept if not _in(s, late)] + free
-        after = late + [s for s in statements[step + 1:] if _expr_call(s, "zero_grad") is None]
+        after = late + [s for s in statements[step + 1 :] if _expr_call(s, "zero_grad") is None]
         # a second optimizer's step in the same block (GANs)
-        after = self.rewrite(after, ctx, list(earlier) + list(statements[:step + 1])) or after
+        after = self.rewrite(after, ctx, list(earlier) + list(statements[: step + 1])) or after
         ctx.use("nnx")
         return kept_before + [jitted] + batch_lines + [call_line] + between + after
 
@@ -192,13 +214,47 @@ def _trained_by(opt_name: str, ctx, statements: list) -> str | None:
     return model
 
 
-NOT_DATA = frozenset({"nnx", "jax", "jnp", "np", "optax", "print", "len", "range", "float", "int", "sum", "min",
-                      "max", "abs", "tuple", "list", "dict", "zip", "enumerate", "isinstance", "True", "False",
-                      "None"})
+NOT_DATA = frozenset(
+    {
+        "nnx",
+        "jax",
+        "jnp",
+        "np",
+        "optax",
+        "print",
+        "len",
+        "range",
+        "float",
+        "int",
+        "sum",
+        "min",
+        "max",
+        "abs",
+        "tuple",
+        "list",
+        "dict",
+        "zip",
+        "enumerate",
+        "isinstance",
+        "True",
+        "False",
+        "None",
+    }
+)
 
 
-def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: str, on_grads: list,
-                 update: bool = True, backward: str | None = None, apply: str | None = None):
+def _jitted_step(
+    ctx,
+    model: str,
+    opt_name: str,
+    body: list,
+    loss: str,
+    text: str,
+    on_grads: list,
+    update: bool = True,
+    backward: str | None = None,
+    apply: str | None = None,
+):
     """(the `@nnx.jit` step function, the batch lines before its call, the call). With `update`, the step
     applies the optimizer and returns the loss and the loss function's other values; without (gradient
     accumulation), it returns the gradients first. `apply`: the update lines of a step without optimizer
@@ -226,8 +282,9 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
     apply = apply if apply is not None else f"    {opt_name}.update({model}, grads)\n" if update else ""
-    jitted = cst.parse_statement(f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n{apply}"
-                                 f"    return {results}\n")
+    jitted = cst.parse_statement(
+        f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n{apply}    return {results}\n"
+    )
     inner = list(jitted.body.body)
     jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + list(on_grads) + inner[1:]))
     sources = {name: name for name in params} | {name: code(value) for name, value in batches}
@@ -235,10 +292,15 @@ def _jitted_step(ctx, model: str, opt_name: str, body: list, loss: str, text: st
     closure = [n for n in _read_names(jitted.body) if n not in sources and n not in local and n not in NOT_DATA]
     # which step parameter holds which torch value (an expression of the torch loop's names, valued where the
     # torch backward() ran): emitted as data with the code (t2j.verify.recording replays the step from it)
-    ctx.step_mappings[step_fn] = {"step": step_fn, "kind": "train" if update else "grad", "model": model,
-                                  "optimizer": opt_name if update and opt_name else None, "args": sources,
-                                  "closure": closure,
-                                  "line": ctx.backward_lines.get(backward, 0) if backward else 0}
+    ctx.step_mappings[step_fn] = {
+        "step": step_fn,
+        "kind": "train" if update else "grad",
+        "model": model,
+        "optimizer": opt_name if update and opt_name else None,
+        "args": sources,
+        "closure": closure,
+        "line": ctx.backward_lines.get(backward, 0) if backward else 0,
+    }
     targets = results if update else results.replace("grads", "micro_grads", 1)
     call_line = cst.parse_statement(f"{targets} = {step_fn}({', '.join(params)})\n")
     ctx.train_steps.add(step_fn)
@@ -252,18 +314,26 @@ class GradientAccumulation(BlockRule):
     backward passes) -> a jitted `grad_step` returning each micro-batch's gradients, summed with `jax.tree.map`
     into `grads`, then `opt.update(model, grads)`."""
 
-    examples = [Example(
-        torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
-              "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
-        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
+    examples = [
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
+            "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
             "grads = None\n@nnx.jit\n"
             "def grad_step(model, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean() / 4\n"
             "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
             "for xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
             "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
-            "optimizer.update(model, grads)", verify=False),
-                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor xb, yb in batches:\n    optimizer.zero_grad()\n    loss = ((model(xb) - yb) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)", verify=False, fires=False)]
+            "optimizer.update(model, grads)",
+            verify=False,
+        ),
+        Example(
+            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor xb, yb in batches:\n    optimizer.zero_grad()\n    loss = ((model(xb) - yb) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
+            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)",
+            verify=False,
+            fires=False,
+        ),
+    ]
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         for zero, statement in enumerate(statements):
@@ -271,11 +341,23 @@ class GradientAccumulation(BlockRule):
             opt_name = dotted(call.func.value) if call is not None else None
             if opt_name is None or _trained_by(opt_name, ctx, statements) is None:
                 continue
-            step = next((i for i in range(zero + 1, len(statements))
-                         if (c := _expr_call(statements[i], "step")) is not None and dotted(c.func.value) == opt_name),
-                        None)
-            loop = next((i for i in range(zero + 1, step or 0) if isinstance(statements[i], (cst.For, cst.While))
-                         and any(_expr_call(s, "backward") is not None for s in statements[i].body.body)), None)
+            step = next(
+                (
+                    i
+                    for i in range(zero + 1, len(statements))
+                    if (c := _expr_call(statements[i], "step")) is not None and dotted(c.func.value) == opt_name
+                ),
+                None,
+            )
+            loop = next(
+                (
+                    i
+                    for i in range(zero + 1, step or 0)
+                    if isinstance(statements[i], (cst.For, cst.While))
+                    and any(_expr_call(s, "backward") is not None for s in statements[i].body.body)
+                ),
+                None,
+            )
             if step is None or loop is None:
                 continue
             new_loop = self._loop(statements[loop], ctx, opt_name)
@@ -284,10 +366,18 @@ class GradientAccumulation(BlockRule):
             reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=statement.leading_lines)
             model = ctx.optimizer_models[opt_name]
             apply = cst.parse_statement(f"{opt_name}.update({model}, grads)\n").with_changes(
-                leading_lines=statements[step].leading_lines)
+                leading_lines=statements[step].leading_lines
+            )
             ctx.use("jnp")
-            return statements[:zero] + [reset] + statements[zero + 1:loop] + new_loop + \
-                statements[loop + 1:step] + [apply] + statements[step + 1:]
+            return (
+                statements[:zero]
+                + [reset]
+                + statements[zero + 1 : loop]
+                + new_loop
+                + statements[loop + 1 : step]
+                + [apply]
+                + statements[step + 1 :]
+            )
         return None
 
     def _loop(self, loop, ctx, opt_name: str):
@@ -295,17 +385,23 @@ class GradientAccumulation(BlockRule):
         back = next(i for i, s in enumerate(body) if _expr_call(s, "backward") is not None)
         loss_call = _expr_call(body[back], "backward")
         loss = loss_call.func.value
-        if loss_call.args or not isinstance(loss, cst.Name) or \
-                any(_expr_call(s, m) is not None for s in body for m in ("step", "zero_grad")):
+        if (
+            loss_call.args
+            or not isinstance(loss, cst.Name)
+            or any(_expr_call(s, m) is not None for s in body for m in ("step", "zero_grad"))
+        ):
             return None
         text = code(loop)
-        jitted, batch_lines, call_line = _jitted_step(ctx, ctx.optimizer_models[opt_name], opt_name, body[:back],
-                                                      loss.value, text, [], update=False)
-        add = cst.parse_statement("grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n")
+        jitted, batch_lines, call_line = _jitted_step(
+            ctx, ctx.optimizer_models[opt_name], opt_name, body[:back], loss.value, text, [], update=False
+        )
+        add = cst.parse_statement(
+            "grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
+        )
         # LeftoverBackward already marked this backward() inside the loop: it is translated now
         snippet = code(loss_call)
         ctx.diagnostics[:] = [d for d in ctx.diagnostics if d.snippet != snippet]
-        new_body = [jitted] + batch_lines + [call_line, add] + body[back + 1:]  # HoistTrainStep moves the def out
+        new_body = [jitted] + batch_lines + [call_line, add] + body[back + 1 :]  # HoistTrainStep moves the def out
         return [loop.with_changes(body=loop.body.with_changes(body=new_body))]
 
 
@@ -346,121 +442,3 @@ def _fresh(name: str, taken: str) -> str:
     while name in taken:
         name = "_" + name
     return name
-
-
-@register
-class HoistTrainStep(BlockRule):
-    """Moves each jitted train step (TrainStep) out of the loops around it, so that it is traced once rather
-    than redefined (and retraced) on every iteration. Names a loop assigns that the step reads (the batch, the
-    epoch) become parameters of the step and arguments of its calls; values fixed before the loops stay
-    closed over."""
-
-    priority = -5
-    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(2):\n    for xb, yb in loader:\n        optimizer.zero_grad()\n        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n        optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor epoch in range(2):\n    for xb, yb in loader:\n        loss = train_step(model, optimizer, xb, yb)", verify=False),
-                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nloss = model(x).mean()\nloss.backward()\noptimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nloss = train_step(model, optimizer)", verify=False, fires=False)]
-
-    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
-        if not ctx.train_steps:
-            return None
-        out, changed = [], False
-        for statement in statements:
-            if isinstance(statement, (cst.For, cst.While)):
-                found = _find_steps(statement.body, ctx.train_steps)
-                if found:
-                    statement, hoisted = _hoist(statement, found, ctx.step_mappings)
-                    out += hoisted
-                    changed = True
-            out.append(statement)
-        return out if changed else None
-
-
-def _find_steps(node, names: set[str]) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_FunctionDef(self, n):
-            if n.name.value in names and n.decorators:
-                found.append(n)
-            return False
-
-        def visit_ClassDef(self, n):
-            return False
-
-    node.visit(Finder())
-    return found
-
-
-def _hoist(loop, steps: list[cst.FunctionDef], mappings: dict[str, dict]):
-    """(the loop without the step definitions, the definitions with the loop's names as extra parameters)."""
-    assigned = _loop_assigned(loop)
-    extra: dict[str, list[str]] = {}
-    hoisted = []
-    for fn in steps:
-        params = [p.name.value for p in fn.params.params]
-        local = set(_assigned_names(list(fn.body.body)))
-        add = [n for n in _read_names(fn.body) if n in assigned and n not in params and n not in local]
-        extra[fn.name.value] = add
-        new_params = list(fn.params.params) + [cst.Param(cst.Name(n)) for n in add]
-        mapping = mappings.get(fn.name.value)
-        if mapping is not None:
-            mapping["args"].update({n: n for n in add})
-            mapping["closure"] = [n for n in mapping["closure"] if n not in add]
-        hoisted.append(fn.with_changes(params=fn.params.with_changes(params=new_params),
-                                       leading_lines=[]))
-
-    class Rewriter(cst.CSTTransformer):
-        def leave_FunctionDef(self, original, updated):
-            if any(original is fn for fn in steps):
-                return cst.RemoveFromParent()
-            return updated
-
-        def leave_Call(self, original, updated):
-            if isinstance(updated.func, cst.Name) and extra.get(updated.func.value):
-                return updated.with_changes(args=list(updated.args) + [arg(n) for n in extra[updated.func.value]])
-            return updated
-
-    return loop.visit(Rewriter()), hoisted
-
-
-@register
-class Backward(MethodRule):
-    """Remembers where each `loss.backward()` is (for LeftoverBackward); rewrites nothing."""
-
-    methods = ("backward",)
-    observes_only = True
-    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nfor i in range(3):\n    loss = model(x).mean()\n    loss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False)]
-
-    def rewrite(self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
-        if ctx.original is not None:
-            ctx.backward_lines[code(node)] = ctx.line_of(ctx.original)
-        return None
-
-
-@register
-class LeftoverBackward(BlockRule):
-    """A `.backward()` / `.zero_grad()` / `.step()` that TrainStep could not fold into a train step
-    (gradient accumulation, several optimizers...) is marked as not translated, with its line."""
-
-    priority = -10
-    examples = [Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nloss = model(x).mean()\nloss.backward()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\nloss = model(x).mean()\nloss.backward()  # t2j: not translated: loss.backward() (gradient accumulation or a pattern TrainStep does not cover)", verify=False),
-                Example(torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor i in range(3):\n    optimizer.zero_grad()\n    loss = model(x).mean()\n    loss.backward()\n    optimizer.step()",
-                        jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer):\n    def loss_fn(model):\n        loss = model(x).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor i in range(3):\n    loss = train_step(model, optimizer)", verify=False, fires=False)]
-
-    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
-        changed = False
-        out = []
-        for s in statements:
-            c = _expr_call(s, "backward")
-            if c is not None and not c.args and UNTRANSLATED_MARK not in code(s):
-                line = ctx.backward_lines.get(code(c), 0)
-                what = f"{code(c)} (gradient accumulation or a pattern TrainStep does not cover)"
-                ctx.diagnostics.append(Diagnostic(line=line, message=f"not translated: {what}", snippet=code(c)))
-                s = s.with_changes(trailing_whitespace=cst.TrailingWhitespace(
-                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"{UNTRANSLATED_MARK} {what}")))
-                changed = True
-            out.append(s)
-        return out if changed else None

@@ -11,8 +11,21 @@ from t2j.rules.runtime.common import torch_uniform
 from t2j.rules.runtime.norms import TorchLayerNorm
 
 
-def torch_multi_head_attention(query, key, value, num_heads, in_w, in_b, out_w, out_b, key_padding_mask=None,
-                               attn_mask=None, need_weights=True, average_attn_weights=True, is_causal=False):
+def torch_multi_head_attention(
+    query,
+    key,
+    value,
+    num_heads,
+    in_w,
+    in_b,
+    out_w,
+    out_b,
+    key_padding_mask=None,
+    attn_mask=None,
+    need_weights=True,
+    average_attn_weights=True,
+    is_causal=False,
+):
     """The core of nn.MultiheadAttention on (L, N, E) inputs; returns (output, weights or None)."""
     tgt, batch, embed = query.shape
     src = key.shape[0]
@@ -48,16 +61,37 @@ def torch_multi_head_attention(query, key, value, num_heads, in_w, in_b, out_w, 
 class TorchMultiheadAttention(nnx.Module):
     """nn.MultiheadAttention with torch's packed in_proj_weight/in_proj_bias and out_proj (eval-mode dropout)."""
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
-                 kdim=None, vdim=None, batch_first=False, *, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        embed_dim,
+        num_heads,
+        dropout=0.0,
+        bias=True,
+        add_bias_kv=False,
+        add_zero_attn=False,
+        kdim=None,
+        vdim=None,
+        batch_first=False,
+        *,
+        rngs: nnx.Rngs,
+    ):
         self.num_heads, self.batch_first = num_heads, batch_first
         bound = math.sqrt(6.0 / (embed_dim + 3 * embed_dim))
         self.in_proj_weight = nnx.Param(torch_uniform(rngs.params(), (3 * embed_dim, embed_dim), bound))
         self.in_proj_bias = nnx.Param(jnp.zeros((3 * embed_dim,))) if bias else None
         self.out_proj = nnx.Linear(embed_dim, embed_dim, use_bias=bias, rngs=rngs)
 
-    def __call__(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                 average_attn_weights=True, is_causal=False):
+    def __call__(
+        self,
+        query,
+        key,
+        value,
+        key_padding_mask=None,
+        need_weights=True,
+        attn_mask=None,
+        average_attn_weights=True,
+        is_causal=False,
+    ):
         unbatched = query.ndim == 2
         if unbatched:
             query, key, value = query[:, None], key[:, None], value[:, None]
@@ -66,8 +100,20 @@ class TorchMultiheadAttention(nnx.Module):
         in_b = self.in_proj_bias[...] if self.in_proj_bias is not None else None
         out_b = self.out_proj.bias[...] if self.out_proj.bias is not None else None
         out, weights = torch_multi_head_attention(
-            query, key, value, self.num_heads, self.in_proj_weight[...], in_b, self.out_proj.kernel[...].T, out_b,
-            key_padding_mask, attn_mask, need_weights, average_attn_weights, is_causal)
+            query,
+            key,
+            value,
+            self.num_heads,
+            self.in_proj_weight[...],
+            in_b,
+            self.out_proj.kernel[...].T,
+            out_b,
+            key_padding_mask,
+            attn_mask,
+            need_weights,
+            average_attn_weights,
+            is_causal,
+        )
         if unbatched:
             out = out[:, 0]
             weights = weights[0] if weights is not None else None
@@ -79,8 +125,20 @@ class TorchMultiheadAttention(nnx.Module):
 class TorchTransformerEncoderLayer(nnx.Module):
     """nn.TransformerEncoderLayer (eval-mode dropout), torch attribute names."""
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
-                 batch_first=False, norm_first=False, bias=True, *, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        d_model,
+        nhead,
+        dim_feedforward=2048,
+        dropout=0.1,
+        activation="relu",
+        layer_norm_eps=1e-5,
+        batch_first=False,
+        norm_first=False,
+        bias=True,
+        *,
+        rngs: nnx.Rngs,
+    ):
         self.self_attn = TorchMultiheadAttention(d_model, nhead, bias=bias, batch_first=batch_first, rngs=rngs)
         self.linear1 = nnx.Linear(d_model, dim_feedforward, use_bias=bias, rngs=rngs)
         self.linear2 = nnx.Linear(dim_feedforward, d_model, use_bias=bias, rngs=rngs)
@@ -92,13 +150,13 @@ class TorchTransformerEncoderLayer(nnx.Module):
         if callable(activation):
             self.activation = activation
         else:
-            self.activation = jax.nn.relu if activation == "relu" else functools.partial(jax.nn.gelu,
-                                                                                         approximate=False)
+            self.activation = jax.nn.relu if activation == "relu" else functools.partial(jax.nn.gelu, approximate=False)
         self.norm_first = norm_first
 
     def _sa(self, x, mask, key_padding_mask, is_causal):
-        y = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask, need_weights=False,
-                           is_causal=is_causal)[0]
+        y = self.self_attn(
+            x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask, need_weights=False, is_causal=is_causal
+        )[0]
         return self.dropout1(y)
 
     def _ff(self, x):
@@ -127,8 +185,9 @@ class TorchTransformerEncoder(nnx.Module):
         return self.norm(x) if self.norm is not None else x
 
 
-def torch_scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
-                                       scale=None, enable_gqa=False):
+def torch_scaled_dot_product_attention(
+    query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
+):
     """F.scaled_dot_product_attention (no dropout): boolean masks keep True, float masks are added."""
     scale = scale if scale is not None else 1.0 / math.sqrt(query.shape[-1])
     scores = (query @ jnp.swapaxes(key, -2, -1)) * scale

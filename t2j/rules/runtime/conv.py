@@ -41,8 +41,9 @@ def torch_conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     else:
         spatial = "DHW"[-nd:] if nd <= 3 else None
         dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
-        y = lax.conv_general_dilated(x, weight, stride, pad, rhs_dilation=dilation, dimension_numbers=dn,
-                                     feature_group_count=groups)
+        y = lax.conv_general_dilated(
+            x, weight, stride, pad, rhs_dilation=dilation, dimension_numbers=dn, feature_group_count=groups
+        )
     if bias is not None:
         y = y + bias.reshape((1, -1) + (1,) * nd)
     return y
@@ -63,8 +64,9 @@ def depthwise_conv(x, weight, stride, pad, dilation):
     for offset in np.ndindex(*k):
         start = (0, 0) + tuple(o * d for o, d in zip(offset, dilation))
         limit = x.shape[:2] + tuple(b + s * (n - 1) + 1 for b, s, n in zip(start[2:], stride, out))
-        term = lax.slice(x, start, limit, (1, 1) + tuple(stride)) * \
-            weight[(slice(None), 0) + offset].reshape((1, -1) + (1,) * nd)
+        term = lax.slice(x, start, limit, (1, 1) + tuple(stride)) * weight[(slice(None), 0) + offset].reshape(
+            (1, -1) + (1,) * nd
+        )
         y = term if y is None else y + term
     return y
 
@@ -80,12 +82,22 @@ def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_paddi
     w = weight.reshape((groups, cin // groups, cout_g) + k)
     w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + k)
     w = jnp.flip(w, axis=tuple(range(2, 2 + nd)))
-    pads = [(dilation[i] * (k[i] - 1) - padding[i], dilation[i] * (k[i] - 1) - padding[i] + output_padding[i])
-            for i in range(nd)]
+    pads = [
+        (dilation[i] * (k[i] - 1) - padding[i], dilation[i] * (k[i] - 1) - padding[i] + output_padding[i])
+        for i in range(nd)
+    ]
     spatial = "DHW"[-nd:]
     dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
-    y = lax.conv_general_dilated(x, w, (1,) * nd, pads, lhs_dilation=stride, rhs_dilation=dilation,
-                                 dimension_numbers=dn, feature_group_count=groups)
+    y = lax.conv_general_dilated(
+        x,
+        w,
+        (1,) * nd,
+        pads,
+        lhs_dilation=stride,
+        rhs_dilation=dilation,
+        dimension_numbers=dn,
+        feature_group_count=groups,
+    )
     if bias is not None:
         y = y + bias.reshape((1, -1) + (1,) * nd)
     return y
@@ -94,8 +106,21 @@ def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_paddi
 class TorchConv(nnx.Module):
     """nn.Conv1d/2d/3d: torch layout weight (out, in/groups, *k), channels-first input."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        *,
+        ndim,
+        rngs: nnx.Rngs,
+    ):
         k = ntuple(kernel_size, ndim)
         self.kernel_size, self.stride, self.dilation = k, ntuple(stride, ndim), ntuple(dilation, ndim)
         self.padding = padding if isinstance(padding, str) else ntuple(padding, ndim)
@@ -106,15 +131,30 @@ class TorchConv(nnx.Module):
 
     def __call__(self, x):
         bias = self.bias[...] if self.bias is not None else None
-        return torch_conv(x, self.weight[...], bias, self.stride, self.padding, self.dilation, self.groups,
-                          self.padding_mode)
+        return torch_conv(
+            x, self.weight[...], bias, self.stride, self.padding, self.dilation, self.groups, self.padding_mode
+        )
 
 
 class TorchConvTranspose(nnx.Module):
     """nn.ConvTranspose1d/2d/3d: torch layout weight (in, out/groups, *k), channels-first input."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", *, ndim, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        *,
+        ndim,
+        rngs: nnx.Rngs,
+    ):
         k = ntuple(kernel_size, ndim)
         self.kernel_size, self.stride, self.padding = k, ntuple(stride, ndim), ntuple(padding, ndim)
         self.output_padding, self.groups, self.dilation = ntuple(output_padding, ndim), groups, ntuple(dilation, ndim)
@@ -124,5 +164,6 @@ class TorchConvTranspose(nnx.Module):
 
     def __call__(self, x, output_size=None):
         bias = self.bias[...] if self.bias is not None else None
-        return torch_conv_transpose(x, self.weight[...], bias, self.stride, self.padding, self.output_padding,
-                                    self.groups, self.dilation)
+        return torch_conv_transpose(
+            x, self.weight[...], bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation
+        )

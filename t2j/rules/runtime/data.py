@@ -32,7 +32,7 @@ class NumpyLoader:
         n = len(self.dataset)
         order = self.rng.permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, n, self.batch_size):
-            index = order[start:start + self.batch_size]
+            index = order[start : start + self.batch_size]
             if self.drop_last and len(index) < self.batch_size:
                 break
             if isinstance(self.dataset, TensorDataset):

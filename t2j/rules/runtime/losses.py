@@ -158,8 +158,7 @@ def torch_soft_margin_loss(input, target, reduction="mean"):
     return reduce_loss(jnp.log1p(jnp.exp(-target * input)), reduction)
 
 
-def torch_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False,
-                              reduction="mean"):
+def torch_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
     d_pos = torch_pairwise_distance(anchor, positive, p, eps)
     d_neg = torch_pairwise_distance(anchor, negative, p, eps)
     if swap:

@@ -11,8 +11,9 @@ class TorchBatchNorm(nnx.Module):
     """nn.BatchNorm1d/2d/3d over axis 1: biased batch variance to normalize, unbiased for the running
     estimate, running = (1 - momentum) * running + momentum * batch (torch's momentum)."""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
-                 rngs: nnx.Rngs = None):
+    def __init__(
+        self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *, rngs: nnx.Rngs = None
+    ):
         self.eps, self.momentum, self.track_running_stats = eps, momentum, track_running_stats
         self.weight = nnx.Param(jnp.ones((num_features,))) if affine else None
         self.bias = nnx.Param(jnp.zeros((num_features,))) if affine else None
@@ -102,8 +103,9 @@ class TorchGroupNorm(nnx.Module):
 class TorchInstanceNorm(nnx.Module):
     """nn.InstanceNorm1d/2d/3d (no running statistics unless track_running_stats)."""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, *,
-                 rngs: nnx.Rngs = None):
+    def __init__(
+        self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, *, rngs: nnx.Rngs = None
+    ):
         self.eps = eps
         self.weight = nnx.Param(jnp.ones((num_features,))) if affine else None
         self.bias = nnx.Param(jnp.zeros((num_features,))) if affine else None

@@ -64,7 +64,7 @@ def torch_scale_by_amsgrad(b1, b2, eps):
         mu = jax.tree.map(lambda m, g: b1 * m + (1 - b1) * g, mu, updates)
         nu = jax.tree.map(lambda v, g: b2 * v + (1 - b2) * g * g, nu, updates)
         nu_max = jax.tree.map(jnp.maximum, nu_max, nu)
-        c1, c2 = 1 - b1 ** count, 1 - b2 ** count
+        c1, c2 = 1 - b1**count, 1 - b2**count
         step = jax.tree.map(lambda m, v: (m / c1) / (jnp.sqrt(v) / jnp.sqrt(c2) + eps), mu, nu_max)
         return step, (count, mu, nu, nu_max)
 
@@ -77,8 +77,12 @@ def torch_adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgra
     def make(learning_rate, b1):
         flip = [optax.scale(-1.0)] if maximize else []
         if amsgrad:
-            return optax.chain(*flip, torch_scale_by_amsgrad(b1, betas[1], eps),
-                               optax.add_decayed_weights(weight_decay), optax.scale_by_learning_rate(learning_rate))
+            return optax.chain(
+                *flip,
+                torch_scale_by_amsgrad(b1, betas[1], eps),
+                optax.add_decayed_weights(weight_decay),
+                optax.scale_by_learning_rate(learning_rate),
+            )
         return optax.chain(*flip, optax.adamw(learning_rate, b1=b1, b2=betas[1], eps=eps, weight_decay=weight_decay))
 
     return optax.inject_hyperparams(make)(learning_rate=lr, b1=betas[0])  # b1: cycled by OneCycleLR
@@ -90,8 +94,11 @@ def torch_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
     def make(learning_rate):
         parts = [optax.scale(-1.0)] if maximize else []
         parts += [optax.add_decayed_weights(weight_decay)] if weight_decay else []
-        parts.append(optax.rmsprop(learning_rate, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered,
-                                   momentum=momentum or None))
+        parts.append(
+            optax.rmsprop(
+                learning_rate, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered, momentum=momentum or None
+            )
+        )
         return optax.chain(*parts)
 
     return optax.inject_hyperparams(make)(learning_rate=lr)

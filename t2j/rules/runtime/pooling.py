@@ -19,20 +19,19 @@ def pool_padding(size, k, s, p, d, ceil_mode):
     return (p, hi)
 
 
-def torch_max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
-                   *, ndim):
+def torch_max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False, *, ndim):
     """F.max_pool1d/2d/3d on channels-first input."""
     k = ntuple(kernel_size, ndim)
     s = ntuple(stride if stride is not None else kernel_size, ndim)
     p, d = ntuple(padding, ndim), ntuple(dilation, ndim)
-    pads = [(0, 0), (0, 0)] + [pool_padding(x.shape[2 + i], k[i], s[i], p[i], d[i], ceil_mode)
-                               for i in range(ndim)]
+    pads = [(0, 0), (0, 0)] + [pool_padding(x.shape[2 + i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(ndim)]
     init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else int(jnp.iinfo(x.dtype).min)
     return lax.reduce_window(x, init, lax.max, (1, 1) + k, (1, 1) + s, pads, window_dilation=(1, 1) + d)
 
 
-def torch_avg_pool(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                   divisor_override=None, *, ndim):
+def torch_avg_pool(
+    x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None, *, ndim
+):
     """F.avg_pool1d/2d/3d on channels-first input (count_include_pad and ceil_mode as torch)."""
     k = ntuple(kernel_size, ndim)
     s = ntuple(stride if stride is not None else kernel_size, ndim)
@@ -62,7 +61,7 @@ def torch_adaptive_avg_pool(x, output_size, *, ndim):
         if out is None or out == length:
             continue
         if length % out == 0:
-            shape = x.shape[:axis] + (out, length // out) + x.shape[axis + 1:]
+            shape = x.shape[:axis] + (out, length // out) + x.shape[axis + 1 :]
             x = x.reshape(shape).mean(axis=axis + 1)
             continue
         parts = []

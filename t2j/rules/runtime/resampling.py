@@ -6,8 +6,9 @@ import jax.numpy as jnp
 import numpy as np
 
 
-def torch_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                      recompute_scale_factor=None, antialias=False):
+def torch_interpolate(
+    x, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False
+):
     """F.interpolate / nn.Upsample for 'nearest', 'linear', 'bilinear', 'trilinear' (channels-first)."""
     nd = x.ndim - 2
     if size is not None:

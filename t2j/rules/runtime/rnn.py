@@ -16,8 +16,18 @@ class TorchRNNBase(nnx.Module):
     gates = 1
     mode = "RNN_TANH"
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, *, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        *,
+        rngs: nnx.Rngs,
+    ):
         self.hidden_size, self.num_layers, self.bias = hidden_size, num_layers, bias
         self.batch_first, self.bidirectional = batch_first, bidirectional
         bound = 1.0 / math.sqrt(hidden_size)
@@ -26,10 +36,14 @@ class TorchRNNBase(nnx.Module):
             layer_in = input_size if layer == 0 else hidden_size * directions
             for suffix in ["", "_reverse"][:directions]:
                 g = self.gates * hidden_size
-                setattr(self, f"weight_ih_l{layer}{suffix}",
-                        nnx.Param(torch_uniform(rngs.params(), (g, layer_in), bound)))
-                setattr(self, f"weight_hh_l{layer}{suffix}",
-                        nnx.Param(torch_uniform(rngs.params(), (g, hidden_size), bound)))
+                setattr(
+                    self, f"weight_ih_l{layer}{suffix}", nnx.Param(torch_uniform(rngs.params(), (g, layer_in), bound))
+                )
+                setattr(
+                    self,
+                    f"weight_hh_l{layer}{suffix}",
+                    nnx.Param(torch_uniform(rngs.params(), (g, hidden_size), bound)),
+                )
                 if bias:
                     setattr(self, f"bias_ih_l{layer}{suffix}", nnx.Param(torch_uniform(rngs.params(), (g,), bound)))
                     setattr(self, f"bias_hh_l{layer}{suffix}", nnx.Param(torch_uniform(rngs.params(), (g,), bound)))
@@ -110,8 +124,19 @@ class TorchGRU(TorchRNNBase):
 class TorchRNN(TorchRNNBase):
     gates = 1
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, *, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        nonlinearity="tanh",
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        *,
+        rngs: nnx.Rngs,
+    ):
         self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, rngs=rngs)
 

@@ -58,7 +58,7 @@ class TorchExponentialLR(TorchLRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, epoch):
-        return self.base_lr * self.gamma ** epoch
+        return self.base_lr * self.gamma**epoch
 
 
 class TorchCosineAnnealingLR(TorchLRScheduler):
@@ -83,20 +83,37 @@ class TorchOneCycleLR(TorchLRScheduler):
     """OneCycleLR (two or three phases, cosine or linear annealing), stepped once per batch like torch; with
     cycle_momentum it moves SGD's momentum / Adam's beta1 against the learning rate."""
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False):
+    def __init__(
+        self,
+        optimizer,
+        max_lr,
+        total_steps=None,
+        epochs=None,
+        steps_per_epoch=None,
+        pct_start=0.3,
+        anneal_strategy="cos",
+        cycle_momentum=True,
+        base_momentum=0.85,
+        max_momentum=0.95,
+        div_factor=25.0,
+        final_div_factor=1e4,
+        three_phase=False,
+    ):
         self.total = total_steps if total_steps is not None else epochs * steps_per_epoch
         initial = max_lr / div_factor
         minimum = initial / final_div_factor
         up = float(pct_start * self.total) - 1
         if three_phase:  # (end step, lr from, lr to, momentum from, momentum to)
-            self.phases = [(up, initial, max_lr, max_momentum, base_momentum),
-                           (2 * up, max_lr, initial, base_momentum, max_momentum),
-                           (self.total - 1, initial, minimum, max_momentum, max_momentum)]
+            self.phases = [
+                (up, initial, max_lr, max_momentum, base_momentum),
+                (2 * up, max_lr, initial, base_momentum, max_momentum),
+                (self.total - 1, initial, minimum, max_momentum, max_momentum),
+            ]
         else:
-            self.phases = [(up, initial, max_lr, max_momentum, base_momentum),
-                           (self.total - 1, max_lr, minimum, base_momentum, max_momentum)]
+            self.phases = [
+                (up, initial, max_lr, max_momentum, base_momentum),
+                (self.total - 1, max_lr, minimum, base_momentum, max_momentum),
+            ]
         self.cos = anneal_strategy == "cos"
         self.cycle_momentum = cycle_momentum
         super().__init__(optimizer)
@@ -131,8 +148,18 @@ class TorchOneCycleLR(TorchLRScheduler):
 class TorchReduceLROnPlateau(TorchLRScheduler):
     """ReduceLROnPlateau: step(metric) lowers the rate by `factor` after `patience` bad epochs."""
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0.0, eps=1e-8):
+    def __init__(
+        self,
+        optimizer,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0.0,
+        eps=1e-8,
+    ):
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode, self.cooldown = threshold, threshold_mode, cooldown
         self.min_lr, self.eps = min_lr, eps

@@ -17,12 +17,12 @@ def torch_flatten(x, start_dim=0, end_dim=-1):
     if x.ndim == 0:
         return x.reshape(1)
     start, end = start_dim % x.ndim, end_dim % x.ndim
-    return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
+    return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1 :])
 
 
 def torch_unflatten(x, dim, sizes):
     dim = dim % x.ndim
-    return x.reshape(x.shape[:dim] + tuple(sizes) + x.shape[dim + 1:])
+    return x.reshape(x.shape[:dim] + tuple(sizes) + x.shape[dim + 1 :])
 
 
 def torch_chunk(x, chunks, dim=0):
@@ -101,7 +101,7 @@ def torch_cdist(x1, x2, p=2.0):
     d = jnp.abs(x1[..., :, None, :] - x2[..., None, :, :])
     if p == 2.0:
         return jnp.sqrt(jnp.sum(d * d, axis=-1))
-    return jnp.sum(d ** p, axis=-1) ** (1.0 / p)
+    return jnp.sum(d**p, axis=-1) ** (1.0 / p)
 
 
 def torch_one_hot(x, num_classes=-1):

@@ -8,8 +8,19 @@ from t2j.synth.categories.control import control_flow
 from t2j.synth.categories.dtypes import bfloat16, integer
 from t2j.synth.categories.indexing import indexing
 from t2j.synth.categories.layers import layers
-from t2j.synth.categories.ops import (branch, broadcasting, chain, compound, dot, elementwise, matmul,
-                                      nested_branch, reduction, scalar_array, unary_math)
+from t2j.synth.categories.ops import (
+    branch,
+    broadcasting,
+    chain,
+    compound,
+    dot,
+    elementwise,
+    matmul,
+    nested_branch,
+    reduction,
+    scalar_array,
+    unary_math,
+)
 from t2j.synth.categories.prng import prng
 
 CATEGORIES: dict[str, Callable] = {
@@ -33,5 +44,16 @@ CATEGORIES: dict[str, Callable] = {
 }
 
 # the cheap, single-expression categories the throughput target refers to
-OP_LEVEL = ["elementwise", "scalar_array", "unary_math", "branch", "nested_branch", "reduction", "dot", "matmul",
-            "chain", "compound", "broadcasting"]
+OP_LEVEL = [
+    "elementwise",
+    "scalar_array",
+    "unary_math",
+    "branch",
+    "nested_branch",
+    "reduction",
+    "dot",
+    "matmul",
+    "chain",
+    "compound",
+    "broadcasting",
+]

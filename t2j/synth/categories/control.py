@@ -7,8 +7,13 @@ import random
 from t2j.synth.grammar import Code, PairBuilder, const, random_expr
 from t2j.synth.program import Program
 
-ACTIVATIONS = [("torch.tanh", "jnp.tanh"), ("torch.sigmoid", "jax.nn.sigmoid"), ("torch.sin", "jnp.sin"),
-               ("F.softsign", "jax.nn.soft_sign"), ("torch.erf", "jax.lax.erf")]
+ACTIVATIONS = [
+    ("torch.tanh", "jnp.tanh"),
+    ("torch.sigmoid", "jax.nn.sigmoid"),
+    ("torch.sin", "jnp.sin"),
+    ("F.softsign", "jax.nn.soft_sign"),
+    ("torch.erf", "jax.lax.erf"),
+]
 
 
 def _fori(rng: random.Random, b: PairBuilder) -> None:
@@ -65,8 +70,14 @@ def _scan(rng: random.Random, b: PairBuilder) -> None:
 def _cond(rng: random.Random, b: PairBuilder) -> None:
     shape = [rng.randint(2, 6), rng.randint(2, 6)]
     x, y = b.arg("x", shape), b.arg("y", shape)
-    reducer_t, reducer_j = rng.choice([("{0}.sum()", "jnp.sum({0})"), ("{0}.mean()", "jnp.mean({0})"),
-                                       ("{0}.max()", "jnp.max({0})"), ("{0}[0, 0]", "{0}[0, 0]")])
+    reducer_t, reducer_j = rng.choice(
+        [
+            ("{0}.sum()", "jnp.sum({0})"),
+            ("{0}.mean()", "jnp.mean({0})"),
+            ("{0}.max()", "jnp.max({0})"),
+            ("{0}[0, 0]", "{0}[0, 0]"),
+        ]
+    )
     c = const(rng, 0.0, 0.5)
     var = rng.choice(["x", "y"])
     pred_t = reducer_t.format(var) + f" > {c}"
@@ -84,4 +95,3 @@ def control_flow(rng: random.Random, name: str) -> Program:
     b = PairBuilder("control_flow", name)
     rng.choice([_fori, _scan, _scan, _cond])(rng, b)
     return b.build()
-

@@ -51,8 +51,9 @@ def integer(rng: random.Random, name: str) -> Program:
         k, classes, d = rng.randint(1, 6), rng.randint(2, 8), rng.randint(2, 6)
         b.arg("idx", [k], dtype="int32", kind="int", low=0, high=classes)
         b.arg("w", [classes, d])
-        out = Code(f"F.one_hot(idx.long(), {classes}).float() @ w", f"jax.nn.one_hot(idx, {classes}) @ w",
-                   ("F.one_hot",))
+        out = Code(
+            f"F.one_hot(idx.long(), {classes}).float() @ w", f"jax.nn.one_hot(idx, {classes}) @ w", ("F.one_hot",)
+        )
     elif form == 3:  # cross entropy with integer targets
         n, classes = rng.randint(1, 6), rng.randint(2, 8)
         b.arg("logits", [n, classes])
@@ -60,22 +61,29 @@ def integer(rng: random.Random, name: str) -> Program:
         smooth = rng.random() < 0.3
         if smooth:
             eps = const(rng, 0.05, 0.3, signed=False)
-            out = Code(f"F.cross_entropy(logits, target.long(), label_smoothing={eps})",
-                       f"jnp.mean(-jnp.sum(((1 - {eps}) * jax.nn.one_hot(target, {classes}) + {eps} / {classes}) * "
-                       "jax.nn.log_softmax(logits, axis=-1), axis=-1))", ("F.cross_entropy",))
+            out = Code(
+                f"F.cross_entropy(logits, target.long(), label_smoothing={eps})",
+                f"jnp.mean(-jnp.sum(((1 - {eps}) * jax.nn.one_hot(target, {classes}) + {eps} / {classes}) * "
+                "jax.nn.log_softmax(logits, axis=-1), axis=-1))",
+                ("F.cross_entropy",),
+            )
         else:
             red = rng.choice(["mean", "sum"])
-            out = Code(f"F.cross_entropy(logits, target.long(), reduction='{red}')",
-                       f"-jnp.{red}(jnp.take_along_axis(jax.nn.log_softmax(logits, axis=-1), target[:, None], axis=1))",
-                       ("F.cross_entropy",))
+            out = Code(
+                f"F.cross_entropy(logits, target.long(), reduction='{red}')",
+                f"-jnp.{red}(jnp.take_along_axis(jax.nn.log_softmax(logits, axis=-1), target[:, None], axis=1))",
+                ("F.cross_entropy",),
+            )
     else:  # counting with comparisons
         rows, cols = rng.randint(2, 6), rng.randint(2, 6)
         b.arg("a", [rows, cols], dtype="int32", kind="int", low=-5, high=6)
         b.arg("x", [rows, cols])
         c = rng.randint(-2, 2)
-        out = Code(f"(a > {c}).sum(dim=1, keepdim=True).float() * x + torch.clamp(a, -2, 2).float()",
-                   f"jnp.sum(a > {c}, axis=1, keepdims=True).astype(jnp.float32) * x + jnp.clip(a, -2, 2)"
-                   ".astype(jnp.float32)", ("Tensor.sum", "torch.clamp"))
+        out = Code(
+            f"(a > {c}).sum(dim=1, keepdim=True).float() * x + torch.clamp(a, -2, 2).float()",
+            f"jnp.sum(a > {c}, axis=1, keepdims=True).astype(jnp.float32) * x + jnp.clip(a, -2, 2).astype(jnp.float32)",
+            ("Tensor.sum", "torch.clamp"),
+        )
     b.ret(epilogue(rng, out, 1, 2) if rng.random() < 0.8 else out)
     return b.build()
 
@@ -93,14 +101,18 @@ def bfloat16(rng: random.Random, name: str) -> Program:
     elif form == 1:  # matmul in bf16
         m, k, n = rng.randint(2, 6), rng.randint(2, 8), rng.randint(2, 6)
         x, w = b.arg("x", [m, k], dtype="bfloat16"), b.arg("w", [k, n], dtype="bfloat16")
-        out = random_expr(rng, [Code(f"({x.t} @ {w.t})", f"({x.j} @ {w.j})", ("Tensor.__matmul__",))],
-                          rng.randint(0, 1))
+        out = random_expr(
+            rng, [Code(f"({x.t} @ {w.t})", f"({x.j} @ {w.j})", ("Tensor.__matmul__",))], rng.randint(0, 1)
+        )
     else:  # float32 inputs cast to bf16 and back (mixed precision)
         m, k, n = rng.randint(2, 6), rng.randint(2, 8), rng.randint(2, 6)
         b.arg("x", [m, k])
         b.arg("w", [k, n])
-        out = Code("(x.to(torch.bfloat16) @ w.to(torch.bfloat16)).float()",
-                   "(x.astype(jnp.bfloat16) @ w.astype(jnp.bfloat16)).astype(jnp.float32)", ("Tensor.to",))
+        out = Code(
+            "(x.to(torch.bfloat16) @ w.to(torch.bfloat16)).float()",
+            "(x.astype(jnp.bfloat16) @ w.astype(jnp.bfloat16)).astype(jnp.float32)",
+            ("Tensor.to",),
+        )
         out = random_expr(rng, [out], rng.randint(0, 1))
     b.ret(epilogue(rng, out, 1, 1) if rng.random() < 0.8 else out)
     return b.build(rtol=BF16_TOL, atol=BF16_TOL)

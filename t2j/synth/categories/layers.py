@@ -60,18 +60,24 @@ def _conv(rng, b: PairBuilder) -> Code:
     t_fn = "F.conv2d" if two_d else "F.conv1d"
     t = f"{t_fn}(x, w{', b' if bias else ''}, stride={stride}, padding={pad}, dilation={dil}, groups={groups})"
     bias_j = (" + b[None, :, None, None]" if two_d else " + b[None, :, None]") if bias else ""
-    j = (f"jax.lax.conv_general_dilated(x, w, window_strides={(stride,) * nd}, padding={[(pad, pad)] * nd}, "
-         f"rhs_dilation={(dil,) * nd}, dimension_numbers={dn}, feature_group_count={groups}){bias_j}")
+    j = (
+        f"jax.lax.conv_general_dilated(x, w, window_strides={(stride,) * nd}, padding={[(pad, pad)] * nd}, "
+        f"rhs_dilation={(dil,) * nd}, dimension_numbers={dn}, feature_group_count={groups}){bias_j}"
+    )
     out = _act(rng, Code(t, j, (t_fn,)))
     if rng.random() < 0.3:
         if two_d:
-            out = Code(f"F.avg_pool2d({out.t}, 2)",
-                       f"jax.lax.reduce_window({out.j}, 0.0, jax.lax.add, (1, 1, 2, 2), (1, 1, 2, 2), 'VALID') / 4.0",
-                       out.apis + ("F.avg_pool2d",))
+            out = Code(
+                f"F.avg_pool2d({out.t}, 2)",
+                f"jax.lax.reduce_window({out.j}, 0.0, jax.lax.add, (1, 1, 2, 2), (1, 1, 2, 2), 'VALID') / 4.0",
+                out.apis + ("F.avg_pool2d",),
+            )
         else:
-            out = Code(f"F.max_pool1d({out.t}, 2)",
-                       f"jax.lax.reduce_window({out.j}, -jnp.inf, jax.lax.max, (1, 1, 2), (1, 1, 2), 'VALID')",
-                       out.apis + ("F.max_pool1d",))
+            out = Code(
+                f"F.max_pool1d({out.t}, 2)",
+                f"jax.lax.reduce_window({out.j}, -jnp.inf, jax.lax.max, (1, 1, 2), (1, 1, 2), 'VALID')",
+                out.apis + ("F.max_pool1d",),
+            )
     return out
 
 
@@ -83,19 +89,25 @@ def _norm(rng, b: PairBuilder) -> Code:
         b.arg("x", [rows, d])
         b.arg("g", [d])
         b.arg("beta", [d])
-        return Code(f"F.layer_norm(x, ({d},), g, beta, eps={eps})",
-                    f"(x - jnp.mean(x, axis=-1, keepdims=True)) / jnp.sqrt(jnp.var(x, axis=-1, keepdims=True) + {eps})"
-                    " * g + beta", ("F.layer_norm",))
+        return Code(
+            f"F.layer_norm(x, ({d},), g, beta, eps={eps})",
+            f"(x - jnp.mean(x, axis=-1, keepdims=True)) / jnp.sqrt(jnp.var(x, axis=-1, keepdims=True) + {eps})"
+            " * g + beta",
+            ("F.layer_norm",),
+        )
     if form == 1:  # group norm
         n, groups, per, size = rng.randint(1, 3), rng.choice([1, 2]), rng.choice([1, 2, 3]), rng.randint(2, 5)
         c = groups * per
         b.arg("x", [n, c, size, size])
         b.arg("g", [c])
         b.arg("beta", [c])
-        return Code(f"F.group_norm(x, {groups}, g, beta, eps={eps})",
-                    f"((x.reshape({n}, {groups}, -1) - jnp.mean(x.reshape({n}, {groups}, -1), axis=-1, keepdims=True))"
-                    f" / jnp.sqrt(jnp.var(x.reshape({n}, {groups}, -1), axis=-1, keepdims=True) + {eps}))"
-                    f".reshape(x.shape) * g[None, :, None, None] + beta[None, :, None, None]", ("F.group_norm",))
+        return Code(
+            f"F.group_norm(x, {groups}, g, beta, eps={eps})",
+            f"((x.reshape({n}, {groups}, -1) - jnp.mean(x.reshape({n}, {groups}, -1), axis=-1, keepdims=True))"
+            f" / jnp.sqrt(jnp.var(x.reshape({n}, {groups}, -1), axis=-1, keepdims=True) + {eps}))"
+            f".reshape(x.shape) * g[None, :, None, None] + beta[None, :, None, None]",
+            ("F.group_norm",),
+        )
     if form == 2:  # batch norm with running statistics (inference)
         n, c, size = rng.randint(2, 4), rng.randint(1, 5), rng.randint(2, 5)
         b.arg("x", [n, c, size])
@@ -103,35 +115,54 @@ def _norm(rng, b: PairBuilder) -> Code:
         b.arg("var", [c], kind="positive", differentiable=False)
         b.arg("g", [c])
         b.arg("beta", [c])
-        return Code(f"F.batch_norm(x, mean, var, g, beta, training=False, eps={eps})",
-                    f"(x - mean[None, :, None]) / jnp.sqrt(var[None, :, None] + {eps}) * g[None, :, None]"
-                    " + beta[None, :, None]", ("F.batch_norm",))
+        return Code(
+            f"F.batch_norm(x, mean, var, g, beta, training=False, eps={eps})",
+            f"(x - mean[None, :, None]) / jnp.sqrt(var[None, :, None] + {eps}) * g[None, :, None]"
+            " + beta[None, :, None]",
+            ("F.batch_norm",),
+        )
     rows, d = rng.randint(1, 6), rng.randint(2, 10)  # RMS norm
     b.arg("x", [rows, d])
     b.arg("g", [d])
-    return Code(f"x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + {eps}) * g",
-                f"x * jax.lax.rsqrt(jnp.mean(x ** 2, axis=-1, keepdims=True) + {eps}) * g", ("torch.rsqrt",))
+    return Code(
+        f"x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + {eps}) * g",
+        f"x * jax.lax.rsqrt(jnp.mean(x ** 2, axis=-1, keepdims=True) + {eps}) * g",
+        ("torch.rsqrt",),
+    )
 
 
 def _attention(rng, b: PairBuilder) -> Code:
-    batch, heads, t, s, d = rng.randint(1, 2), rng.randint(1, 3), rng.randint(2, 6), rng.randint(2, 6), rng.randint(2, 8)
+    batch, heads, t, s, d = (
+        rng.randint(1, 2),
+        rng.randint(1, 3),
+        rng.randint(2, 6),
+        rng.randint(2, 6),
+        rng.randint(2, 8),
+    )
     causal = rng.random() < 0.4
     if causal:
         s = t
     for arg, shape in (("q", [batch, heads, t, d]), ("k", [batch, heads, s, d]), ("v", [batch, heads, s, d])):
         b.arg(arg, shape)
-    mask_j = (f"\nscores = jnp.where(jnp.tril(jnp.ones(({t}, {s}), dtype=bool)), scores, -jnp.inf)" if causal else "")
+    mask_j = f"\nscores = jnp.where(jnp.tril(jnp.ones(({t}, {s}), dtype=bool)), scores, -jnp.inf)" if causal else ""
     if rng.random() < 0.5:
-        b.line(f"out = F.scaled_dot_product_attention(q, k, v, is_causal={causal})",
-               f"scores = jnp.einsum('bhqd,bhkd->bhqk', q, k) / jnp.sqrt({float(d)}){mask_j}\n"
-               "out = jnp.einsum('bhqk,bhkd->bhqd', jax.nn.softmax(scores, axis=-1), v)",
-               ("F.scaled_dot_product_attention",))
+        b.line(
+            f"out = F.scaled_dot_product_attention(q, k, v, is_causal={causal})",
+            f"scores = jnp.einsum('bhqd,bhkd->bhqk', q, k) / jnp.sqrt({float(d)}){mask_j}\n"
+            "out = jnp.einsum('bhqk,bhkd->bhqd', jax.nn.softmax(scores, axis=-1), v)",
+            ("F.scaled_dot_product_attention",),
+        )
     else:
-        mask_t = (f"\nscores = scores.masked_fill(~torch.tril(torch.ones({t}, {s}, dtype=torch.bool)), float('-inf'))"
-                  if causal else "")
-        b.line(f"scores = q @ k.transpose(-2, -1) / math.sqrt({d}){mask_t}\nout = torch.softmax(scores, dim=-1) @ v",
-               f"scores = q @ jnp.swapaxes(k, -2, -1) / math.sqrt({d}){mask_j}\n"
-               "out = jax.nn.softmax(scores, axis=-1) @ v", ("torch.softmax", "Tensor.transpose"))
+        mask_t = (
+            f"\nscores = scores.masked_fill(~torch.tril(torch.ones({t}, {s}, dtype=torch.bool)), float('-inf'))"
+            if causal
+            else ""
+        )
+        b.line(
+            f"scores = q @ k.transpose(-2, -1) / math.sqrt({d}){mask_t}\nout = torch.softmax(scores, dim=-1) @ v",
+            f"scores = q @ jnp.swapaxes(k, -2, -1) / math.sqrt({d}){mask_j}\nout = jax.nn.softmax(scores, axis=-1) @ v",
+            ("torch.softmax", "Tensor.transpose"),
+        )
     return Code("out", "out")
 
 

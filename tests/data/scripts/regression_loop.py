@@ -22,7 +22,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 criterion = nn.MSELoss()
 for epoch in range(3):
     for i in range(0, 64, 16):
-        xb, yb = x[i:i + 16], y[i:i + 16]
+        xb, yb = x[i : i + 16], y[i : i + 16]
         prediction = model(xb)
         loss = criterion(prediction, yb)
         optimizer.zero_grad()

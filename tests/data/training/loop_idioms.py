@@ -21,7 +21,7 @@ def train(model, x, y):
     losses = []
     for epoch in range(3):
         for group in optimizer.param_groups:
-            group["lr"] = 0.1 * (0.5 ** epoch)
+            group["lr"] = 0.1 * (0.5**epoch)
         model.train()
         for batch_idx, (xb, yb) in enumerate(loader):
             optimizer.zero_grad(set_to_none=True)
