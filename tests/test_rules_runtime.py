@@ -77,9 +77,12 @@ def test_helper_names_are_unique_across_runtime_files():
     seen: dict[str, str] = {}
     for path in sorted(runtime.glob("*.py")):
         for node in ast.parse(path.read_text()).body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                assert node.name not in seen, f"{node.name} in both {seen[node.name]} and {path.name}"
-                seen[node.name] = path.name
+            names = [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else []
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                names = [node.targets[0].id]  # a constant helper (an initializer)
+            for name in names:
+                assert name not in seen, f"{name} in both {seen[name]} and {path.name}"
+                seen[name] = path.name
     assert set(seen) == set(load_helpers())
     assert len(seen) >= 100
 

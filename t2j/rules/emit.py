@@ -34,8 +34,9 @@ class HelperDef(BaseModel):
 
 @functools.lru_cache(maxsize=1)
 def load_helpers() -> dict[str, HelperDef]:
-    """Every top-level function/class of the runtime package's files with its source and the helpers/imports it
-    names. A name defined twice is an error: helpers are emitted by name."""
+    """Every top-level function/class (and `name = ...` constant, such as an initializer) of the runtime package's
+    files with its source and the helpers/imports it names. A name defined twice is an error: helpers are emitted
+    by name."""
     parsed = []
     for path in sorted(_RUNTIME.glob("*.py")):
         if path.name == "__init__.py":
@@ -44,24 +45,26 @@ def load_helpers() -> dict[str, HelperDef]:
         lines = text.splitlines()
         for node in ast.parse(text).body:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                parsed.append((path, lines, node))
+                parsed.append((path, node.name, lines, node))
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                parsed.append((path, node.targets[0].id, lines, node))
     names: set[str] = set()
-    for path, _, node in parsed:
-        if node.name in names:
+    for path, name, _, node in parsed:
+        if name in names:
             raise ValueError(
-                f"runtime helper {node.name!r} is defined twice (again in {path.name}); "
+                f"runtime helper {name!r} is defined twice (again in {path.name}); "
                 "helpers are emitted by name, so each name must be unique across t2j/rules/runtime/"
             )
-        names.add(node.name)
+        names.add(name)
     out = {}
-    for path, lines, node in parsed:
+    for path, name, lines, node in parsed:
         start = node.lineno - 1 - len(getattr(node, "decorator_list", []))
         source = "\n".join(lines[start : node.end_lineno])
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        out[node.name] = HelperDef(
-            name=node.name,
+        out[name] = HelperDef(
+            name=name,
             source=source,
-            uses=sorted((used & names) - {node.name}),
+            uses=sorted((used & names) - {name}),
             imports=sorted(used & set(IMPORT_LINES)),
         )
     return out

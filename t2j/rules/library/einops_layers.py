@@ -27,7 +27,7 @@ class EinopsLayers(CallRule):
         Example(
             torch="self.pool = nn.Sequential(Reduce('b c h w -> b c', 'mean'), nn.Linear(3, 5))\ny = self.pool(x)",
             jax="self.pool = nnx.Sequential(functools.partial(einops.reduce, pattern='b c h w -> b c', "
-            "reduction='mean'), nnx.Linear(3, 5, rngs=rngs))\ny = self.pool(x)",
+            "reduction='mean'), nnx.Linear(3, 5, kernel_init=torch_kernel_init, bias_init=torch_bias_init(3), rngs=rngs))\ny = self.pool(x)",
             imports="from einops.layers.torch import Reduce",
             inputs={"x": (2, 3, 4, 4)},
         ),

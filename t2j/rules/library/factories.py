@@ -210,7 +210,7 @@ class SequentialBase(AttributeRule):
             torch="class ConvAct(nn.Sequential):\n    def __init__(self, c):\n        layers = [nn.Linear(c, c), nn.ReLU()]\n"
             "        super().__init__(*layers)",
             jax="class ConvAct(nnx.Sequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
-            "        layers = [nnx.Linear(c, c, rngs=rngs), jax.nn.relu]\n        super().__init__(*layers)",
+            "        layers = [nnx.Linear(c, c, kernel_init=torch_kernel_init, bias_init=torch_bias_init(c), rngs=rngs), jax.nn.relu]\n        super().__init__(*layers)",
             verify=False,
         )
     ]

@@ -89,7 +89,7 @@ class InitBlocks(BlockRule):
             "        self.fc = nn.Linear(4, 4)\n        for m in self.modules():\n"
             "            if isinstance(m, nn.Linear):\n                nn.init.zeros_(m.bias)",
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
-            "        self.fc = nnx.Linear(4, 4, rngs=rngs)\n"
+            "        self.fc = nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\n"
             f"        pass  # t2j: not translated: {NOTE}",
             verify=False,
         ),

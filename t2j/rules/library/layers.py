@@ -30,21 +30,60 @@ class EmittedLayer(CallRule):
         return dict(self.extra)
 
 
+_PURE_CALLS = ("int", "len", "round", "max", "min")
+
+
+def repeatable(node: cst.BaseExpression) -> bool:
+    """An argument that can be written twice (a name, attribute, number, arithmetic on them, `len(x)`...)."""
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            name = code(n.func)
+            if name not in _PURE_CALLS and not name.startswith("math."):
+                found.append(n)
+
+        def visit_NamedExpr(self, n: cst.NamedExpr) -> None:
+            found.append(n)
+
+    node.visit(Visitor())
+    return not found
+
+
+def torch_init_args(ctx: Context, fan_in: cst.BaseExpression | None, bias: cst.BaseExpression | None) -> list[cst.Arg]:
+    """`kernel_init=`/`bias_init=` giving an nnx layer torch's default kaiming_uniform(a=sqrt(5)) weight and
+    U(+-1/sqrt(fan_in)) bias (nnx's own are lecun_normal and zeros)."""
+    args = [arg(ctx.helper("torch_kernel_init"), "kernel_init")]
+    no_bias = isinstance(bias, cst.Name) and bias.value == "False"
+    if fan_in is not None and not no_bias and repeatable(fan_in):
+        args.append(arg(call(ctx.helper("torch_bias_init"), [arg(fan_in)]), "bias_init"))
+    return args
+
+
 @register
 class Linear(CallRule):
-    """nn.Linear(in, out, bias) -> nnx.Linear(in, out, use_bias=bias, rngs=rngs) (kernel = weight.T)."""
+    """nn.Linear(in, out, bias) -> nnx.Linear(in, out, use_bias=bias, rngs=rngs) (kernel = weight.T), with
+    torch's initialisers (weight and bias U(+-1/sqrt(in)))."""
 
     targets = ("torch.nn.Linear", "torch.nn.LazyLinear")
     examples = [
         Example(
             torch="self.fc = nn.Linear(8, 4)\ny = self.fc(x)",
-            jax="self.fc = nnx.Linear(8, 4, rngs=rngs)\ny = self.fc(x)",
+            jax="self.fc = nnx.Linear(8, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(8), rngs=rngs)\n"
+            "y = self.fc(x)",
             inputs={"x": [3, 8]},
         ),
         Example(
             torch="self.fc = nn.Linear(8, 4, bias=False)\ny = self.fc(x)",
-            jax="self.fc = nnx.Linear(8, 4, use_bias=False, rngs=rngs)\ny = self.fc(x)",
+            jax="self.fc = nnx.Linear(8, 4, use_bias=False, kernel_init=torch_kernel_init, rngs=rngs)\ny = self.fc(x)",
             inputs={"x": [2, 5, 8]},
+        ),
+        Example(
+            torch="self.fc = nn.Linear(n * 2, n)\ny = self.fc(x)",
+            jax="self.fc = nnx.Linear(n * 2, n, kernel_init=torch_kernel_init, bias_init=torch_bias_init(n * 2), "
+            "rngs=rngs)\ny = self.fc(x)",
+            init_args="n=4",
+            inputs={"x": [3, 8]},
         ),
     ]
 
@@ -55,6 +94,7 @@ class Linear(CallRule):
         args = [arg(b["in_features"]), arg(b["out_features"])]
         if "bias" in b:
             args.append(arg(b["bias"], "use_bias"))
+        args += torch_init_args(ctx, b["in_features"], b.get("bias"))
         return call("nnx.Linear", args + [arg(ctx.rngs(), "rngs")])
 
 
@@ -246,14 +286,14 @@ class RMSNorm(CallRule):
 
 @register
 class Embedding(CallRule):
-    """nn.Embedding(n, d) -> nnx.Embed(n, d) (table `embedding` = torch `weight`); with padding_idx ->
-    TorchEmbedding (that row gets no gradient)."""
+    """nn.Embedding(n, d) -> nnx.Embed(n, d) with torch's N(0, 1) table (nnx's default has std 1/sqrt(d);
+    table `embedding` = torch `weight`); with padding_idx -> TorchEmbedding (that row zero, and no gradient)."""
 
     targets = ("torch.nn.Embedding",)
     examples = [
         Example(
             torch="self.emb = nn.Embedding(10, 4)\ny = self.emb(x)",
-            jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = self.emb(x)",
+            jax="self.emb = nnx.Embed(10, 4, embedding_init=nnx.initializers.normal(1.0), rngs=rngs)\ny = self.emb(x)",
             inputs={"x": Tensor(shape=[2, 5], dtype="int64", high=10)},
         ),
         Example(
@@ -289,7 +329,8 @@ class Embedding(CallRule):
             return call(
                 ctx.helper("TorchEmbedding"), base + [arg(b["padding_idx"], "padding_idx"), arg(ctx.rngs(), "rngs")]
             )
-        return call("nnx.Embed", base + [arg(ctx.rngs(), "rngs")])
+        init = arg(expr("nnx.initializers.normal(1.0)"), "embedding_init")
+        return call("nnx.Embed", base + [init, arg(ctx.rngs(), "rngs")])
 
 
 @register
@@ -339,19 +380,19 @@ class Containers(CallRule):
     examples = [
         Example(
             torch="self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\ny = self.net(x)",
-            jax="self.net = nnx.Sequential(nnx.Linear(4, 8, rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, rngs=rngs))\ny = self.net(x)",
+            jax="self.net = nnx.Sequential(nnx.Linear(4, 8, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs), jax.nn.relu, nnx.Linear(8, 2, kernel_init=torch_kernel_init, bias_init=torch_bias_init(8), rngs=rngs))\ny = self.net(x)",
             inputs={"x": [3, 4]},
         ),
         Example(
             torch="self.body = nn.Sequential(OrderedDict([('fc1', nn.Linear(4, 8)), ('act', nn.Tanh()), ('fc2', nn.Linear(8, 2))]))\n"
             "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
-            jax="self.body = TorchNamedSequential([('fc1', nnx.Linear(4, 8, rngs=rngs)), ('act', jnp.tanh), ('fc2', nnx.Linear(8, 2, rngs=rngs))])\n"
+            jax="self.body = TorchNamedSequential([('fc1', nnx.Linear(4, 8, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)), ('act', jnp.tanh), ('fc2', nnx.Linear(8, 2, kernel_init=torch_kernel_init, bias_init=torch_bias_init(8), rngs=rngs))])\n"
             "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
             inputs={"x": [3, 4]},
         ),
         Example(
             torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
-            jax="self.blocks = nnx.List([nnx.Linear(4, 4, rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
+            jax="self.blocks = nnx.List([nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
             inputs={"x": [3, 4]},
         ),
     ]
@@ -429,12 +470,12 @@ class LayerWeights(AttributeRule):
     examples = [
         Example(
             torch="self.fc = nn.Linear(4, 3)\ny = self.fc(x) + x @ self.fc.weight.t()",
-            jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel",
+            jax="self.fc = nnx.Linear(4, 3, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\ny = self.fc(x) + x @ self.fc.kernel",
             inputs={"x": [2, 4]},
         ),
         Example(
             torch="self.emb = nn.Embedding(10, 4)\ny = F.linear(self.emb(i), self.emb.weight)",
-            jax="self.emb = nnx.Embed(10, 4, rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
+            jax="self.emb = nnx.Embed(10, 4, embedding_init=nnx.initializers.normal(1.0), rngs=rngs)\ny = jnp.matmul(self.emb(i), (self.emb.embedding).T)",
             inputs={"i": Tensor(shape=[2, 3], dtype="int64", high=10)},
         ),
         Example(
@@ -464,7 +505,7 @@ class DoubleTranspose(AttributeRule):
     examples = [
         Example(
             torch="self.fc = nn.Linear(4, 3)\ny = x @ self.fc.weight.T",
-            jax="self.fc = nnx.Linear(4, 3, rngs=rngs)\ny = x @ self.fc.kernel",
+            jax="self.fc = nnx.Linear(4, 3, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\ny = x @ self.fc.kernel",
             inputs={"x": [2, 4]},
         ),
         Example(torch="y = x.T + 1.0", jax="y = x.T + 1.0", inputs={"x": [2, 4]}, fires=False),

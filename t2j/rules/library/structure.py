@@ -207,7 +207,7 @@ class BuilderRngs(FunctionRule):
             torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
             "        self.body = self.make(4)\n    def make(self, n):\n        return nn.Linear(n, n)",
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
-            "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, rngs=rngs)",
+            "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, kernel_init=torch_kernel_init, bias_init=torch_bias_init(n), rngs=rngs)",
             verify=False,
         )
     ]
@@ -371,7 +371,7 @@ class ModuleContainers(StatementRule):
             torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = []\n"
             "        for i in range(2):\n            self.layers.append(nn.Linear(4, 4))",
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.layers = nnx.List([])\n"
-            "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, rngs=rngs))",
+            "        for i in range(2):\n            self.layers.append(nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs))",
             verify=False,
         )
     ]

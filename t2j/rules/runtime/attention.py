@@ -8,6 +8,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from t2j.rules.runtime.common import torch_uniform
+from t2j.rules.runtime.init import torch_bias_init, torch_kernel_init
 from t2j.rules.runtime.norms import TorchLayerNorm
 
 
@@ -79,7 +80,8 @@ class TorchMultiheadAttention(nnx.Module):
         bound = math.sqrt(6.0 / (embed_dim + 3 * embed_dim))
         self.in_proj_weight = nnx.Param(torch_uniform(rngs.params(), (3 * embed_dim, embed_dim), bound))
         self.in_proj_bias = nnx.Param(jnp.zeros((3 * embed_dim,))) if bias else None
-        self.out_proj = nnx.Linear(embed_dim, embed_dim, use_bias=bias, rngs=rngs)
+        # torch: out_proj weight keeps nn.Linear's init, its bias starts at zero (nnx's default bias init)
+        self.out_proj = nnx.Linear(embed_dim, embed_dim, use_bias=bias, kernel_init=torch_kernel_init, rngs=rngs)
 
     def __call__(
         self,
@@ -140,8 +142,22 @@ class TorchTransformerEncoderLayer(nnx.Module):
         rngs: nnx.Rngs,
     ):
         self.self_attn = TorchMultiheadAttention(d_model, nhead, bias=bias, batch_first=batch_first, rngs=rngs)
-        self.linear1 = nnx.Linear(d_model, dim_feedforward, use_bias=bias, rngs=rngs)
-        self.linear2 = nnx.Linear(dim_feedforward, d_model, use_bias=bias, rngs=rngs)
+        self.linear1 = nnx.Linear(
+            d_model,
+            dim_feedforward,
+            use_bias=bias,
+            kernel_init=torch_kernel_init,
+            bias_init=torch_bias_init(d_model),
+            rngs=rngs,
+        )
+        self.linear2 = nnx.Linear(
+            dim_feedforward,
+            d_model,
+            use_bias=bias,
+            kernel_init=torch_kernel_init,
+            bias_init=torch_bias_init(dim_feedforward),
+            rngs=rngs,
+        )
         self.norm1 = TorchLayerNorm(d_model, eps=layer_norm_eps, bias=bias)
         self.norm2 = TorchLayerNorm(d_model, eps=layer_norm_eps, bias=bias)
         self.dropout = nnx.Dropout(dropout, rngs=rngs)
