@@ -21,6 +21,7 @@ RANDOM_FUNCTIONS = {
     "torch.multinomial",
     "torch.nn.functional.dropout",
 }
+RANDOM_FILLS = {"uniform_", "normal_", "bernoulli_"}  # `noise.bernoulli_(p)` on a tensor value (not a parameter)
 CONTAINER_BASES = ("torch.nn.Sequential",)  # torch containers a user class may derive from (-> nnx.Sequential)
 NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")
 
@@ -116,6 +117,9 @@ def analyze(module: cst.Module) -> SourceInfo:
                     state["layers"] = True
                 if q in RANDOM_FUNCTIONS:
                     state["random"] = True
+                func = node.func
+                if isinstance(func, cst.Attribute) and func.attr.value in RANDOM_FILLS:
+                    state["random"] = state["random"] or not isinstance(func.value, cst.Attribute)
                 name = dotted(node.func)
                 if name is None:
                     return

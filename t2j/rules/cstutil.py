@@ -137,3 +137,10 @@ def shape_args(node: cst.Call, names=("size",)) -> tuple[cst.BaseExpression | No
         return pos[0].value, rest
     elements = [cst.Element(value=a.value) if not a.star else cst.StarredElement(value=a.value) for a in pos]
     return cst.Tuple(elements=elements), rest
+
+
+def grouped(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`node` parenthesized when it is a lambda or a conditional expression without parentheses."""
+    if isinstance(node, (cst.Lambda, cst.IfExp)) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node

@@ -16,6 +16,7 @@ from t2j.analyze.imports import dotted as dotted_name, is_torch
 from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
 from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
+from t2j.rules.cstutil import grouped
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.layout import BANNER, helpers_position
 from t2j.rules.leftovers import check_leftovers
@@ -253,6 +254,19 @@ class Engine(cst.CSTTransformer):
         if not items:
             return cst.RemovalSentinel.REMOVE
         return items[0] if len(items) == 1 else cst.FlattenSentinel(items)
+
+    # -------------------- precedence: a lambda or conditional put where a call was needs parentheses as an operand
+    def leave_IfExp(self, original: cst.IfExp, updated: cst.IfExp) -> cst.BaseExpression:
+        return updated.with_changes(body=grouped(updated.body), test=grouped(updated.test))
+
+    def leave_BooleanOperation(self, original, updated: cst.BooleanOperation) -> cst.BaseExpression:
+        return updated.with_changes(left=grouped(updated.left), right=grouped(updated.right))
+
+    def leave_BinaryOperation(self, original, updated: cst.BinaryOperation) -> cst.BaseExpression:
+        return updated.with_changes(left=grouped(updated.left), right=grouped(updated.right))
+
+    def leave_UnaryOperation(self, original, updated: cst.UnaryOperation) -> cst.BaseExpression:
+        return updated.with_changes(expression=grouped(updated.expression))
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -78,7 +78,14 @@ def tensor_op(name: str, x: cst.BaseExpression, rest: list[cst.Arg], ctx) -> cst
     if name == "squeeze":
         if not rest:
             return call("jnp.squeeze", [X])
-        return call("jnp.squeeze", [X] + rename_keywords(rest, AXIS))
+        dim = kws.get("dim") or (pos[0] if pos else None)
+        if dim is None:
+            return None
+        if isinstance(x, cst.Call) and code(x.func) == "jnp.expand_dims" and len(x.args) == 2:
+            if code(x.args[1].value) == code(dim.value):  # the dimension just added: of size 1
+                return call("jnp.squeeze", [X, arg(dim.value)])
+        # torch leaves a dimension that is not of size 1 alone; jnp.squeeze raises on it
+        return call(ctx.helper("torch_squeeze"), [X, arg(dim.value)])
     if name == "unsqueeze":
         return call("jnp.expand_dims", [X] + rename_keywords(rest, AXIS))
     if name in ("chunk", "split"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, register
+from t2j.rules.base import AttributeRule, CallRule, Example, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, expr, literal
 
@@ -77,9 +77,11 @@ def _activation_call(name: str, x: cst.BaseExpression | None, b: dict, ctx):
         if approx is not None:
             try:
                 exact = literal(approx) == "none"
-            except ValueError:
-                return None
-        kwargs["approximate"] = expr("False" if exact else "True")
+            except ValueError:  # a variable (a layer class's parameter): torch accepts 'none' or 'tanh'
+                kwargs["approximate"] = cst.Comparison(
+                    approx, [cst.ComparisonTarget(cst.Equal(), cst.SimpleString("'tanh'"))]
+                )
+        kwargs.setdefault("approximate", expr("False" if exact else "True"))
     elif name == "tanhshrink":
         ctx.use("jnp")
         body = (
@@ -185,3 +187,54 @@ class ActivationModules(CallRule):
         if b is None:
             return None
         return _activation_call(name, None, b, ctx)
+
+
+# functions used as values (`self.activation = F.gelu`) -> a callable with torch's signature
+FUNCTION_VALUES = {
+    "gelu": "input, approximate='none'",
+    "leaky_relu": "input, negative_slope=0.01, inplace=False",
+    "elu": "input, alpha=1.0, inplace=False",
+}
+
+
+@register
+class ActivationFunctionValue(AttributeRule):
+    """`F.gelu` / `F.relu` / `torch.tanh` as a value (not called) -> the JAX function when torch's takes only
+    the input (and `inplace`), else a lambda with torch's signature (F.gelu is exact, not jax's tanh form)."""
+
+    targets = tuple(
+        f"torch.nn.functional.{n}"
+        for n, (callee, params, _) in ACTIVATIONS.items()
+        if n in FUNCTION_VALUES or (callee and callee.startswith("j") and set(params) <= {"inplace"})
+    ) + tuple(f"torch.{n}" for n in ("relu", "sigmoid", "tanh"))
+    examples = [
+        Example(
+            torch="self.act = F.gelu\ny = self.act(x) + self.act(x, approximate='tanh')",
+            jax="self.act = (lambda input, approximate='none': jax.nn.gelu(input, approximate=approximate == 'tanh'))\n"
+            "y = self.act(x) + self.act(x, approximate='tanh')",
+            inputs={"x": (2, 4)},
+        ),
+        Example(
+            torch="self.act = F.relu\ny = self.act(x) * torch.tanh(x)",
+            jax="self.act = jax.nn.relu\ny = self.act(x) * jnp.tanh(x)",
+            inputs={"x": (2, 4)},
+        ),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        from t2j.rules.engine import translate_rules
+
+        name = qualname.rsplit(".", 1)[-1]
+        if name not in FUNCTION_VALUES:
+            callee = ACTIVATIONS[name][0]
+            ctx.use(callee.split(".")[0])
+            return expr(callee)
+        params = FUNCTION_VALUES[name]
+        forwarded = ", ".join(p.split("=")[0] for p in params.split(", ")[1:] if not p.startswith("inplace"))
+        text = f"import torch.nn.functional as F\nf = lambda {params}: F.{name}(input, {forwarded})\n"
+        inner = translate_rules(text, bare=True)
+        if inner.diagnostics:
+            return None
+        body = inner.code.strip().split("=", 1)[1].strip()
+        ctx.use("jax")
+        return cst.parse_expression(f"({body})")

@@ -52,6 +52,7 @@ SIGNATURES = {
     "LeakyReLU": ("negative_slope=0.01, inplace=False", "negative_slope, inplace"),
     "ELU": ("alpha=1.0, inplace=False", "alpha, inplace"),
     "Dropout": ("p=0.5, inplace=False", "p, inplace"),
+    "GELU": ("approximate='none'", "approximate=approximate"),
     "Identity": ("*args, **kwargs", ""),
 }
 
@@ -100,21 +101,58 @@ class LayerClassValue(AttributeRule):
     ]
 
     def rewrite(self, node, ctx, qualname):
-        from t2j.rules.engine import translate_rules
-
         name = qualname.rsplit(".", 1)[-1]
         if ctx.in_base:  # `class LayerNorm2d(nn.LayerNorm)`: the torch-exact helper, which keeps torch's attributes
             return ctx.helper(BASES[name]) if name in BASES else None
-        inner = translate_rules(f"import torch.nn as nn\nf = {_lambda_text(name)}\n", bare=True)
-        if inner.diagnostics:
-            return None  # the call itself is not translated: the value stays marked
-        for helper in inner.helpers:
-            ctx.helper(helper)
-        text = inner.code.strip().split("=", 1)[1].strip()
-        for module in ("functools", "lax", "np", "math"):
-            if f"{module}." in text:
-                ctx.use(module)
-        return cst.parse_expression(f"({text})")  # parenthesized: safe as an operand (`a or nn.X`)
+        return _layer_lambda(name, ctx)
+
+
+def _layer_lambda(name: str, ctx) -> cst.BaseExpression | None:
+    """What the rules make of the torch layer `name` as a value: a lambda with torch's signature (None when the
+    call inside it is not translated, so that the value stays marked)."""
+    from t2j.rules.engine import translate_rules
+
+    inner = translate_rules(f"import torch.nn as nn\nf = {_lambda_text(name)}\n", bare=True)
+    if inner.diagnostics:
+        return None
+    for helper in inner.helpers:
+        ctx.helper(helper)
+    text = inner.code.strip().split("=", 1)[1].strip()
+    for module in ("functools", "jax", "jnp", "lax", "np", "math"):
+        if f"{module}." in text:
+            ctx.use(module)
+    return cst.parse_expression(f"({text})")  # parenthesized: safe as an operand (`a or nn.X`)
+
+
+@register
+class LayerCallUnpacked(CallRule):
+    """`nn.Dropout(p, **params)`: arguments unpacked from a tuple or dict the rules cannot read -> the layer's
+    lambda (LayerClassValue) called with them, so that torch's signature binds them (an unknown key raises)."""
+
+    targets = tuple(f"torch.nn.{name}" for name in SIGNATURES)
+    priority = 20
+    examples = [
+        Example(
+            torch="self.drop = nn.Dropout(0.0, **dict(inplace=True))\ny = self.drop(x)",
+            jax="self.drop = (lambda p=0.5, inplace=False, *, rngs=None: "
+            "nnx.Dropout(p, rngs=rngs))(0.0, **dict(inplace=True), rngs=rngs)\ny = self.drop(x)",
+            inputs={"x": (2, 4)},
+        ),
+        Example(
+            torch="self.drop = nn.Dropout(0.1, inplace=True)",
+            jax="self.drop = nnx.Dropout(0.1, rngs=rngs)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(self, node, ctx, qualname):
+        if not any(a.star for a in node.args) or keyword(node, "rngs") is not None:
+            return None
+        fn = _layer_lambda(qualname.rsplit(".", 1)[-1], ctx)
+        if fn is None:
+            return None
+        return cst.Call(func=fn, args=[*node.args, arg(ctx.rngs(), "rngs")])
 
 
 FACTORY_FIELDS = ("block", "_layer")  # a config's `cnf.block(...)`, `spec.norm_layer(...)`

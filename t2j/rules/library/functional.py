@@ -263,7 +263,14 @@ class FlattenIdentity(CallRule):
             torch="self.flat = nn.Flatten()\nself.id = nn.Identity()\ny = self.id(self.flat(x))",
             jax="self.flat = functools.partial(torch_flatten, start_dim=1)\nself.id = lambda x, *args, **kwargs: x\ny = self.id(self.flat(x))",
             inputs={"x": [2, 3, 4]},
-        )
+        ),
+        # as an operand the lambda is parenthesized (else it would swallow the conditional)
+        Example(
+            torch="self.act = nn.Identity() if n > 0 else nn.ReLU()\ny = self.act(x)",
+            jax="self.act = (lambda x, *args, **kwargs: x) if n > 0 else jax.nn.relu\ny = self.act(x)",
+            inputs={"x": [2, 3]},
+            init_args="n=0",
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:

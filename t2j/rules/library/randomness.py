@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, register
+from t2j.rules.base import CallRule, Example, MethodRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 
@@ -116,4 +116,74 @@ class ManualSeed(CallRule):
             ctx.module_key_seeded = True
         out = call("jax.random.key", [arg(seed)])
         ctx.inplace[id(out)] = cst.Name("key")  # a bare statement binds the chain's key
+        return out
+
+
+# in-place random fills -> (torch's parameters with their defaults, in order)
+FILLS = {
+    "uniform_": (("from", "0"), ("to", "1")),
+    "normal_": (("mean", "0"), ("std", "1")),
+    "bernoulli_": (("p", "0.5"),),
+}
+
+
+@register
+class RandomFills(MethodRule):
+    """`noise.bernoulli_(p)`, `torch.zeros(n).uniform_(0, 1)`, `x.normal_(m, s)` on a tensor value ->
+    a fresh jax.random draw of the receiver's shape and dtype (as a statement the receiver is rebound).
+    Fills of attributes (`m.weight.data.normal_(0, 0.02)`: initialisation code) are left to the init rules."""
+
+    methods = tuple(FILLS)
+    examples = [
+        Example(
+            torch="noise = torch.zeros(3, 4).uniform_(0.0, 1.0)\nnoise.bernoulli_(0.5)\ny = noise.normal_(1.0, 2.0)",
+            jax="key, k1 = jax.random.split(key)\n"
+            "noise = jax.random.uniform(k1, jnp.zeros((3, 4)).shape, jnp.zeros((3, 4)).dtype, 0.0, 1.0)\n"
+            "key, k2 = jax.random.split(key)\nnoise = jax.random.bernoulli(k2, 0.5, noise.shape).astype(noise.dtype)\n"
+            "key, k3 = jax.random.split(key)\ny = 1.0 + 2.0 * jax.random.normal(k3, noise.shape, noise.dtype)",
+            verify=False,
+        ),
+        # degenerate draws (p=1, an empty range) make the module deterministic, so the verifier can compare it
+        Example(
+            torch="keep = torch.zeros_like(x).bernoulli_(1.0)\ny = x * keep * torch.zeros(x.shape).uniform_(2.0, 2.0)",
+            jax="self.rngs = rngs\nkeep = jax.random.bernoulli(self.rngs.default(), 1.0, jnp.zeros_like(x).shape).astype(jnp.zeros_like(x).dtype)\n"
+            "y = x * keep * jax.random.uniform(self.rngs.default(), jnp.zeros(x.shape).shape, jnp.zeros(x.shape).dtype, 2.0, 2.0)",
+            inputs={"x": (2, 3)},
+        ),
+        Example(
+            torch="class Coin:\n    def flip(self):\n        return self.sampler.bernoulli_(0.5)",
+            jax="class Coin:\n    def flip(self):\n        return self.sampler.bernoulli_(0.5)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
+        if isinstance(receiver, cst.Attribute) or any(a.star for a in node.args):
+            return None
+        params = FILLS[name]
+        given = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        for (param, _), a in zip(params, positional(node)):
+            given[param] = a.value
+        if set(given) - {p for p, _ in params} or "generator" in given:
+            return None
+        value = {p: given.get(p, expr(default)) for p, default in params}
+        ctx.use("jax")
+        shape = cst.Attribute(value=receiver, attr=cst.Name("shape"))
+        dtype = cst.Attribute(value=receiver, attr=cst.Name("dtype"))
+        key = arg(ctx.random_key())
+        if name == "uniform_":
+            out = call("jax.random.uniform", [key, arg(shape), arg(dtype), arg(value["from"]), arg(value["to"])])
+        elif name == "bernoulli_":
+            draw = call("jax.random.bernoulli", [key, arg(value["p"]), arg(shape)])
+            out = call(cst.Attribute(value=draw, attr=cst.Name("astype")), [arg(dtype)])
+        else:
+            out = call("jax.random.normal", [key, arg(shape), arg(dtype)])
+            if "std" in given:
+                out = cst.BinaryOperation(value["std"], cst.Multiply(), out)
+            if "mean" in given:
+                out = cst.BinaryOperation(value["mean"], cst.Add(), out)
+        ctx.inplace[id(out)] = receiver
         return out

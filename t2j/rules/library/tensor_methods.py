@@ -93,6 +93,12 @@ class ShapeMethods(MethodRule):
             jax="y = jnp.squeeze(jnp.expand_dims(jnp.swapaxes(x, 1, 2), 1), 1)",
             inputs={"x": [2, 3, 4]},
         ),
+        # torch's squeeze of a dimension that is not of size 1 returns x unchanged (jnp.squeeze raises)
+        Example(
+            torch="y = x.squeeze(1) + x.squeeze(-1).sum()",
+            jax="y = torch_squeeze(x, 1) + torch_squeeze(x, -1).sum()",
+            inputs={"x": [2, 3, 1]},
+        ),
         Example(
             torch="y = x.masked_fill(x > 0.5, 0.0).clamp(-1, 1)",
             jax="y = jnp.clip(jnp.where(x > 0.5, 0.0, x), min=-1, max=1)",
