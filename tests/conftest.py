@@ -22,10 +22,6 @@ def _isolated_user_data(tmp_path_factory):
 # through the new sandbox's job layout. Open work, reported in the closing note; strict=False so a fix shows.
 KNOWN_BROKEN = [
     "tests/test_fixes_store.py::test_every_entry_checks",
-    "tests/test_migrate.py::test_verify_with_get_inputs_and_recorded_inputs",
-    "tests/test_migrate.py::test_resume_after_kill_9_during_verification",
-    "tests/test_migrate_notebook.py::test_notebook_verified_with_recorded_inputs",
-    "tests/test_migrate_ray.py::test_ray_executor_matches_local",
 ]
 
 

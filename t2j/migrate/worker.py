@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -234,26 +233,31 @@ def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleRes
     settings = settings or Settings()
     try:
         from t2j.errors import BadInput
-        from t2j.verify.api import verify_files
+        from t2j.verify.api import verify_sources
 
         torch_side, jax_side = wrapper_sources(job)
-        with tempfile.TemporaryDirectory(prefix="t2j-migrate-verify-") as folder:
-            ref, out = Path(folder) / "reference.py", Path(folder) / "translation.py"
-            ref.write_text(torch_side)
-            out.write_text(jax_side)
-            try:
-                verification = verify_files(ref, out, entry=job.entry, settings=settings)
-            except BadInput as exc:
-                return ModuleResult(
-                    path=job.path,
-                    entry=job.entry,
-                    inputs=job.inputs,
-                    ok=False,
-                    error=str(exc),
-                    failed_stage="input",
-                    summary=f"NOT VERIFIED (input): {exc}",
-                    seconds=round(time.perf_counter() - start, 3),
-                )
+        # each side's sandbox sees its own tree (and the recorded sample), read-only; never the other's
+        torch_readable = [job.src_root] + ([str(Path(job.sample).parent)] if job.sample else [])
+        try:
+            verification = verify_sources(
+                torch_side,
+                jax_side,
+                entry=job.entry,
+                settings=settings,
+                torch_readable=torch_readable,
+                jax_readable=[job.dst_root],
+            )
+        except BadInput as exc:
+            return ModuleResult(
+                path=job.path,
+                entry=job.entry,
+                inputs=job.inputs,
+                ok=False,
+                error=str(exc),
+                failed_stage="input",
+                summary=f"NOT VERIFIED (input): {exc}",
+                seconds=round(time.perf_counter() - start, 3),
+            )
         return to_module_result(job, verification, time.perf_counter() - start)
     except Exception as exc:
         tail = "".join(traceback.format_exception(exc)[-3:]).strip()[-3000:]

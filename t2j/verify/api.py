@@ -62,10 +62,16 @@ def verify_files(
 
 
 def verify_sources(
-    torch_code: str, jax_code: str, entry: str | None = None, settings: Settings | None = None, torch_readable=()
+    torch_code: str,
+    jax_code: str,
+    entry: str | None = None,
+    settings: Settings | None = None,
+    torch_readable=(),
+    jax_readable=(),
 ) -> Verification:
     """Verify code held in strings (written to a temporary folder, then as `verify_files`). `torch_readable`:
-    folders the reference reads (its sandbox alone sees them, read-only)."""
+    folders the reference reads (its sandbox alone sees them, read-only); `jax_readable`: the same for the
+    translation (a translated project's import root, say)."""
     settings = settings or Settings()
     require_isolation(settings)
     training = entry is None and is_training_source(torch_code)
@@ -82,7 +88,9 @@ def verify_sources(
             from t2j.verify.training import verify_training_files
 
             return verify_training_files(ref, out, settings)
-        return _verify_module(ref, out, jax_code, entry, settings, torch_readable=torch_readable)
+        return _verify_module(
+            ref, out, jax_code, entry, settings, torch_readable=torch_readable, jax_readable=jax_readable
+        )
 
 
 def is_training_source(source: str) -> bool:
@@ -100,6 +108,7 @@ def _verify_module(
     settings: Settings,
     weights: dict | None = None,
     torch_readable=(),
+    jax_readable=(),
 ) -> Verification:
     from t2j.verify.jobs import isolation_text, verify_module_job
 
@@ -107,7 +116,7 @@ def _verify_module(
         ast.parse(jax_source)
     except SyntaxError as exc:
         return failed("jax", f"SyntaxError: {exc.msg} (line {exc.lineno})", entry, settings, isolation_text())
-    return verify_module_job(ref, out, entry, settings, weights, torch_readable)
+    return verify_module_job(ref, out, entry, settings, weights, torch_readable, jax_readable)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -30,6 +30,13 @@ PROGRAMS = ("forward", "vjp", "train")
 _SETTINGS_FIELDS = {"rtol", "atol", "float64", "timing_runs", "collect_ir", "seed"}
 
 
+def is_program_name(name, mode: str) -> bool:
+    """The names a JAX side may give its programs: forward/vjp/train (module), step<k> (training)."""
+    if mode == "training":
+        return isinstance(name, str) and name.startswith("step") and name[4:].isdigit() and len(name) < 12
+    return name in PROGRAMS
+
+
 class SideFailed(Exception):
     """A side of the job did not produce usable results; `args[0]` is the side, `args[1]` the error text."""
 
@@ -93,10 +100,10 @@ def run_side(
         result = job.run()
         bundle = _load_result(side, job.scratch, result, settings)
         exported = {}
-        if side == "jax" and mode == "module":
+        if side == "jax":
             for name in bundle.meta.get("programs", []):
                 path = job.scratch / f"{name}{PROGRAM_SUFFIX}"
-                if name in PROGRAMS and path.is_file() and not path.is_symlink():
+                if is_program_name(name, mode) and path.is_file() and not path.is_symlink():
                     exported[name] = path.read_bytes()
         return bundle, exported
 
@@ -318,14 +325,22 @@ def verify_module_in_process(torch_bundle: Bundle, entry_obj, settings: Settings
 
 
 def verify_module_job(
-    ref: Path, out: Path, entry: str, settings: Settings, weights: dict | None = None, torch_readable=()
+    ref: Path,
+    out: Path,
+    entry: str,
+    settings: Settings,
+    weights: dict | None = None,
+    torch_readable=(),
+    jax_readable=(),
 ) -> Verification:
     """The whole sandboxed module verification: torch job, JAX job, runner job, verdict. `weights`, if given,
     receives the torch weights in the JAX layout by JAX path (computed here, no user code imported)."""
     level = isolation_text()
     try:
         torch_bundle, _ = run_side("torch", ref, entry, "module", settings, None, readable=torch_readable)
-        jax_result, programs = run_side("jax", out, entry, "module", settings, jax_job(torch_bundle, settings))
+        jax_result, programs = run_side(
+            "jax", out, entry, "module", settings, jax_job(torch_bundle, settings), readable=jax_readable
+        )
         run, _ = run_side(
             "runner",
             None,
