@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from t2j.analyze.frozen import frozen_modules
 from t2j.analyze.imports import collect_imports, dotted, is_torch, resolve
 
 RANDOM_FUNCTIONS = {
@@ -49,6 +50,8 @@ class SourceInfo:
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
     containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
     optimizers: dict[str, str] = field(default_factory=dict)  # `opt = torch.optim.X(model.parameters())`: opt -> model
+    frozen: set[str] = field(default_factory=set)  # modules frozen with requires_grad=False ("model.backbone")
+    refrozen: set[str] = field(default_factory=set)  # frozen modules whose requires_grad is set back to True
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         return resolve(expr, self.aliases)
@@ -73,6 +76,7 @@ def _trained_model(optimizer_call: cst.Call) -> str | None:
 
 def analyze(module: cst.Module) -> SourceInfo:
     info = SourceInfo(aliases=collect_imports(module))
+    info.frozen, info.refrozen = frozen_modules(module)
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
     for stmt in module.body:
         if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):

@@ -54,6 +54,9 @@ class Context:
     original: cst.CSTNode | None = None  # the original node of the call being rewritten
     backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
+    optimizer_groups: dict[str, list[str]] = field(default_factory=dict)  # optimizer -> its models (2 or more)
+    optimizer_filtered: set[str] = field(default_factory=set)  # optimizers over part of a model (`wrt=` filter)
+    parameter_groups: dict[str, list[str]] = field(default_factory=dict)  # `params = chain(a.parameters(), ...)`
     train_steps: set[str] = field(default_factory=set)  # names of the jitted train steps emitted so far
     buffers: dict[str, set[str]] = field(default_factory=dict)  # class -> names registered with register_buffer
     base_nodes: set[int] = field(default_factory=set)  # ids of the (original) base-class expressions of classes

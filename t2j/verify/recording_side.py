@@ -87,7 +87,7 @@ def run_torch(workdir: Path) -> None:
     seen = {m["step"]: 0 for m in steps.values()}  # backward() calls recorded
     done = {m["step"]: False for m in steps.values()}
     state = {"current": None}
-    models: dict = {}  # train step -> the torch module it trains
+    models: dict = {}  # train step -> {step parameter: the torch module it trains}
     script_file = str(script.resolve())
 
     original_dropout = torch.nn.functional.dropout
@@ -125,8 +125,8 @@ def run_torch(workdir: Path) -> None:
             if isinstance(value, torch.nn.Module):
                 if k == 0:
                     put_state(bundle, f"{name}/init/{param}", torch_state(value))
-                if param == mapping["model"]:
-                    models[name] = value
+                if param in _trained(mapping):
+                    models.setdefault(name, {})[param] = value
                 continue
             array = _as_numpy(value)
             if array is not None:
@@ -152,7 +152,7 @@ def run_torch(workdir: Path) -> None:
 
     def finish(name: str) -> None:
         if name in models:
-            put_state(bundle, f"{name}/final", torch_state(models[name]))
+            put_state(bundle, f"{name}/final", _combined_state(models[name], torch_state))
         done[name] = True
         if all(done.values()):
             raise _Recorded()
@@ -179,8 +179,30 @@ def run_torch(workdir: Path) -> None:
         del record["losses"][count:]  # a backward() whose optimizer step never ran
         if not done[name] and count and name in models:
             # the script trained fewer than max_steps steps: the weights after its last one
-            put_state(bundle, f"{name}/final", torch_state(models[name]))
+            put_state(bundle, f"{name}/final", _combined_state(models[name], torch_state))
     bundle.save(workdir / "torch")
+
+
+def _trained(mapping: dict) -> list[str]:
+    """The step parameters holding the models its optimizer trains (several: `optimizer.update((a, b), ...)`)."""
+    return list(mapping.get("models") or [mapping["model"]])
+
+
+def _combined_state(modules: dict, torch_state):
+    """The TorchState of the trained module, or of several as one (keys prefixed `<parameter>.`)."""
+    from t2j.verify.port import TorchState
+
+    if len(modules) == 1:
+        return torch_state(next(iter(modules.values())))
+    out = TorchState({}, {}, set(), set(), {})
+    for param, module in modules.items():
+        state = torch_state(module)
+        out.arrays.update({f"{param}.{k}": v for k, v in state.arrays.items()})
+        out.module_types.update({f"{param}.{k}" if k else param: v for k, v in state.module_types.items()})
+        out.parameter_keys |= {f"{param}.{k}" for k in state.parameter_keys}
+        out.persistent_keys |= {f"{param}.{k}" for k in state.persistent_keys or state.arrays}
+        out.aliases.update({f"{param}.{k}": f"{param}.{v}" for k, v in state.aliases.items()})
+    return out
 
 
 def _install_module_samples(torch, bundle: Bundle, script_file: str) -> None:
@@ -268,6 +290,7 @@ def run_jax(workdir: Path) -> None:
         name = fn.__name__
         mapping = steps[name]
         params = list(inspect.signature(fn).parameters)
+        trained = _trained(mapping)
 
         def call(*args, **kwargs):
             k = calls.get(name)
@@ -279,11 +302,12 @@ def run_jax(workdir: Path) -> None:
                 for param, value in bound.items():
                     if isinstance(value, nnx.Module) and f"{name}/init/{param}" in torch_bundle.meta:
                         ported = port_state(get_state(torch_bundle, f"{name}/init/{param}"), value)
-                        if param == mapping["model"]:
-                            bundle.meta[f"{name}/mappings"] = [
-                                {"torch_key": m.torch_key, "jax_path": m.jax_path, "steps": m.steps}
+                        if param in trained:
+                            prefix = f"{param}." if len(trained) > 1 else ""
+                            bundle.meta.setdefault(f"{name}/mappings", []).extend(
+                                {"torch_key": prefix + m.torch_key, "jax_path": prefix + m.jax_path, "steps": m.steps}
                                 for m in ported.mappings
-                            ]
+                            )
                     elif isinstance(value, nnx.Module):
                         record["problems"].append(f"no torch weights recorded for '{param}'")
                 _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)
@@ -296,9 +320,13 @@ def run_jax(workdir: Path) -> None:
             record["losses"].append(float(np.asarray(loss, dtype=np.float64).reshape(())))
             calls[name] = k + 1
             if calls[name] == targets[name]:
-                model = bound.get(mapping["model"])
-                if isinstance(model, nnx.Module):
-                    bundle.put_group(f"{name}/final", _weights(model))
+                final = {}
+                for param in trained:
+                    if isinstance(bound.get(param), nnx.Module):
+                        prefix = f"{param}." if len(trained) > 1 else ""
+                        final.update({prefix + k: v for k, v in _weights(bound[param]).items()})
+                if final:
+                    bundle.put_group(f"{name}/final", final)
                 if all(calls[s] >= targets[s] for s in targets):
                     raise _Recorded()
             return result

@@ -8,7 +8,8 @@ import libcst as cst
 from t2j.analyze.imports import dotted
 from t2j.rules.base import CallRule, Example, StatementRule, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, bind, call, expr, positional
+from t2j.rules.cstutil import arg, bind, call, code, expr, positional
+from t2j.rules.library.parameter_groups import optimizer_target, param_modules
 
 
 OPTIMIZERS = {"SGD": "torch_sgd", "Adam": "torch_adam", "AdamW": "torch_adamw", "RMSprop": "torch_rmsprop"}
@@ -154,15 +155,11 @@ class Optimizers(CallRule):
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         pos = positional(node)
-        params = pos[0].value if pos else None
-        if not (
-            isinstance(params, cst.Call)
-            and isinstance(params.func, cst.Attribute)
-            and params.func.attr.value == "parameters"
-            and not params.args
-        ):
+        modules = param_modules(pos[0].value, ctx) if pos else None
+        target = optimizer_target(modules, ctx) if modules else None
+        if target is None:
             return None
-        model = params.func.value
+        model, wrt = target
         rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "params")]
         ctx.use("optax", "nnx")
         name = qualname.rsplit(".", 1)[1]
@@ -175,7 +172,7 @@ class Optimizers(CallRule):
             optimizer = call(call("optax.inject_hyperparams", [arg(factory)]), kwargs)
         else:
             optimizer = call(ctx.helper(OPTIMIZERS[name]), rest)
-        return call("nnx.Optimizer", [arg(model), arg(optimizer), arg("nnx.Param", "wrt")])
+        return call("nnx.Optimizer", [arg(model), arg(optimizer), arg(wrt, "wrt")])
 
 
 @register
@@ -201,9 +198,16 @@ class RememberOptimizer(StatementRule):
             and dotted(small.value.func) == "nnx.Optimizer"
             and small.value.args
         ):
-            target, model = dotted(small.targets[0].target), dotted(small.value.args[0].value)
-            if target and model and "." not in model:
-                ctx.optimizer_models[target] = model
+            target, first = dotted(small.targets[0].target), small.value.args[0].value
+            models = [dotted(e.value) for e in first.elements] if isinstance(first, cst.Tuple) else [dotted(first)]
+            if not target or not models or not all(m and "." not in m for m in models):
+                return None
+            ctx.optimizer_models[target] = models[0]
+            if len(models) > 1:
+                ctx.optimizer_groups[target] = models
+            wrt = next((a.value for a in small.value.args if a.keyword and a.keyword.value == "wrt"), None)
+            if wrt is not None and code(wrt) != "nnx.Param":
+                ctx.optimizer_filtered.add(target)
         return None
 
 

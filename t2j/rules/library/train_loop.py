@@ -29,16 +29,17 @@ def _expr_call(statement, method: str) -> cst.Call | None:
     return None
 
 
-def _with_recomputed(before: list, body: list, model: str) -> list:
+def _with_recomputed(before: list, body: list, model: str | set[str]) -> list:
     """Earlier statements of the block that compute, from the model, values the loss uses (torch's autograd
     graph reaches back to them) are repeated inside the loss function so that JAX differentiates them too."""
+    models = {model} if isinstance(model, str) else set(model)
     needed = set().union(*(_names(s) for s in body)) if body else set()
     copied = []
     for s in reversed(before):
         assigned = set(_assigned_names([s]))
         if assigned & needed:
             names = _names(s)
-            if model in names or names & {n for c in copied for n in _assigned_names([c])}:
+            if models & names or names & {n for c in copied for n in _assigned_names([c])}:
                 copied.insert(0, s)
                 needed |= names
     return copied + body
@@ -115,18 +116,19 @@ class TrainStep(BlockRule):
         if model is None or "." in opt_name:
             return None
         start = zero[-1] + 1 if zero else 0
+        models = set(ctx.optimizer_groups.get(opt_name, [model]))
         moved: list = []
         if zero and loss.value not in _assigned_names(statements[start:back]):
             # the forward and the loss computed before zero_grad() (zero_grad only clears .grad, so torch does
             # not care where it is): the statements the loss depends on move into the loss function
             candidates = [s for i, s in enumerate(statements[:start]) if i not in zero]
-            moved = _loss_slice(candidates, loss.value, model)
+            moved = _loss_slice(candidates, loss.value, models)
         body = _with_recomputed(
             list(earlier) + [s for s in statements[:start] if not _in(s, moved)],
             moved + list(statements[start:back]),
-            model,
+            models,
         )
-        free, body = _model_free_first(body, model, loss.value)
+        free, body = _model_free_first(body, models, loss.value)
         text = "".join(code(s) for s in statements)
         between = [s for s in statements[back + 1 : step] if _expr_call(s, "zero_grad") is None]
         on_grads = [s for s in between if "grads" in _names(s)]
@@ -153,11 +155,11 @@ def _in(statement, statements: list) -> bool:
     return any(statement is s for s in statements)
 
 
-def _model_free_first(body: list, model: str, loss: str) -> tuple[list, list]:
+def _model_free_first(body: list, model: str | set[str], loss: str) -> tuple[list, list]:
     """(the leading statements of the loss body that do not depend on the model, the rest). Those (a latent
     batch drawn with its key split, a target computed from the batch) run before the step, whose arguments their
     values become; inside the loss function a key split would read the key before it is bound."""
-    dependent = {model}
+    dependent = {model} if isinstance(model, str) else set(model)
     free, rest = [], []
     for s in body:
         assigned = set(_assigned_names([s]))
@@ -169,16 +171,17 @@ def _model_free_first(body: list, model: str, loss: str) -> tuple[list, list]:
     return (free, rest) if rest else ([], body)
 
 
-def _loss_slice(candidates: list, loss: str, model: str) -> list:
+def _loss_slice(candidates: list, loss: str, model: str | set[str]) -> list:
     """The statements among `candidates` that compute `loss` from the model: walking back from the loss, a
     statement is taken when it assigns a name still needed and reads the model or a value taken before."""
+    models = {model} if isinstance(model, str) else set(model)
     needed, taken = {loss}, []
     for s in reversed(candidates):
         assigned = set(_assigned_names([s]))
         if not assigned & needed:
             continue
         names = _names(s)
-        if model in names or names & {n for t in taken for n in _assigned_names([t])} or loss in assigned:
+        if models & names or names & {n for t in taken for n in _assigned_names([t])} or loss in assigned:
             taken.insert(0, s)
             needed |= names - assigned
     return taken
@@ -259,7 +262,9 @@ def _jitted_step(
     applies the optimizer and returns the loss and the loss function's other values; without (gradient
     accumulation), it returns the gradients first. `apply`: the update lines of a step without optimizer
     (a hand-written SGD), in place of `opt.update(model, grads)`."""
-    aux = [n for n in _assigned_names(body) if n != loss and n != model]
+    group = ctx.optimizer_groups.get(opt_name, [model]) if opt_name else [model]
+    trained = group[0] if len(group) == 1 else f"({', '.join(group)})"  # what the optimizer updates
+    aux = [n for n in _assigned_names(body) if n != loss and n not in group]
     loss_fn = _fresh("loss_fn", text)
     step_fn = "train_step" if update else "grad_step"
     if step_fn in text or step_fn in ctx.train_steps:
@@ -267,28 +272,40 @@ def _jitted_step(
     # other trained models the loss reads (a GAN's discriminator) are arguments too: nnx.jit must see
     # every module whose state it may change
     used = set().union(*(_names(s) for s in body)) if body else set()
-    others = [m for o, m in ctx.optimizer_models.items() if m != model and m in used]
-    params = [model] + ([opt_name] if update and apply is None else []) + list(dict.fromkeys(others))
+    others = [m for o, m in ctx.optimizer_models.items() if m not in group and m in used]
+    params = list(group) + ([opt_name] if update and apply is None else []) + list(dict.fromkeys(others))
     body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
     params += [name for name, _ in batches]
     batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
-    if aux:
-        returned = f"{loss}, ({', '.join(aux)},)"
-        grad_line = f"({returned}), grads = nnx.value_and_grad({loss_fn}, has_aux=True)({model})"
-    else:
-        returned = loss
-        grad_line = f"{loss}, grads = nnx.value_and_grad({loss_fn})({model})"
+    # several models: one gradient each; part of the models: the gradient of what the optimizer trains
+    # (`optimizer.wrt`, a filter over the model or over the tuple of models)
+    filtered = opt_name in ctx.optimizer_filtered
+    argnums = (
+        [f"argnums=nnx.DiffState(0, {opt_name}.wrt)"]
+        if filtered
+        else [f"argnums=({', '.join(str(i) for i in range(len(group)))})"]
+        if len(group) > 1
+        else []
+    )
+    returned = f"{loss}, ({', '.join(aux)},)" if aux else loss
+    options = ", ".join([loss_fn] + argnums + (["has_aux=True"] if aux else []))
+    differentiated = trained if filtered else ", ".join(group)
+    grad_line = f"{f'({returned})' if aux else loss}, grads = nnx.value_and_grad({options})({differentiated})"
+    loss_params = ", ".join(group)
+    if filtered and len(group) > 1:
+        loss_params = _fresh("models", text)
+        body = [cst.parse_statement(f"{', '.join(group)} = {loss_params}\n")] + list(body)
     results = ", ".join(([] if update else ["grads"]) + [loss] + aux)
-    fn = cst.parse_statement(f"def {loss_fn}({model}):\n    return {returned}\n")
+    fn = cst.parse_statement(f"def {loss_fn}({loss_params}):\n    return {returned}\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
-    apply = apply if apply is not None else f"    {opt_name}.update({model}, grads)\n" if update else ""
+    apply = apply if apply is not None else f"    {opt_name}.update({trained}, grads)\n" if update else ""
     jitted = cst.parse_statement(
         f"@nnx.jit\ndef {step_fn}({', '.join(params)}):\n    {grad_line}\n{apply}    return {results}\n"
     )
     inner = list(jitted.body.body)
     jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + list(on_grads) + inner[1:]))
     sources = {name: name for name in params} | {name: code(value) for name, value in batches}
-    local = set(_assigned_names([jitted])) | {loss_fn, "grads"}
+    local = set(_assigned_names([jitted])) | {loss_fn, "grads", loss_params}
     closure = [n for n in _read_names(jitted.body) if n not in sources and n not in local and n not in NOT_DATA]
     # which step parameter holds which torch value (an expression of the torch loop's names, valued where the
     # torch backward() ran): emitted as data with the code (t2j.verify.recording replays the step from it)
@@ -296,6 +313,7 @@ def _jitted_step(
         "step": step_fn,
         "kind": "train" if update else "grad",
         "model": model,
+        **({"models": list(group)} if len(group) > 1 else {}),
         "optimizer": opt_name if update and opt_name else None,
         "args": sources,
         "closure": closure,
@@ -364,8 +382,9 @@ class GradientAccumulation(BlockRule):
             if new_loop is None:
                 continue
             reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=statement.leading_lines)
-            model = ctx.optimizer_models[opt_name]
-            apply = cst.parse_statement(f"{opt_name}.update({model}, grads)\n").with_changes(
+            group = ctx.optimizer_groups.get(opt_name, [ctx.optimizer_models[opt_name]])
+            trained = group[0] if len(group) == 1 else f"({', '.join(group)})"
+            apply = cst.parse_statement(f"{opt_name}.update({trained}, grads)\n").with_changes(
                 leading_lines=statements[step].leading_lines
             )
             ctx.use("jnp")
