@@ -41,6 +41,16 @@ CATEGORIES: tuple[str, ...] = (
     "pooling",
     "creation",
     "math",
+    "containers",
+    "init",
+    "einops",
+    "device",
+    "training-loop",
+    "amp",
+    "interpolation",
+    "fft",
+    "padding",
+    "autograd",
 )
 
 CHECK_NAMES = ("forward_eval", "forward_train", "running_stats", "backward")
