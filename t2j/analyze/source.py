@@ -61,6 +61,34 @@ class SourceInfo:
         return any(is_torch(v) for v in self.aliases.values())
 
 
+MODULE_SCOPE = "<module>"  # the key of top-level code in SourceInfo.containers
+
+
+def _is_container(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        return value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
+    return isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set, cst.SetComp))
+
+
+def _module_containers(module: cst.Module) -> set[str]:
+    """Names that top-level code (outside functions and classes) binds to lists/dicts."""
+    found: set[str] = set()
+
+    class TopLevel(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if _is_container(node.value):
+                found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+    module.visit(TopLevel())
+    return found
+
+
 def _trained_model(optimizer_call: cst.Call) -> str | None:
     """`model` in `torch.optim.X(model.parameters(), ...)`."""
     first = optimizer_call.args[0].value if optimizer_call.args else None
@@ -180,6 +208,7 @@ def analyze(module: cst.Module) -> SourceInfo:
                 if isinstance(item, cst.FunctionDef):
                     scan_function(item, stmt.name.value)
 
+    info.containers[MODULE_SCOPE] = _module_containers(module)
     # builders: functions reachable from a module __init__ (they receive `rngs`)
     seen, stack = set(roots), list(roots)
     while stack:

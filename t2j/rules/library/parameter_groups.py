@@ -252,7 +252,8 @@ class LinearParameters(StatementRule):
     examples = [
         Example(
             torch="self.fc = nn.Linear(3, 2)\nw, b = self.fc.parameters()\ny = x @ w.T + b",
-            jax="self.fc = nnx.Linear(3, 2, rngs=rngs)\nw, b = self.fc.kernel[...].T, self.fc.bias[...]\ny = x @ w.T + b",
+            jax="self.fc = nnx.Linear(3, 2, kernel_init=torch_kernel_init, bias_init=torch_bias_init(3), rngs=rngs)\n"
+            "w, b = self.fc.kernel[...].T, self.fc.bias[...]\ny = x @ w.T + b",
             inputs={"x": [4, 3]},
         ),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
+from t2j.analyze.source import MODULE_SCOPE
 from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, is_string, keyword, literal, positional
@@ -153,7 +154,8 @@ class ItemAssignment(StatementRule):
         if base is None:
             return None
         frame = ctx.function
-        if frame is None or base.value in frame.local_containers or base.value == "self":
+        containers = frame.local_containers if frame is not None else ctx.info.containers.get(MODULE_SCOPE, set())
+        if base.value in containers or base.value == "self":
             return None
         at = cst.Subscript(value=cst.Attribute(value=base, attr=cst.Name("at")), slice=target.slice)
         new_value = call(cst.Attribute(value=at, attr=cst.Name(method)), [arg(value)])

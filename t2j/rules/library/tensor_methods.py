@@ -335,6 +335,34 @@ class ElementwiseMethods(MethodRule):
 
 
 @register
+class ViewAs(MethodRule):
+    """x.view_as(y) / x.reshape_as(y) -> x.reshape(y.shape)."""
+
+    methods = ("view_as", "reshape_as")
+    examples = [
+        Example(
+            torch="y = x.view_as(x.t()) + x.reshape(4, 2).reshape_as(x.t())",
+            jax="y = x.reshape(x.T.shape) + x.reshape(4, 2).reshape(x.T.shape)",
+            inputs={"x": [2, 4]},
+        ),
+        Example(  # a method of the user's own class
+            torch="class Grid:\n    def like(self, other):\n        return self.view_as(other)",
+            jax="class Grid:\n    def like(self, other):\n        return self.view_as(other)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
+        if len(node.args) != 1 or node.args[0].keyword is not None:
+            return None
+        shape = cst.Attribute(value=paren(node.args[0].value), attr=cst.Name("shape"))
+        return call(cst.Attribute(value=paren(receiver), attr=cst.Name("reshape")), [arg(shape)])
+
+
+@register
 class ExpandRepeat(MethodRule):
     """x.expand(...) (-1 keeps a size) / expand_as(y) / repeat(...) -> broadcast_to / tile."""
 
