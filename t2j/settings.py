@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -33,6 +33,10 @@ class Settings(BaseModel):
     timing_runs: int = 7
     collect_ir: bool = True
     seed: int = 0
+    # fresh models' initial weights against torch's, by distribution (t2j.verify.init_check): "fail" fails the
+    # verdict, "warn" reports it without failing (hand-written translations often keep Flax's own initialisers),
+    # "off" skips the fresh builds
+    init_check: Literal["fail", "warn", "off"] = "warn"
     # training verification: per-step losses and final weights drift apart with float32 rounding over the
     # steps (reordered sums feed back through the optimizer), so they get a looser, stated tolerance
     train_rtol: float = 1e-4

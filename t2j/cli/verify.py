@@ -70,6 +70,12 @@ def register(app: typer.Typer) -> None:
         require_isolation: bool = typer.Option(
             False, "--require-isolation", help="fail (exit 2) where the bubblewrap sandbox is unavailable"
         ),
+        init_check: str = typer.Option(
+            "warn",
+            "--init-check",
+            help="fresh models' initial weights against torch's, by distribution: fail (fails the verdict), "
+            "warn (reported only), off",
+        ),
     ):
         """Verify OUT against REF: outputs and gradients under jax.jit (a training script: per-step losses and final
         weights of the same training run). Exit 0 equivalent, 1 not, 2 bad input."""
@@ -79,7 +85,11 @@ def register(app: typer.Typer) -> None:
 
         if not timeout > 0:
             raise BadInput(f"--timeout must be a positive number of seconds, got {timeout:g}")
-        settings = Settings(float64=float64, timeout_s=timeout, require_isolation=require_isolation)
+        if init_check not in ("fail", "warn", "off"):
+            raise BadInput(f"--init-check must be fail, warn or off, got {init_check!r}")
+        settings = Settings(
+            float64=float64, timeout_s=timeout, require_isolation=require_isolation, init_check=init_check
+        )
         if rtol is not None:
             settings.rtol = rtol
         if atol is not None:

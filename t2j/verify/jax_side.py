@@ -145,6 +145,32 @@ def _build(entry, init_inputs, state, settings: Settings):
     return model, port_state(state, model, float64=settings.float64)
 
 
+def fresh_draws(entry, init_inputs, settings: Settings) -> dict[str, np.ndarray]:
+    """Parameters of freshly built models (the translation's own initialisers, one seed per draw), sampled as
+    t2j.verify.init_check.sample does, by "draw/path". Built under jit (one compilation for all the draws)
+    where the constructor traces, else eagerly."""
+    import jax
+    from flax import nnx
+
+    from t2j.verify.init_check import DRAWS, sample
+
+    def build(key):
+        leaves = Leaves(nnx.state(entry(*init_inputs, rngs=nnx.Rngs(key)), nnx.Param))
+        return dict(zip(leaves.paths, leaves.args()))
+
+    keys = [jax.random.key(settings.seed + 1000 + draw) for draw in range(DRAWS)]
+    try:
+        jitted = jax.jit(build)
+        draws = [jitted(key) for key in keys]
+    except Exception:  # noqa: BLE001 -- a constructor that needs concrete values
+        draws = [build(key) for key in keys]
+    return {
+        f"{draw}/{path}": sample(np.asarray(value), settings.seed + draw)
+        for draw, params in enumerate(draws)
+        for path, value in params.items()
+    }
+
+
 def _export(fn, *specs, out: Bundle | None = None, ir_key: str = "") -> bytes:
     """jax.export of jit(fn) at `specs`, serialized; with `ir_key`, the jaxpr of that same trace goes to
     out.meta[ir_key] (JAX's own export steps, sharing one trace instead of tracing twice)."""
@@ -201,6 +227,11 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
             for m in ported.mappings
         ]
         out.meta["skipped"] = ported.skipped
+        if isinstance(entry, type) and settings.init_check != "off":
+            try:
+                out.put_group("fresh", fresh_draws(entry, init_inputs, settings))
+            except Exception as exc:  # reported as a failed init check; the other checks still stand
+                out.meta["init_error"] = _error_text(exc)
         model.eval()
     elif not callable(entry):
         raise TypeError(f"the JAX entry is a {type(entry).__name__}, expected a function")

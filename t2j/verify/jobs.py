@@ -27,7 +27,7 @@ from t2j.verify.sandbox import Limits, sandbox_job
 from t2j.verify.verdict import assemble, failed, side_failure
 
 PROGRAMS = ("forward", "vjp", "train")
-_SETTINGS_FIELDS = {"rtol", "atol", "float64", "timing_runs", "collect_ir", "seed"}
+_SETTINGS_FIELDS = {"rtol", "atol", "float64", "timing_runs", "collect_ir", "seed", "init_check"}
 
 
 def is_program_name(name, mode: str) -> bool:
@@ -286,7 +286,8 @@ def computed_bundle(torch_bundle: Bundle, jax_result: Bundle, run: Bundle) -> Bu
         "state_train",
         {variables[int(k)]["path"]: v for k, v in run.group("state_train").items() if int(k) < len(variables)},
     )
-    out.meta.update({k: jmeta[k] for k in ("mappings", "skipped") if k in jmeta})
+    out.put_group("fresh", jax_result.group("fresh"))  # evidence for the init check: values, not statistics
+    out.meta.update({k: jmeta[k] for k in ("mappings", "skipped", "init_error") if k in jmeta})
     out.meta.update({k: run.meta[k] for k in ("jax_jit_s", "compile_s") if k in run.meta})
     for key in ("backward_error", "train_error"):
         if key in jmeta or key in run.meta:

@@ -44,6 +44,7 @@ class TensorCheck(BaseModel):
     ok: bool = True
     problem: str | None = None  # shape/dtype/structure mismatch, NaN, missing
     noise_floor: float | None = None  # training runs: how far float32 rounding alone moves it (t2j.verify.training)
+    skipped: str | None = None  # why this tensor was not compared (the init check: too few elements)
 
 
 class Check(BaseModel):
@@ -53,6 +54,7 @@ class Check(BaseModel):
     ok: bool
     tensors: list[TensorCheck] = Field(default_factory=list)
     skipped: str | None = None  # why the check did not apply
+    advisory: bool = False  # reported, but its failure does not fail the verdict (init check, init_check="warn")
 
     @property
     def max_abs_err(self) -> float:
@@ -135,7 +137,8 @@ class Verification(BaseModel):
             if c.skipped:
                 parts.append(f"{c.name}: skipped ({c.skipped})")
             else:
-                parts.append(f"{c.name}: {'ok' if c.ok else 'FAIL'} (max abs err {c.max_abs_err:.2e})")
+                state = "ok" if c.ok else ("WARN" if c.advisory else "FAIL")
+                parts.append(f"{c.name}: {state} (max abs err {c.max_abs_err:.2e})")
         ratio = self.speed_ratio
         speed = f"; jit vs torch eager: {ratio:.2f}x" if ratio else ""
         return ("VERIFIED" if self.ok else "NOT VERIFIED") + ": " + ", ".join(parts) + speed + weak

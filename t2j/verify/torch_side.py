@@ -107,7 +107,29 @@ def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bun
     bundle.meta["torch_eager_s"] = _time_eager(model, inputs, settings.timing_runs)
     if is_module:
         _train_mode(initial_model, inputs, bundle, settings)
+    if settings.init_check == "off":
+        pass
+    elif is_module_class:
+        _fresh_draws(entry, init_inputs, bundle, settings)
+    elif is_module:
+        bundle.meta["init_skipped"] = "the reference is a module instance: there is no fresh model to draw"
     return bundle
+
+
+def _fresh_draws(entry, init_inputs, bundle: Bundle, settings: Settings) -> None:
+    """More fresh models (draw 0 is the one verified, in `state/`) for the init check: their parameters,
+    sampled as t2j.verify.init_check.sample does."""
+    import torch
+
+    from t2j.verify.init_check import DRAWS, sample
+
+    for draw in range(1, DRAWS):
+        torch.manual_seed(settings.seed + draw)
+        fresh = entry(*init_inputs)
+        if settings.float64:
+            fresh = fresh.double()
+        for name, param in fresh.named_parameters():
+            bundle.arrays[f"fresh/{draw}/{name}"] = sample(_to_numpy(param), settings.seed + draw)
 
 
 def _time_eager(model, inputs, runs: int) -> float:

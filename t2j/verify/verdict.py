@@ -7,7 +7,8 @@ import numpy as np
 
 from t2j.settings import Settings
 from t2j.verify.bundle import Bundle
-from t2j.verify.compare import compare_arrays, compare_trees
+from t2j.verify.compare import compare_arrays, compare_trees, is_float
+from t2j.verify.init_check import DRAWS, init_check, sample
 from t2j.verify.port import apply_steps
 from t2j.verify.report import IR, Check, PortedTensor, TensorCheck, Timing, Tolerances, Verification, last_error_line
 
@@ -83,6 +84,10 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
                     compare_trees("forward_train", torch_bundle.group("out_train"), jax_bundle.group("out_train"), tol)
                 )
             checks.append(_running_stats_check(torch_bundle, jax_bundle, by_key, tol))
+        if settings.init_check != "off":
+            init = _init_check(torch_bundle, jax_bundle, mappings)
+            init.advisory = settings.init_check != "fail"
+            checks.append(init)
 
     timing = Timing(
         torch_eager_s=torch_bundle.meta.get("torch_eager_s"),
@@ -90,7 +95,7 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
         compile_s=jax_bundle.meta.get("compile_s"),
     )
     return Verification(
-        ok=all(c.ok for c in checks),
+        ok=all(c.ok or c.advisory for c in checks),
         entry=entry,
         checks=checks,
         ported=[
@@ -142,6 +147,28 @@ def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Toler
             check.tensors.append(compare_arrays(f"{name} (as {m['jax_path']})", want, got, tol))
     check.ok = all(t.ok for t in check.tensors)
     return check
+
+
+def _init_check(torch_bundle: Bundle, jax_bundle: Bundle, mappings: list[dict]) -> Check:
+    """Fresh torch models against fresh JAX models, parameter by parameter (t2j.verify.init_check)."""
+    if "init_skipped" in torch_bundle.meta:
+        return Check(name="init", ok=True, skipped=torch_bundle.meta["init_skipped"])
+    if "init_error" in jax_bundle.meta:
+        return _error_check("init", jax_bundle.meta["init_error"])
+    state = torch_bundle.group("state")
+    keys = (torch_bundle.meta.get("state") or {}).get("parameter_keys", [])
+    fresh = torch_bundle.group("fresh")
+    torch_fresh = {
+        key: [sample(state[key], seed=0)] + [fresh[f"{d}/{key}"] for d in range(1, DRAWS) if f"{d}/{key}" in fresh]
+        for key in keys
+        if key in state and is_float(state[key])
+    }
+    jax_fresh: dict[str, list[np.ndarray]] = {}
+    for name, value in jax_bundle.group("fresh").items():
+        draw, path = name.split("/", 1)
+        jax_fresh.setdefault(path, []).append(value)
+    shapes = {key: state[key].shape for key in torch_fresh}
+    return init_check(torch_fresh, jax_fresh, mappings, shapes)
 
 
 def _running_stats_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Tolerances) -> Check:
