@@ -126,7 +126,7 @@ class Model(nnx.Module):
 def test_verifies_module_with_train_mode_running_stats():
     result = verify_sources(MLP_TORCH, MLP_JAX)
     assert result.ok, result.summary()
-    assert [c.name for c in result.checks] == ["forward_eval", "backward", "forward_train", "running_stats"]
+    assert [c.name for c in result.checks] == ["forward_eval", "backward", "forward_train", "running_stats", "init"]
     assert all(not c.skipped for c in result.checks)
     stats = {t.name for t in result.check("running_stats").tensors}
     assert stats == {"bn.running_mean (as bn.running_mean)", "bn.running_var (as bn.running_var)"}
