@@ -325,12 +325,14 @@ def test_a_training_translation_cannot_read_the_torch_results(tmp_path, monkeypa
     verdict = verify_training_files(reference, attack)
     assert not verdict.ok and verdict.error is None, verdict.summary()
     assert not verdict.check("losses").ok, verdict.summary()  # the forged (torch) losses would have agreed
-    # the control: handed the torch results (the whole torch bundle as its input), the same attack forges them
+    # handed the torch results (the whole torch bundle as its input), the same attack still fails: the numbers
+    # compared are the trusted runner's replay of the exported steps, not what train() returns
     import t2j.verify.training as training
 
     monkeypatch.setattr(training, "jax_training_job", lambda torch_bundle: torch_bundle)
     forged = verify_training_files(reference, attack)
-    assert forged.ok, forged.summary()
+    assert not forged.ok, forged.summary()
+    assert "NotReplayable" in (forged.error or "") or not forged.check("losses").ok, forged.summary()
 
 
 def test_a_script_replay_cannot_use_torch():
@@ -359,3 +361,35 @@ def test_a_training_translation_cannot_report_an_empty_layout(tmp_path):
     attack.write_text(wrong + "\n\n" + (HOSTILE / "forge_port_layout.py").read_text())
     verdict = verify_training_files(reference, attack)
     _rejected(verdict, "reports no full layout")
+
+
+def test_training_numbers_computed_outside_jax_are_not_believed(attacks):
+    """train() computes the exact torch losses and final weights in numpy and writes the weights into the model
+    (verified before the replay, on the numbers the JAX side reported): no jitted step ran, so nothing can be
+    replayed and the run is NOT VERIFIED, saying why."""
+    from t2j.verify.training import verify_training_files
+
+    verdict = verify_training_files(attacks / "train_reference.py", attacks / "forge_numpy_training.py")
+    _rejected(verdict, "NotReplayable", "nnx.jit")
+
+
+def test_forged_training_losses_and_weights_are_replaced_by_the_replay(attacks):
+    """A jitted step that computes a wrong loss and no update, while train() returns the numpy-computed torch
+    losses labelled as that step's outputs and writes the numpy-trained weights into the model after the last
+    step (verified before the replay): the runner's own replay gives the step's real losses and the weights it
+    carried itself, and both checks fail."""
+    from t2j.verify.training import verify_training_files
+
+    verdict = verify_training_files(attacks / "train_reference.py", attacks / "forge_sourced_losses.py")
+    assert not verdict.ok and verdict.error is None, verdict.summary()
+    assert not verdict.check("losses").ok and not verdict.check("final_weights").ok, verdict.summary()
+
+
+def test_running_statistics_the_translation_does_not_hold_fail(attacks):
+    """A BatchNorm translation without running statistics (and the port's refusal of the torch buffers patched
+    away) agrees in both modes from a fresh model; torch's running mean and variance after the training-mode
+    call are compared all the same, and missing on the JAX side they fail the check."""
+    verdict = verify_files(attacks / "bn_reference.py", attacks / "stats_not_held.py")
+    assert not verdict.ok and verdict.error is None, verdict.summary()
+    stats = verdict.check("running_stats")
+    assert not stats.ok and {t.name for t in stats.tensors if not t.ok} == {"bn.running_mean", "bn.running_var"}

@@ -22,7 +22,8 @@ DATA = Path(__file__).parent / "data" / "training"
 MLP = DATA / "mlp_adam_dropout.py"
 BN = DATA / "bn_sgd_momentum.py"
 EPOCH_FUNCTION = DATA / "epoch_function.py"  # the loop in a function taking `net` and `opt`
-STEPS = {MLP: 30, BN: 12, EPOCH_FUNCTION: 12}
+STEPS = {MLP: 30, BN: 12, EPOCH_FUNCTION: 12}  # losses train() returns
+EVALUATED = {BN: 3}  # of them computed outside the jitted step (eval mode between epochs): not replayable
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +90,10 @@ def test_correct_translations_are_verified(translated):
             assert any("dropout disabled" in n for n in result.notes)
         assert result.kind == "training"
         assert [c.name for c in result.checks] == ["losses", "final_weights"]
-        losses = result.check("losses")
-        assert len(losses.tensors) == STEPS[path]
+        losses = result.check("losses")  # every loss that a replayed step computed
+        assert len(losses.tensors) == STEPS[path] - EVALUATED.get(path, 0)
+        if path in EVALUATED:
+            assert any(f"{EVALUATED[path]} of {STEPS[path]} losses" in n for n in result.notes), result.notes
         weights = {t.name for t in result.check("final_weights").tensors}
         assert {MLP: "fc1.kernel", BN: "bn.running_mean", EPOCH_FUNCTION: "layers.0.kernel"}[path] in weights
 

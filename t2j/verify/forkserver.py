@@ -34,8 +34,9 @@ PRELOAD = {
         "optax",
         "t2j.verify.jax_side",
         "t2j.verify.training_side",
+        "t2j.verify.training_capture",
     ],
-    "runner": ["numpy", "jax", "jax.numpy", "jax.export", "t2j.verify.program_runner"],
+    "runner": ["numpy", "jax", "jax.numpy", "jax.export", "t2j.verify.program_runner", "t2j.verify.training_replay"],
     "exec": [],
 }
 BLOCKED_IN = {"jax", "runner"}  # kinds in which importing torch is an error

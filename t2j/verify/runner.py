@@ -3,7 +3,8 @@
 Files in the scratch folder (the only folder the job can write):
 - job.json: {"mode": "module"|"training", "source": path, "entry": name, "settings": {...}}, and input.{npz,json}
   (a Bundle) for the jax and runner sides;
-- the job writes result.{npz,json} (a Bundle) and, on the JAX side, the exported programs as <name>.program.
+- the job writes result.{npz,json} (a Bundle) and, on the JAX side, the exported programs as <name>.program
+  (forward/vjp/train of a module, step<k> of a training run).
 "torch": the reference's results (sees no JAX code); "jax": the translation's exported programs (sees no torch
 results); "runner": the trusted runner runs those programs (imports no user code). Any failure prints a
 traceback to stderr and exits non-zero; the parent turns that into a verdict naming the side.
@@ -62,12 +63,18 @@ def main(side: str, scratch: str) -> int:
         if settings.float64:
             jax.config.update("jax_enable_x64", True)
         job_bundle = Bundle.load(folder / "input")
-        module = load_module(job["source"], "t2j_translation")
         if job.get("mode") == "training":
+            from t2j.verify.training_capture import install
             from t2j.verify.training_side import run_jax_training
 
-            run_jax_training(module, job_bundle, settings).save(folder / "result")
+            install()  # before the import: module-level @nnx.jit steps are captured too
+            module = load_module(job["source"], "t2j_translation")
+            bundle, programs = run_jax_training(module, job_bundle, settings)
+            for name, blob in programs.items():
+                (folder / f"{name}{PROGRAM_SUFFIX}").write_bytes(blob)
+            bundle.save(folder / "result")
             return 0
+        module = load_module(job["source"], "t2j_translation")
         if not hasattr(module, job["entry"]):
             print(f"EntryNotFound: the translation defines no '{job['entry']}'", file=sys.stderr)
             return 3
@@ -89,7 +96,12 @@ def _runner(folder: Path, Bundle) -> int:
     job_bundle = Bundle.load(folder / "input")
     programs = {name: (folder / f"{name}{PROGRAM_SUFFIX}").read_bytes() for name in job_bundle.meta["programs"]}
     try:
-        result = run_programs(job_bundle, programs)
+        if job_bundle.meta.get("mode") == "training":
+            from t2j.verify.training_replay import replay
+
+            result = replay(job_bundle, programs)
+        else:
+            result = run_programs(job_bundle, programs)
     except ProgramRejected as exc:
         print(str(exc), file=sys.stderr)
         return 4

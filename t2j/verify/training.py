@@ -4,9 +4,13 @@ The script convention (see `benchmarks/corpus/train/`): `make_models()` returns 
 `make_data()` a tuple of tensors, and `train(*models, *data)` trains them in place and returns the loss of
 every optimizer step. Both sides start from the same weights (the torch initial weights are ported into the
 JAX models) and train on the same data (the torch script's `make_data()`, passed to both), each in its own
-sandbox; the JAX side receives the initial weights and the data only, never the torch losses or final weights
-(the parent maps those into the JAX layout itself). Verified means: every per-step loss and every final parameter and running statistic
-agree within `train_rtol`/`train_atol` (norm-wise, like the module verifier). Dropout is switched off on both
+sandbox; the JAX side receives the initial weights and the data only, never the torch losses or final weights.
+It does not report numbers either: its `nnx.jit` train steps are captured as exported programs with the log of
+their calls (t2j.verify.training_capture), and the trusted runner replays them from the torch initial weights
+(t2j.verify.training_replay); the parent maps the torch results into the JAX layout and compares. Verified means:
+every loss train() returned from a step and every final parameter and running statistic agree within
+`train_rtol`/`train_atol` (norm-wise, like the module verifier). A run whose steps cannot be replayed (no jitted
+step, weights changed by host code, batches that are not rows of the data) is NOT VERIFIED, with the reason. Dropout is switched off on both
 sides because masks drawn by two random generators cannot match; the report says when it was.
 """
 
@@ -23,7 +27,7 @@ from t2j.source import parse_source, read_source, top_level_names
 from t2j.verify.bundle import Bundle
 from t2j.verify.isolation import require_isolation
 from t2j.verify.compare import compare_arrays, compare_trees, merge_checks
-from t2j.verify.jobs import SideFailed, isolation_text, run_side, stage_of
+from t2j.verify.jobs import SideFailed, canonical, isolation_text, run_side, stage_of
 from t2j.verify.port import apply_steps
 from t2j.verify.report import Check, TensorCheck, Tolerances, Verification
 from t2j.verify.verdict import failed
@@ -77,10 +81,13 @@ def verify_training_files(ref_path: str | Path, jax_path: str | Path, settings: 
     level = isolation_text()
     try:
         torch_bundle, _ = run_side("torch", Path(ref_path).resolve(), "train", "training", settings, None)
-        jax_result, _ = run_side(
+        jax_result, programs = run_side(
             "jax", Path(jax_path).resolve(), "train", "training", settings, jax_training_job(torch_bundle)
         )
-        verdict = assemble_training(torch_bundle, expected_in_jax_layout(torch_bundle, jax_result), settings, "train")
+        job = replay_job(torch_bundle, jax_result, programs)
+        run, _ = run_side("runner", None, "train", "training", settings, job, programs)
+        replayed = replayed_bundle(jax_result, run)
+        verdict = assemble_training(torch_bundle, expected_in_jax_layout(torch_bundle, replayed), settings, "train")
     except SideFailed as exc:
         verdict = failed(stage_of(exc.args[0]), exc.args[1], "train", settings, level)
     except (KeyError, IndexError, TypeError, ValueError) as exc:
@@ -102,12 +109,129 @@ def jax_training_job(torch_bundle: Bundle) -> Bundle:
     return job
 
 
+NOT_REPLAYABLE = "NotReplayable: the training run cannot be replayed by the trusted runner: "
+
+
+def _trusted_initial(torch_bundle: Bundle, jax_result: Bundle) -> dict[str, np.ndarray]:
+    """The initial value of every captured variable: the torch weight in the JAX layout where the variable was
+    ported from one, else the translation's own (optimizer state, unported constants), checked against its
+    declared shape and dtype."""
+    variables = jax_result.meta["variables"]
+    own = jax_result.group("var")
+    by_path = {}
+    for index in range(torch_bundle.meta["models"]):
+        for m in jax_result.meta.get(f"mappings{index}", []):
+            by_path.setdefault((index, m["jax_path"]), m)
+    values = {}
+    for number, info in enumerate(variables):
+        shape, dtype = tuple(info["shape"]), np.dtype(info["dtype"])
+        mapping = by_path.get((info.get("model"), info["path"])) if info.get("model") is not None else None
+        if mapping is not None:
+            value = apply_steps(torch_bundle.arrays[f"init{info['model']}/{mapping['torch_key']}"], mapping["steps"])
+        else:
+            value = np.asarray(own[str(number)])
+        if value.shape != shape:
+            raise SideFailed("jax", f"the JAX side's variable '{info['path']}' is not {dtype.name}{list(shape)}")
+        values[str(number)] = value.astype(dtype)
+    return values
+
+
+def _data_rows(torch_bundle: Bundle) -> list[tuple[np.dtype, set[bytes]]]:
+    rows = []
+    for index in range(torch_bundle.meta["data"]):
+        data = canonical(np.ascontiguousarray(torch_bundle.arrays[f"data/{index}"]), False)
+        flat = data.reshape(data.shape[0], -1) if data.ndim else data.reshape(1, 1)
+        rows.append((data.dtype, data.shape[1:], {row.tobytes() for row in flat}))
+    return rows
+
+
+def _from_data(array: np.ndarray, rows) -> bool:
+    """Whether every row (along axis 0) of a step's batch argument is a row of one of the data tensors."""
+    for dtype, tail, known in rows:
+        if array.dtype == dtype and array.ndim >= 1 and tuple(array.shape[1:]) == tuple(tail):
+            flat = np.ascontiguousarray(array).reshape(array.shape[0], -1)
+            if all(row.tobytes() in known for row in flat):
+                return True
+        if array.dtype == dtype and array.shape == () and not tail and array.tobytes() in known:
+            return True
+    return False
+
+
+def replay_job(torch_bundle: Bundle, jax_result: Bundle, programs: dict[str, bytes]) -> Bundle:
+    """The trusted runner's job: the captured calls, checked here, with the trusted initial values."""
+    meta = jax_result.meta
+    calls, variables, losses = meta["calls"], meta["variables"], meta["losses"]
+    if not calls:
+        raise SideFailed(
+            "jax",
+            NOT_REPLAYABLE + "train() ran no nnx.jit function of the model(s). Put the optimizer step "
+            "(loss, gradients, update) in a function decorated with @nnx.jit that takes the model and optimizer "
+            "as arguments, so that it can be exported and replayed",
+        )
+    if not any(source is not None for source in losses):
+        raise SideFailed(
+            "jax",
+            NOT_REPLAYABLE + "none of the losses train() returned is an output of a jitted step; return the "
+            "step's loss (loss.item() of what the @nnx.jit step returns)",
+        )
+    rows = _data_rows(torch_bundle)
+    job = Bundle(
+        meta={
+            "mode": "training",
+            "calls": calls,
+            "variables": [{"model": v.get("model")} for v in variables],
+            "losses": losses,
+            "programs": sorted(programs),
+        }
+    )
+    for number, call in enumerate(calls):
+        for k in call["host"]:
+            info = variables[call["variables"][k]]
+            if info.get("model") is not None or info["shape"] or "hyperparams" not in info["path"].split("."):
+                raise SideFailed("jax", NOT_REPLAYABLE + f"host code sets '{info['path']}', which is no hyperparameter")
+            job.arrays[f"call{number}/host{k}"] = np.asarray(jax_result.arrays[f"call{number}/host{k}"])
+        for k in range(call["arrays"]):
+            array = np.asarray(jax_result.arrays[f"call{number}/array{k}"])
+            if not _from_data(array, rows):
+                raise SideFailed(
+                    "jax",
+                    NOT_REPLAYABLE + f"argument {k} of the jitted step '{call.get('name', '?')}' (call {number}) "
+                    "is not made of rows of make_data()'s tensors; pass the batches themselves and compute "
+                    "anything else inside the step",
+                )
+            job.arrays[f"call{number}/array{k}"] = array
+    job.put_group("var", _trusted_initial(torch_bundle, jax_result))
+    return job
+
+
+def replayed_bundle(jax_result: Bundle, run: Bundle) -> Bundle:
+    """The runner's numbers laid out as the comparison expects: `losses` (NaN where a loss came from no step),
+    `final{i}` by JAX path, the mappings and notes of the JAX side."""
+    meta = jax_result.meta
+    out = Bundle(meta={k: meta[k] for k in meta if k.startswith("mappings") or k == "dropout_disabled"})
+    losses = []
+    for source in meta["losses"]:
+        value = None if source is None else run.arrays.get(f"loss/{int(source[0])}/{int(source[1])}")
+        losses.append(float(np.asarray(value, np.float64).reshape(-1)[0]) if value is not None else np.nan)
+    out.arrays["losses"] = np.asarray(losses, np.float64)
+    out.meta["unchecked_losses"] = [i for i, source in enumerate(meta["losses"]) if source is None]
+    out.meta["jax_train_s"] = float(run.meta.get("jax_train_s", 0.0))
+    for number, info in enumerate(meta["variables"]):
+        if info.get("model") is not None and f"final/{number}" in run.arrays:
+            out.arrays[f"final{int(info['model'])}/{info['path']}"] = run.arrays[f"final/{number}"]
+    return out
+
+
 def expected_in_jax_layout(torch_bundle: Bundle, jax_result: Bundle) -> Bundle:
     """The JAX side's losses and final weights next to the torch final (and noise-floor) weights mapped, here,
     through the layout steps of the ported tensors: `expected{i}`, `nudged{i}`, `final{i}` by JAX path."""
     out = Bundle(
         arrays={"losses": np.asarray(jax_result.arrays["losses"], dtype=np.float64)},
-        meta={k: jax_result.meta[k] for k in ("jax_train_s", "dropout_disabled") if k in jax_result.meta},
+        meta={
+            k: jax_result.meta[k]
+            for k in ("jax_train_s", "dropout_disabled", "unchecked_losses")
+            if k in jax_result.meta
+        },
     )
     for index in range(torch_bundle.meta["models"]):
         final = jax_result.group(f"final{index}")
@@ -170,6 +294,7 @@ def assemble_training(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settin
     tol = training_tolerances(settings)
     widened: list[str] = []
     expected, actual = torch_bundle.arrays["losses"], jax_bundle.arrays["losses"]
+    unchecked = set(jax_bundle.meta.get("unchecked_losses", []))
     if expected.shape != actual.shape:
         losses = Check(name="losses", ok=False, tensors=[compare_arrays("losses", expected, actual, tol)])
         losses.tensors[0].problem = f"torch made {expected.size} optimizer steps, the translation {actual.size}"
@@ -184,6 +309,7 @@ def assemble_training(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settin
                 widened,
             )
             for i in range(expected.size)
+            if i not in unchecked
         ]
         losses.ok = all(t.ok for t in losses.tensors)
     count = torch_bundle.meta["models"]
@@ -205,8 +331,14 @@ def assemble_training(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settin
     checks = [losses, weights]
     notes = [
         f"{expected.size} optimizer steps; torch trained in {torch_bundle.meta['torch_train_s']:.2f} s, "
-        f"JAX in {jax_bundle.meta['jax_train_s']:.2f} s (compilation included)"
+        f"the trusted runner replayed the JAX steps in {jax_bundle.meta['jax_train_s']:.2f} s (compilation "
+        "included)"
     ]
+    if unchecked and expected.shape == actual.shape:
+        notes.append(
+            f"{len(unchecked)} of {expected.size} losses were computed outside the jitted steps (evaluation, host "
+            "code) and are not compared; the others and the final weights come from the trusted runner's replay"
+        )
     if widened:
         how = (
             "torch float32 vs the same torch training in float64"

@@ -3,9 +3,10 @@
 A training script defines `make_models()` (the freshly initialized module or modules), `make_data()` (a tuple
 of tensors) and `train(*models, *data)` returning the loss of every optimizer step. The torch side builds the
 models and data after seeding, records the initial weights, trains and records the losses and final weights;
-the JAX side builds its models, ports the torch initial weights into them, trains on the very same data and
-records its losses, its final weights and the layout of each ported tensor; it never receives the torch losses
-or final weights (the parent maps those into the JAX layout and compares). Dropout is switched off on both sides: masks drawn by two different
+the JAX side builds its models, ports the torch initial weights into them, trains on the very same data while
+its jitted steps are captured as exported programs, and reports those programs, the log of their calls and the
+layout of each ported tensor; it never receives the torch losses or final weights, and the numbers compared
+are the trusted runner's replay of the captured steps. Dropout is switched off on both sides: masks drawn by two different
 random generators cannot match.
 """
 
@@ -106,26 +107,17 @@ def run_torch_training(module, settings: Settings) -> Bundle:
     return bundle
 
 
-def _weights(model) -> dict[str, np.ndarray]:
-    """Every parameter and batch statistic of an nnx module, by dotted path."""
-    from flax import nnx
-
-    from t2j.verify.jax_side import _pure_paths
-
-    out = {}
-    for kind in (nnx.Param, nnx.BatchStat):
-        out.update(_pure_paths(nnx.state(model, kind)))
-    return out
-
-
-def run_jax_training(module, job: Bundle, settings: Settings) -> Bundle:
-    """Train the translation from the torch initial weights on the torch data. It never sees the torch losses
-    or final weights: the parent compares, mapping the torch results through the layouts reported here."""
+def run_jax_training(module, job: Bundle, settings: Settings) -> tuple[Bundle, dict[str, bytes]]:
+    """Train the translation from the torch initial weights on the torch data, capturing its jitted steps as
+    exported programs (t2j.verify.training_capture). It never sees the torch losses or final weights, and none
+    of its own numbers is believed: the trusted runner replays the captured steps (t2j.verify.training_replay).
+    `training_capture.install()` must have run before the translation was imported."""
     import jax
     import jax.numpy as jnp
     from flax import nnx
 
     from t2j.verify.port import get_state, port_state
+    from t2j.verify.training_capture import StepRecorder, record_into
 
     meta = job.meta
     models = _as_tuple(module.make_models())
@@ -150,11 +142,25 @@ def run_jax_training(module, job: Bundle, settings: Settings) -> Bundle:
             if isinstance(node, nnx.Dropout) and node.rate > 0:
                 node.rate = 0.0
                 dropouts += 1
+    recorder = StepRecorder(models)
     started = time.perf_counter()
-    losses = _losses(jax.block_until_ready(module.train(*models, *data)))
+    record_into(recorder)
+    try:
+        returned = jax.block_until_ready(module.train(*models, *data))
+    finally:
+        record_into(None)
     out.meta["jax_train_s"] = time.perf_counter() - started
-    out.meta["dropout_disabled"] = dropouts
-    out.arrays["losses"] = losses
-    for index, model in enumerate(models):
-        out.put_group(f"final{index}", _weights(model))
-    return out
+    values = list(_as_tuple(returned)) if returned is not None else []
+    _losses(values)  # the same checks as the torch side: a list of numbers
+    out.meta.update(
+        dropout_disabled=dropouts,
+        models=len(models),
+        variables=recorder.info,
+        calls=recorder.calls,
+        losses=[recorder.source_of(v) for v in values],
+    )
+    out.put_group("var", {str(i): v for i, v in recorder.first.items()})
+    out.arrays.update(recorder.arrays)
+    programs = {f"step{k}": blob for k, blob in enumerate(recorder.programs)}
+    out.meta["programs"] = sorted(programs)
+    return out, programs

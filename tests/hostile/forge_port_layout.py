@@ -17,5 +17,5 @@ def _lying_port(state, model, *args, **kwargs):
 
 
 _port.port_state = _lying_port
-_honest_weights = _side._weights
+# the weights the JAX side reported before the trusted runner replayed its steps (gone since then)
 _side._weights = lambda model: {"t2j_empty": _np.zeros((0,), _np.float32)}
