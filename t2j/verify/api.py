@@ -124,7 +124,13 @@ def _verify_module(
 
 
 def verify(
-    torch_obj, jax_obj, inputs=None, init_inputs=None, settings: Settings | None = None, entry: str | None = None
+    torch_obj,
+    jax_obj,
+    inputs=None,
+    init_inputs=None,
+    settings: Settings | None = None,
+    entry: str | None = None,
+    init_kwargs: dict | None = None,
 ) -> Verification:
     """Verify live objects: a torch nn.Module (class or instance) or function against an nnx.Module (class or
     instance) or function. Paths or source strings are routed to the sandboxed `verify_files`/`verify_sources`.
@@ -145,7 +151,7 @@ def verify(
     previous_x64 = jax.config.jax_enable_x64
     try:
         try:
-            torch_bundle = run_torch(torch_obj, list(inputs), list(init_inputs or []), settings)
+            torch_bundle = run_torch(torch_obj, list(inputs), list(init_inputs or []), settings, init_kwargs)
         except Exception:
             return failed("torch", traceback.format_exc(limit=-8), name, settings, "in-process")
         if settings.float64:

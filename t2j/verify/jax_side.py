@@ -116,7 +116,7 @@ def _check_module(model) -> None:
         )
 
 
-def _build(entry, init_inputs, state, settings: Settings):
+def _build(entry, init_inputs, state, settings: Settings, init_kwargs: dict | None = None):
     """The translation's module with the torch weights ported in.
 
     A class is first built abstractly (nnx.eval_shape: no initializer runs, so nothing is compiled): when the
@@ -127,9 +127,10 @@ def _build(entry, init_inputs, state, settings: Settings):
 
     from t2j.verify.port import port_state
 
+    init_kwargs = init_kwargs or {}
     if isinstance(entry, type):
         try:
-            abstract = nnx.eval_shape(lambda: entry(*init_inputs, rngs=nnx.Rngs(settings.seed)))
+            abstract = nnx.eval_shape(lambda: entry(*init_inputs, **init_kwargs, rngs=nnx.Rngs(settings.seed)))
         except Exception:  # noqa: BLE001 -- a constructor that needs concrete values: build it for real below
             abstract = None
         if isinstance(abstract, nnx.Module):
@@ -138,14 +139,14 @@ def _build(entry, init_inputs, state, settings: Settings):
             graph_leaves = [leaf for _, leaf in nnx.iter_graph(abstract)]
             if not any(isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves + graph_leaves):
                 return abstract, ported
-        model = entry(*init_inputs, rngs=nnx.Rngs(settings.seed))
+        model = entry(*init_inputs, **init_kwargs, rngs=nnx.Rngs(settings.seed))
     else:
         model = entry
     _check_module(model)
     return model, port_state(state, model, float64=settings.float64)
 
 
-def fresh_draws(entry, init_inputs, settings: Settings) -> dict[str, np.ndarray]:
+def fresh_draws(entry, init_inputs, settings: Settings, init_kwargs: dict | None = None) -> dict[str, np.ndarray]:
     """Parameters of freshly built models (the translation's own initialisers, one seed per draw), sampled as
     t2j.verify.init_check.sample does, by "draw/path". Built under jit (one compilation for all the draws)
     where the constructor traces, else eagerly."""
@@ -155,7 +156,7 @@ def fresh_draws(entry, init_inputs, settings: Settings) -> dict[str, np.ndarray]
     from t2j.verify.init_check import DRAWS, sample
 
     def build(key):
-        leaves = Leaves(nnx.state(entry(*init_inputs, rngs=nnx.Rngs(key)), nnx.Param))
+        leaves = Leaves(nnx.state(entry(*init_inputs, **(init_kwargs or {}), rngs=nnx.Rngs(key)), nnx.Param))
         return dict(zip(leaves.paths, leaves.args()))
 
     keys = [jax.random.key(settings.seed + 1000 + draw) for draw in range(DRAWS)]
@@ -214,8 +215,10 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
     model = None
     if meta["kind"] == "module":
         init_inputs = _decode(job, "init", meta["init_inputs"], f64)
+        kw = meta.get("init_kwargs") or {"names": [], "values": []}
+        init_kwargs = dict(zip(kw["names"], _decode(job, "initkw", kw["values"], f64)))
         state = get_state(job, "state")
-        model, ported = _build(entry, init_inputs, state, settings)
+        model, ported = _build(entry, init_inputs, state, settings, init_kwargs)
         out.meta["mappings"] = [
             {
                 "torch_key": m.torch_key,
@@ -229,7 +232,7 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
         out.meta["skipped"] = ported.skipped
         if isinstance(entry, type) and settings.init_check != "off":
             try:
-                out.put_group("fresh", fresh_draws(entry, init_inputs, settings))
+                out.put_group("fresh", fresh_draws(entry, init_inputs, settings, init_kwargs))
             except Exception as exc:  # reported as a failed init check; the other checks still stand
                 out.meta["init_error"] = _error_text(exc)
         model.eval()

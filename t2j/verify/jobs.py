@@ -139,10 +139,11 @@ def jax_job(torch_bundle: Bundle, settings: Settings) -> Bundle:
         "kind": meta["kind"],
         "inputs": specs,
         "init_inputs": meta.get("init_inputs", []),
+        "init_kwargs": meta.get("init_kwargs", {"names": [], "values": []}),
         "differentiable": bool(meta.get("differentiable")),
         "train": bool(torch_bundle.group("out_train")) and "train_skipped" not in meta,
     }
-    job.arrays.update({k: v for k, v in torch_bundle.arrays.items() if k.startswith(("init/", "state/"))})
+    job.arrays.update({k: v for k, v in torch_bundle.arrays.items() if k.startswith(("init/", "initkw/", "state/"))})
     if "state" in meta:
         job.meta["state"] = meta["state"]
     return job

@@ -54,7 +54,9 @@ def main(side: str, scratch: str) -> int:
             from t2j.verify.torch_side import run_torch
 
             init_inputs = list(module.get_init_inputs()) if hasattr(module, "get_init_inputs") else []
-            bundle = run_torch(getattr(module, job["entry"]), list(module.get_inputs()), init_inputs, settings)
+            init_kwargs = dict(module.get_init_kwargs()) if hasattr(module, "get_init_kwargs") else {}
+            entry = getattr(module, job["entry"])
+            bundle = run_torch(entry, list(module.get_inputs()), init_inputs, settings, init_kwargs)
         bundle.save(folder / "result")
         return 0
     if side == "jax":

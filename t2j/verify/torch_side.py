@@ -51,17 +51,23 @@ def encode_values(bundle: Bundle, prefix: str, values: list[Any]) -> list[dict]:
     return described
 
 
-def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bundle:
-    """Run the reference. `entry` is an nn.Module class or instance, or a plain function."""
+def run_torch(entry, inputs: list, init_inputs: list, settings: Settings, init_kwargs: dict | None = None) -> Bundle:
+    """Run the reference. `entry` is an nn.Module class or instance, or a plain function; a class is built with
+    `init_inputs` and the keyword arguments `init_kwargs` (a file's get_init_kwargs())."""
     import torch
 
     torch.manual_seed(settings.seed)
     is_module_class = isinstance(entry, type) and issubclass(entry, torch.nn.Module)
-    model = entry(*init_inputs) if is_module_class else entry
+    init_kwargs = dict(init_kwargs or {})
+    model = entry(*init_inputs, **init_kwargs) if is_module_class else entry
     is_module = isinstance(model, torch.nn.Module)
     bundle = Bundle()
     bundle.meta["kind"] = "module" if is_module else "function"
     bundle.meta["init_inputs"] = encode_values(bundle, "init", list(init_inputs))
+    bundle.meta["init_kwargs"] = {
+        "names": [str(k) for k in init_kwargs],
+        "values": encode_values(bundle, "initkw", list(init_kwargs.values())),
+    }
 
     if settings.float64:
         if is_module:
@@ -104,19 +110,21 @@ def run_torch(entry, inputs: list, init_inputs: list, settings: Settings) -> Bun
             grad = param.grad if param.grad is not None else torch.zeros_like(param)
             bundle.arrays[f"grad_param/{name}"] = _to_numpy(grad)
 
+    if differentiable and not settings.float64:
+        _float64_gradients(initial_model if is_module else model, inputs, bundle)
     bundle.meta["torch_eager_s"] = _time_eager(model, inputs, settings.timing_runs)
     if is_module:
         _train_mode(initial_model, inputs, bundle, settings)
     if settings.init_check == "off":
         pass
     elif is_module_class:
-        _fresh_draws(entry, init_inputs, bundle, settings)
+        _fresh_draws(entry, init_inputs, bundle, settings, init_kwargs)
     elif is_module:
         bundle.meta["init_skipped"] = "the reference is a module instance: there is no fresh model to draw"
     return bundle
 
 
-def _fresh_draws(entry, init_inputs, bundle: Bundle, settings: Settings) -> None:
+def _fresh_draws(entry, init_inputs, bundle: Bundle, settings: Settings, init_kwargs: dict | None = None) -> None:
     """More fresh models (draw 0 is the one verified, in `state/`) for the init check: their parameters,
     sampled as t2j.verify.init_check.sample does."""
     import torch
@@ -125,11 +133,46 @@ def _fresh_draws(entry, init_inputs, bundle: Bundle, settings: Settings) -> None
 
     for draw in range(1, DRAWS):
         torch.manual_seed(settings.seed + draw)
-        fresh = entry(*init_inputs)
+        fresh = entry(*init_inputs, **(init_kwargs or {}))
         if settings.float64:
             fresh = fresh.double()
         for name, param in fresh.named_parameters():
             bundle.arrays[f"fresh/{draw}/{name}"] = sample(_to_numpy(param), settings.seed + draw)
+
+
+def _float64_gradients(model, inputs, bundle: Bundle) -> None:
+    """The same gradients from a float64 copy of the reference (`floor64_*` arrays): how far torch's own float32
+    rounding is from exact arithmetic, per tensor, the noise floor of the backward check. A reference that
+    cannot run in float64 (float32 hard-coded) records none, and the plain tolerances apply."""
+    import torch
+
+    try:
+        model = copy.deepcopy(model)
+        if isinstance(model, torch.nn.Module):
+            model = model.double().eval()
+        leaves = [
+            x.detach().double().requires_grad_(True) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
+            for x in inputs
+        ]
+        loss = None
+        for path, value in flatten(model(*leaves)):
+            if isinstance(value, torch.Tensor) and value.is_floating_point() and f"cot/{path}" in bundle.arrays:
+                c = torch.from_numpy(bundle.arrays[f"cot/{path}"].astype(np.float64))
+                term = (value * c).sum()
+                loss = term if loss is None else loss + term
+        if loss is None or not loss.requires_grad:
+            return
+        loss.backward()
+    except Exception:  # noqa: BLE001 -- no float64 floor for this reference
+        return
+    for index, x in enumerate(leaves):
+        if isinstance(x, torch.Tensor) and x.is_floating_point():
+            grad = x.grad if x.grad is not None else torch.zeros_like(x)
+            bundle.arrays[f"floor64_input/{index}"] = _to_numpy(grad)
+    if isinstance(model, torch.nn.Module):
+        for name, param in model.named_parameters():
+            grad = param.grad if param.grad is not None else torch.zeros_like(param)
+            bundle.arrays[f"floor64_param/{name}"] = _to_numpy(grad)
 
 
 def _time_eager(model, inputs, runs: int) -> float:

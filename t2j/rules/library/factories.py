@@ -12,8 +12,8 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import AttributeRule, CallRule, Example, StatementRule, register
-from t2j.rules.cstutil import arg, keyword
+from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, StatementRule, register
+from t2j.rules.cstutil import arg, code, keyword
 
 _NORM = "eps=1e-05, momentum=0.1, affine=True, track_running_stats=True"
 _NORM_CALL = "eps=eps, momentum=momentum, affine=affine, track_running_stats=track_running_stats"
@@ -255,6 +255,76 @@ class SequentialBase(AttributeRule):
 
     def rewrite(self, node, ctx, qualname):
         return cst.parse_expression("nnx.Sequential")
+
+
+@register
+class SequentialChildAttributes(ClassRule):
+    """`class Transition(nn.Sequential)` whose __init__ calls `super().__init__()` and then assigns its children
+    (`self.norm = ...`, `self.conv = ...`): torch registers them in that order and runs them; nnx.Sequential
+    would ignore them -> TorchNamedSequential base, children added with `self.add_module(name, child)`."""
+
+    examples = [
+        Example(
+            torch="class Head(nn.Sequential):\n    def __init__(self, c):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(c, c)\n        self.act = nn.Tanh()",
+            jax="class Head(TorchNamedSequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n        super().__init__()\n"
+            "        self.add_module('fc', nnx.Linear(c, c, kernel_init=torch_kernel_init, bias_init=torch_bias_init(c), "
+            "rngs=rngs))\n        self.add_module('act', jnp.tanh)",
+            verify=False,
+        ),
+        Example(
+            torch="class Body(nn.Sequential):\n    def __init__(self, c):\n        super().__init__(nn.Linear(c, c), nn.ReLU())",
+            jax="class Body(nnx.Sequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
+            "        super().__init__(nnx.Linear(c, c, kernel_init=torch_kernel_init, bias_init=torch_bias_init(c), "
+            "rngs=rngs), jax.nn.relu)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(self, node: cst.ClassDef, ctx) -> cst.ClassDef | None:
+        if [code(b.value) for b in node.bases] != ["nnx.Sequential"]:
+            return None
+        body = list(node.body.body)
+        at = next(
+            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
+        )
+        if at is None:
+            return None
+        lines = list(body[at].body.body)
+        supers = [i for i, s in enumerate(lines) if "super().__init__()" == code(s).strip()]
+        if len(supers) != 1:
+            return None
+        changed = False
+        for i in range(supers[0] + 1, len(lines)):
+            child = _child_assignment(lines[i])
+            if child is not None:
+                name, value = child
+                call_text = f"self.add_module({name!r}, {code(value)})"
+                lines[i] = lines[i].with_changes(body=[cst.Expr(cst.parse_expression(call_text))])
+                changed = True
+        if not changed:
+            return None
+        init = body[at].with_changes(body=body[at].body.with_changes(body=lines))
+        body[at] = init
+        helper = ctx.helper("TorchNamedSequential")
+        base = node.bases[0].with_changes(value=cst.Name(helper) if isinstance(helper, str) else helper)
+        return node.with_changes(bases=[base], body=node.body.with_changes(body=body))
+
+
+def _child_assignment(line: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:
+    """`self.name = <a layer or function>` (a child of the Sequential) -> (name, value)."""
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or not isinstance(line.body[0], cst.Assign):
+        return None
+    assign = line.body[0]
+    if len(assign.targets) != 1:
+        return None
+    target = dotted(assign.targets[0].target)
+    if not target or not target.startswith("self.") or target.count(".") != 1:
+        return None
+    if isinstance(assign.value, (cst.Integer, cst.Float, cst.SimpleString, cst.Name, cst.List, cst.Tuple, cst.Dict)):
+        return None  # a plain setting, not a child
+    return target[5:], assign.value
 
 
 EINOPS_FUNCTIONS = ("einops.rearrange", "einops.repeat", "einops.reduce")

@@ -73,13 +73,18 @@ class TorchLossModule(nnx.Module):
 
 class TorchNamedSequential(nnx.Module):
     """nn.Sequential(OrderedDict(...)): each child kept under its own name (weights port as `body.fc1...`),
-    called in order; `seq[i]` indexes by position like torch."""
+    called in order (children added later by add_module follow, as in torch); `seq[i]` indexes by position."""
 
-    def __init__(self, children):
+    def __init__(self, children=()):
         children = list(children.items()) if hasattr(children, "items") else list(children)
-        self.child_names = tuple(name for name, _ in children)
+        self.child_names = ()
         for name, child in children:
-            setattr(self, name, child)
+            self.add_module(name, child)
+
+    def add_module(self, name, module):
+        setattr(self, name, module)
+        if name not in self.child_names:
+            self.child_names = self.child_names + (name,)
 
     def __getitem__(self, index):
         return getattr(self, self.child_names[index])
