@@ -96,8 +96,12 @@ def main() -> None:
     with ThreadPoolExecutor(max_workers=args.workers) as pool:  # the work runs in sandboxed subprocesses
         futures = {pool.submit(run_one, path, args.timeout, args.max_steps): path for path in files}
         for count, future in enumerate(as_completed(futures), 1):  # progress on stderr, the table in file order
+            row = future.result()
+            checker = row.get("checker") or {}
             print(
-                f"[{count}/{len(files)}] {futures[future].stem}: {_status(future.result())}",
+                f"[{count}/{len(files)}] {futures[future].stem}: {_status(row)} ran={bool(row.get('ran'))} "
+                f"modules={checker.get('modules_verified', '-')}/{checker.get('modules_checked', '-')} "
+                f"step={checker.get('step_verified', '-')} marked={len(row.get('markers') or [])}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -41,6 +41,11 @@ def test_definitions_only_keeps_classes_and_constants_not_the_training():
     # a constant computed from dropped data goes too (it would be a NameError on import)
     code = definitions_only("import torch\nX = torch.randn(4)\nX_train = X[:2]\nDIM = 4\nHALF = DIM // 2\n")
     assert "X_train" not in code and "HALF = DIM // 2" in code
+    # the initializer constants the translation's layers use stay (built by JAX, nothing of the script runs)
+    code = definitions_only(
+        "from flax import nnx\ninit = nnx.initializers.variance_scaling(1 / 3, 'fan_in', 'uniform')\nr = nnx.Rngs(0)\n"
+    )
+    assert "init = nnx.initializers.variance_scaling" in code and "r = nnx.Rngs" not in code
 
 
 def test_a_correct_translation_is_verified_by_recording(translated):

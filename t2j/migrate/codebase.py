@@ -21,7 +21,7 @@ from t2j.migrate.models import BAD, COPIED, ERROR, TRANSLATED, FileResult, Migra
 from t2j.migrate.report import REPORT_HTML, REPORT_JSON, MigrationReport, build_report, write_report
 from t2j.migrate.state import WORK_DIR, RunState
 from t2j.migrate.walk import walk
-from t2j.migrate.worker import migrate_file, verify_module
+from t2j.migrate.worker import SCRIPT, migrate_file, verify_module
 from t2j.settings import Settings
 
 
@@ -90,6 +90,20 @@ def module_jobs(options: MigrateOptions, state: RunState, recorded: dict[str, li
             jobs.append(
                 ModuleJob(
                     path=rel, entry=entry, inputs="get_inputs", module=module, src_root=str(root), dst_root=str(droot)
+                )
+            )
+        if result.train_steps and not result.entries:
+            # a training script: verified by recording its torch run and replaying its train steps
+            jobs.append(
+                ModuleJob(
+                    path=rel,
+                    entry=SCRIPT,
+                    inputs=SCRIPT,
+                    module=module,
+                    src_root=str(root),
+                    dst_root=str(droot),
+                    src_file=str(src / rel),
+                    dst_file=str(dst / rel),
                 )
             )
         for cls in result.classes:

@@ -35,6 +35,7 @@ class FileResult(BaseModel):
     rules_fired: list[str] = Field(default_factory=list)
     entries: list[str] = Field(default_factory=list)  # module entries with get_inputs()/get_init_inputs()
     classes: list[str] = Field(default_factory=list)  # nn.Module subclasses defined at top level
+    train_steps: list[str] = Field(default_factory=list)  # train steps the translation emitted (a training script)
     source_sha256: str = ""
     output_sha256: str = ""
     seconds: float = 0.0
@@ -62,7 +63,7 @@ class ModuleResult(BaseModel):
 
     path: str  # file, relative to SRC
     entry: str  # class or function name
-    inputs: str  # "get_inputs" (the file's own convention) or "recorded" (captured by --record)
+    inputs: str  # "get_inputs" (the file's own convention), "recorded" (captured by --record) or "script"
     ok: bool
     forward_ok: bool = False
     backward_ok: bool = False
@@ -101,11 +102,13 @@ class ModuleJob(BaseModel):
 
     path: str
     entry: str
-    inputs: str  # "get_inputs" or "recorded"
+    inputs: str  # "get_inputs", "recorded" or "script" (a training script: the recording checker)
     module: str  # dotted module name (import root relative)
     src_root: str  # the import root in SRC (on sys.path for the torch side)
     dst_root: str  # the same root in DST (on sys.path for the JAX side)
     sample: str | None = None  # recorded inputs file (torch.save'd dict) when inputs == "recorded"
+    src_file: str = ""  # the script in SRC and its translation in DST when inputs == "script"
+    dst_file: str = ""
 
     @property
     def key(self) -> str:

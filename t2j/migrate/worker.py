@@ -134,10 +134,11 @@ def _migrate_file(
         return FileResult(path=rel, kind=kind, status=COPIED, source_sha256=digest, output_sha256=digest)
 
     from t2j.backends import translate
+    from t2j.verify.recording import train_steps_of
 
     translation = translate(text, backend=options.backend, verify=False)
     code, kept = drop_unused_torch_imports(translation.code)
-    _, module = import_root(Path(options.src), rel)
+    src_root, module = import_root(Path(options.src), rel)
     package = module if rel.endswith("__init__.py") else module.rpartition(".")[0]
     code, _ = pass_rngs_to_project_modules(code, module, package, project)
     atomic_write_text(dst_file, code)
@@ -151,6 +152,8 @@ def _migrate_file(
         rules_fired=sorted(set(translation.rules_fired)),
         entries=convention_entries(text, tree, classes),
         classes=classes,
+        # the recording checker runs a script alone: one that imports the project's own modules is not checked
+        train_steps=[] if imports_project(tree, src_root) else [step["step"] for step in train_steps_of(code)],
         source_sha256=digest,
         output_sha256=sha256_bytes(code.encode("utf-8")),
     )
@@ -227,6 +230,44 @@ def to_module_result(job: ModuleJob, verification, seconds: float) -> ModuleResu
     )
 
 
+def imports_project(tree: ast.Module, root: Path) -> bool:
+    """Whether the file imports a module of its own project (a file or package under its import root)."""
+    for node in ast.walk(tree):
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        if isinstance(node, ast.ImportFrom) and node.level:
+            return True
+        for name in names:
+            top = name.split(".")[0]
+            if top and ((root / f"{top}.py").exists() or (root / top).is_dir()):
+                return True
+    return False
+
+
+SCRIPT = "script"  # ModuleJob.inputs of a training script, checked by recording its torch run
+
+
+def verify_training_script(job: ModuleJob, settings: Settings, start: float) -> ModuleResult:
+    """A training script of SRC against its translation in DST by the recording checker (t2j.verify.recording):
+    its torch run recorded, its module classes checked with the recorded arguments, its train steps replayed.
+    The two sides run the script alone (a script that imports the project's own modules is not recorded)."""
+    from t2j.verify.recording import as_verification, verify_script_sources
+
+    report = verify_script_sources(
+        Path(job.src_file).read_text(),
+        Path(job.dst_file).read_text(),
+        max_steps=settings.record_max_steps,
+        timeout_s=settings.record_timeout_s,
+        settings=settings,
+    )
+    return to_module_result(job, as_verification(report), time.perf_counter() - start)
+
+
 def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleResult:
     """Verify one module of the translated tree against SRC; never raises."""
     start = time.perf_counter()
@@ -235,6 +276,8 @@ def verify_module(job: ModuleJob, settings: Settings | None = None) -> ModuleRes
         from t2j.errors import BadInput
         from t2j.verify.api import verify_sources
 
+        if job.inputs == SCRIPT:
+            return verify_training_script(job, settings, start)
         torch_side, jax_side = wrapper_sources(job)
         # each side's sandbox sees its own tree (and the recorded sample), read-only; never the other's
         torch_readable = [job.src_root] + ([str(Path(job.sample).parent)] if job.sample else [])

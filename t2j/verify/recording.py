@@ -359,9 +359,19 @@ def _compare_steps(
 # Module checks on the class definitions of both files
 
 
+INITIALIZERS = ("nnx.initializers.", "jax.nn.initializers.")
+
+
+def _builds_initializer(call: ast.Call) -> bool:
+    """`nnx.initializers.variance_scaling(...)`: a constant the translation's layers use (torch_kernel_init),
+    built without running anything of the script."""
+    return ast.unparse(call.func).startswith(INITIALIZERS)
+
+
 def definitions_only(code: str) -> str:
     """`code` without what runs on import: imports, function and class definitions and assignments of values
-    computed without calls are kept (classes read module constants); loops, calls and `if __name__` blocks go."""
+    computed without calls (or by a JAX initializer factory) are kept (classes read module constants); loops,
+    calls and `if __name__` blocks go."""
     import builtins
 
     tree = ast.parse(code)
@@ -379,7 +389,7 @@ def definitions_only(code: str) -> str:
         elif (
             isinstance(node, (ast.Assign, ast.AnnAssign))
             and node.value is not None
-            and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+            and all(_builds_initializer(n) for n in ast.walk(node.value) if isinstance(n, ast.Call))
             and {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} <= bound
         ):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
