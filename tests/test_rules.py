@@ -107,6 +107,7 @@ def _run_numeric(example):
     import torch
 
     from t2j.rules import translate_rules
+    from t2j.settings import Settings
     from t2j.verify.api import verify
 
     torch_code = torch_module(example)
@@ -118,7 +119,8 @@ def _run_numeric(example):
     exec(compile(result.code, "<jax>", "exec"), jm.__dict__)
     torch.manual_seed(0)
     inputs = tm.get_inputs()
-    verification = verify(tm.Model, jm.Model, inputs=inputs, init_inputs=[])
+    # the rules' layers start from torch's initialisers: a failed init check fails the example
+    verification = verify(tm.Model, jm.Model, inputs=inputs, init_inputs=[], settings=Settings(init_check="fail"))
     assert verification.ok, verification.summary() + "\n" + (verification.error or "") + "\n" + result.code[-1500:]
 
 
