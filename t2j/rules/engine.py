@@ -18,6 +18,7 @@ from t2j.rules import base
 from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
 from t2j.rules.cstutil import grouped
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
+from t2j.rules.formatting import format_code
 from t2j.rules.layout import BANNER, helpers_position
 from t2j.rules.leftovers import check_leftovers
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
@@ -416,6 +417,8 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     """Translate PyTorch source text to Flax NNX + optax with the rules. `bare`: body only (no import header
     and no emitted helpers), as the text of rule examples is written.
 
+    The full output is formatted by ruff at the project's line length (t2j.rules.formatting).
+
     Never silently incomplete: names the output still uses keep their imports, and every leftover torch
     reference or undefined name is marked and listed (t2j.rules.leftovers); a crash of the translator
     returns the source, marked, with a diagnostic saying why."""
@@ -433,7 +436,8 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
         )
     if bare:
         return result
-    code, leftovers = check_leftovers(source, result.code)
+    # formatted before the leftover check, so the lines its diagnostics name are those of the final text
+    code, leftovers = check_leftovers(source, format_code(result.code))
     diagnostics = sorted(result.diagnostics + leftovers, key=lambda d: d.line)
     return result.model_copy(update={"code": code, "diagnostics": diagnostics})
 
