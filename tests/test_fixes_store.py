@@ -11,7 +11,7 @@ from t2j._resources import data_dir
 from t2j.errors import BadInput
 from t2j.fixes.check import check_entry, matches
 from t2j.fixes.entry import CATEGORIES, ExceptionError, FixEntry, MismatchError
-from t2j.fixes.record import error_spec_from, record_mined
+from t2j.fixes.add import error_spec_from, add_mined_fix
 from t2j.fixes.store import StoreError, entry_yaml, load_store, save_entry
 from t2j.verify.report import Check, TensorCheck, Verification
 
@@ -146,16 +146,16 @@ def test_error_spec_from_real_errors():
         error_spec_from(Verification(ok=True))
 
 
-def test_record_mined_writes_an_unreviewed_candidate(store, tmp_path):
+def test_add_mined_fix_writes_an_unreviewed_candidate(store, tmp_path):
     e = store.get("reduction-dim-keyword")
     failed = _failed("TypeError: sum() got an unexpected keyword argument 'dim'")
-    mined = record_mined(e.torch, e.buggy_jax, e.fixed_jax, failed, store=tmp_path)
+    mined = add_mined_fix(e.torch, e.buggy_jax, e.fixed_jax, failed, store=tmp_path)
     assert mined.provenance == "mined" and not mined.reviewed
     assert mined.error.type == "TypeError" and re.search(mined.error.message, failed.error)
     assert (tmp_path / "mined" / f"{mined.id}.yaml").exists()
     assert "torch.sum" in mined.tags or "Tensor.sum" in mined.tags
     # the same repair twice is one entry
-    assert record_mined(e.torch, e.buggy_jax, e.fixed_jax, failed, store=tmp_path).id == mined.id
+    assert add_mined_fix(e.torch, e.buggy_jax, e.fixed_jax, failed, store=tmp_path).id == mined.id
     assert len(load_store(tmp_path)) == 1
 
 
@@ -208,8 +208,8 @@ def test_env_store_is_read_alongside_the_shipped_one(store, tmp_path, monkeypatc
     assert merged.get("env-extra") is not None and len(merged) == len(store) + 1
 
 
-def test_record_mined_as_the_repair_loop_calls_it(store, tmp_path):
-    from t2j.fixes import record_mined as exported
+def test_add_mined_fix_as_the_repair_loop_calls_it(store, tmp_path):
+    from t2j.fixes import add_mined_fix as exported
 
     e = store.get("activation-gelu-exact")
     fwd = Check(name="forward_eval", ok=False, tensors=[TensorCheck(name="out", max_abs_err=5e-4, ok=False)])

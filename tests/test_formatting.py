@@ -7,7 +7,7 @@ import subprocess
 
 from t2j.rules import formatting, translate_rules
 
-SOURCE = '''import torch
+SOURCE = """import torch
 import torch.nn as nn
 
 
@@ -21,7 +21,7 @@ class Net(nn.Module):
     def forward(self, x):
         y = torch.special.zeta(x, 2.0)
         return self.fc(self.conv(x).mean(dim=(2, 3)))+y
-'''
+"""
 
 
 def test_output_is_ruff_formatted_at_120_and_keeps_comments():

@@ -64,7 +64,7 @@ def test_planted_bug_repaired_in_round_two(tmp_path, monkeypatch):
         # comes from the on-disk cache, no request is made
         monkeypatch.delenv("T2J_FIX_STORE")
         again = run_llm_translation(
-            TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01), record_mined=False
+            TORCH, "openai", settings, client=LLMClient(settings, backoff_s=0.01), mine_fixes=False
         )
         assert len(server.requests) == 2, [(r.kind, r.cached, r.summary) for r in again.rounds]
     assert again.verification.ok and all(r.cached for r in again.rounds) and again.tokens["requests"] == 0
@@ -92,7 +92,7 @@ def test_mechanical_rewrite_repairs_without_an_llm_call(tmp_path):
     buggy = BUGGY.replace("return jax.nn.gelu(self.fc(x))", "h = self.fc(x)\n        return jax.nn.gelu(h)")
     with FakeOpenAIServer([Reply.code(buggy)]) as server:
         settings, client = setup(server, tmp_path)
-        result = run_llm_translation(TORCH, "openai", settings, client=client, record_mined=False)
+        result = run_llm_translation(TORCH, "openai", settings, client=client, mine_fixes=False)
     assert result.verification.ok and "jax.nn.gelu(h, approximate=False)" in result.code
     assert [r.kind for r in result.rounds] == ["llm-draft", "rewrite"]
     assert result.rounds[1].fix_ids == ["activation-gelu-exact"] and result.rounds[1].prompt_tokens == 0
@@ -104,7 +104,7 @@ def test_no_code_block_then_repair_and_best_is_least_wrong(tmp_path):
     replies = [Reply.text("Sorry, I am not sure."), Reply.code(BUGGY), Reply.code(crash)]
     with FakeOpenAIServer(replies) as server:
         settings, client = setup(server, tmp_path)
-        result = run_llm_translation(TORCH, "openai", settings, client=client, max_repairs=2, record_mined=False)
+        result = run_llm_translation(TORCH, "openai", settings, client=client, max_repairs=2, mine_fixes=False)
         prompts = server.user_prompts()
     assert result.rounds[0].error and "no fenced code block" in result.rounds[0].error
     assert "the previous reply had no fenced code block" in prompts[1]
@@ -118,7 +118,7 @@ def test_hybrid_asks_only_for_what_rules_left(tmp_path):
     answer = FIXED.replace("jax.nn.gelu(self.fc(x), approximate=False)", "jax.scipy.special.i0e(self.fc(x))")
     with FakeOpenAIServer([Reply.code(answer)]) as server:
         settings, client = setup(server, tmp_path)
-        result = run_llm_translation(torch_src, "hybrid", settings, client=client, record_mined=False)
+        result = run_llm_translation(torch_src, "hybrid", settings, client=client, mine_fixes=False)
         prompt = server.user_prompts()[0]
     assert "# t2j: not translated: torch.special.i0e" in prompt  # the rules draft, with its mark
     assert re.search(r"- line \d+: torch\.special\.i0e", prompt.split("## PyTorch source")[0])  # a listed spot
@@ -129,7 +129,7 @@ def test_hybrid_spends_nothing_when_rules_verify(tmp_path):
     torch_src = TORCH.replace("F.gelu(self.fc(x))", "torch.tanh(self.fc(x))")
     with FakeOpenAIServer([]) as server:
         settings, client = setup(server, tmp_path)
-        result = run_llm_translation(torch_src, "hybrid", settings, client=client, record_mined=False)
+        result = run_llm_translation(torch_src, "hybrid", settings, client=client, mine_fixes=False)
         assert server.requests == []
     assert result.verification.ok and [r.kind for r in result.rounds] == ["rules"]
     assert result.tokens["total"] == 0
@@ -139,7 +139,7 @@ def test_hybrid_keeps_the_rules_draft_when_the_server_fails(tmp_path):
     torch_src = TORCH.replace("F.gelu(self.fc(x))", "torch.special.i0e(self.fc(x))")
     with FakeOpenAIServer([Reply.error(500)] * 8) as server:
         settings, client = setup(server, tmp_path, max_retries=1)
-        result = run_llm_translation(torch_src, "hybrid", settings, client=client, record_mined=False)
+        result = run_llm_translation(torch_src, "hybrid", settings, client=client, mine_fixes=False)
         assert len(server.requests) >= 2  # the draft request and its retry were really sent
     assert result.rounds[0].kind == "rules" and "LLM draft failed" in result.rounds[0].error
     assert "# t2j: not translated: torch.special.i0e" in result.code
@@ -170,6 +170,6 @@ def test_llm_pipeline_without_an_llm_says_what_to_configure():
 def test_server_failure_mid_repair_keeps_the_draft(tmp_path):
     with FakeOpenAIServer([Reply.code(BUGGY)] + [Reply.error(500)] * 3) as server:
         settings, client = setup(server, tmp_path, max_retries=2)
-        result = run_llm_translation(TORCH, "openai", settings, client=client, record_mined=False)
+        result = run_llm_translation(TORCH, "openai", settings, client=client, mine_fixes=False)
     assert result.code == BUGGY and not result.verification.ok
     assert "failed after 3 attempts" in result.rounds[-1].error

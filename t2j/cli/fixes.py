@@ -1,4 +1,4 @@
-"""`t2j fixes list|check|add`: browse the fix store, prove its entries, record new repairs."""
+"""`t2j fixes list|check|add`: browse the fix store, prove its entries, add new repairs."""
 
 from __future__ import annotations
 
@@ -107,10 +107,10 @@ def register(app: typer.Typer) -> None:
         """Record a human repair: the error comes from running the buggy file; the fixed file must verify."""
         from pydantic import ValidationError
 
-        from t2j.fixes.record import record_user
+        from t2j.fixes.add import add_user_fix
 
         try:
-            entry, path = record_user(
+            entry, path = add_user_fix(
                 torch_file, buggy, fixed, store=store, entry_id=entry_id, title=title, category=category, why=why
             )
         except ValidationError as exc:

@@ -276,7 +276,7 @@ def produce(problem: Problem, config: EvalConfig, settings: Settings):
             settings=settings,
             retriever=None if config.augment else NoFixes(),
             entry=problem.entry,
-            record_mined=False,
+            mine_fixes=False,
         )
         return translation.code, translation
     from t2j.backends import translate

@@ -10,7 +10,7 @@ Each failing draft goes through at most `max_repairs` repair rounds. A round fir
 `rewrite`s of the fix entries retrieved for the actual error (no LLM call); then asks the LLM with a repair prompt
 carrying the failing draft, the verifier's report and those entries. The best verified (else least wrong)
 candidate is returned, with every round's prompt size, verdict, fixes and tokens. A round that turns a failing
-draft into a verified one is recorded as a `mined` fix candidate (unreviewed) when the fix store supports it.
+draft into a verified one is saved as a `mined` fix candidate (unreviewed) when the fix store supports it.
 """
 
 from __future__ import annotations
@@ -212,15 +212,15 @@ class _Run:
         return self.add(r, self.check(r.code) if r.code else None, started)
 
 
-def _record_mined(source: str, before: Round, after: Round, entry: str | None) -> str | None:
-    """Save a failing -> verified repair as an unreviewed `mined` fix candidate (t2j.fixes.record); never fails
+def _mine_fix(source: str, before: Round, after: Round, entry: str | None) -> str | None:
+    """Save a failing -> verified repair as an unreviewed `mined` fix candidate (t2j.fixes.add); never fails
     the translation."""
-    from t2j.fixes.record import record_mined
+    from t2j.fixes.add import add_mined_fix
 
     try:
-        return record_mined(source, before.code, after.code, before.verification, entry=entry or "Model").id
+        return add_mined_fix(source, before.code, after.code, before.verification, entry=entry or "Model").id
     except Exception as exc:  # noqa: BLE001 - a failed recording must never fail the translation
-        log.warning("could not record the mined fix: %s", exc)
+        log.warning("could not save the mined fix: %s", exc)
         return None
 
 
@@ -229,7 +229,7 @@ def run_llm_translation(
 ) -> Translation:
     """Translate with an LLM (`openai`) or rules + LLM (`hybrid`), verify, repair; see the module doc.
     `source`: a path, source text, or a live class/function (checked: it parses and imports torch);
-    `options`: those of `translate_checked` (max_repairs, client, retriever, entry, verify, record_mined)."""
+    `options`: those of `translate_checked` (max_repairs, client, retriever, entry, verify, mine_fixes)."""
     if backend not in LLM_BACKENDS:
         raise BadInput(f"unknown LLM backend '{backend}'; use one of: {', '.join(LLM_BACKENDS)} (or 'rules')")
     return translate_checked(load_checked(source), backend, settings, **options)
@@ -245,7 +245,7 @@ def translate_checked(
     retriever: FixRetriever | None = None,
     entry: str | None = None,
     verify: bool = True,
-    record_mined: bool = True,
+    mine_fixes: bool = True,
 ) -> Translation:
     """`run_llm_translation` for source text already read and checked (by t2j.translate)."""
     settings = settings or Settings()
@@ -270,8 +270,8 @@ def translate_checked(
             run.full.append(None)
             break
         before = run.repaired_from
-        if new.verified and record_mined and new.kind == "llm-repair" and before is not None and before.code:
-            new.mined_fix = _record_mined(text, before, new, entry)
+        if new.verified and mine_fixes and new.kind == "llm-repair" and before is not None and before.code:
+            new.mined_fix = _mine_fix(text, before, new, entry)
         current = new
 
     candidates = [(r, v) for r, v in zip(run.rounds, run.full) if r.code]

@@ -12,6 +12,10 @@ module of t2j/rules/library/):
 Within a kind, rules run by `priority` (higher first), then by module and name. A rewrite returns None when the
 rule does not apply; the first rule that applies wins (calls, methods, attributes, statements, withs), or every
 rule applies in turn to the previous one's output (blocks, functions, classes).
+
+Rules talk to each other only through what they return and the named fields of `Context`: a call rule whose call
+changes a name in place returns `Rebind(value, target)`, which the engine hands, when the call is a statement of
+its own, to that statement's frame (`ctx.statement.rebind`) for `RebindInplace`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
@@ -87,11 +92,21 @@ class Rule:
         return issubclass(cls, (MethodRule, BlockRule)) and not cls.observes_only
 
 
+@dataclass(frozen=True)
+class Rebind:
+    """What a call or method rule returns for a call that changes a variable in place (`x.add_(y)`,
+    `torch.manual_seed(s)`): the call's new value, and the target it rebinds when the call is a whole statement
+    (`x = x + y`; the engine passes `target` to that statement, see RebindInplace). Elsewhere only `value` is used."""
+
+    value: cst.BaseExpression
+    target: cst.BaseExpression
+
+
 class CallRule(Rule):
     abstract = True
     targets: ClassVar[tuple[str, ...]] = ()
 
-    def rewrite(self, node: cst.Call, ctx: "Context", qualname: str) -> cst.BaseExpression | None:
+    def rewrite(self, node: cst.Call, ctx: "Context", qualname: str) -> cst.BaseExpression | Rebind | None:
         raise NotImplementedError
 
 
@@ -101,7 +116,7 @@ class MethodRule(Rule):
 
     def rewrite(
         self, node: cst.Call, ctx: "Context", receiver: cst.BaseExpression, name: str
-    ) -> cst.BaseExpression | None:
+    ) -> cst.BaseExpression | Rebind | None:
         raise NotImplementedError
 
 

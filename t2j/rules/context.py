@@ -35,6 +35,16 @@ class FunctionFrame:
 
 
 @dataclass
+class StatementFrame:
+    """One statement being rewritten (the engine opens one per statement, innermost last)."""
+
+    origin: cst.CSTNode  # the statement as the source has it (for its line)
+    notes: list[str] = field(default_factory=list)  # what was not translated in it
+    before: list[cst.BaseStatement] = field(default_factory=list)  # lines to insert before it
+    rebind: cst.BaseExpression | None = None  # the target its in-place call rebinds (a `Rebind` rule output)
+
+
+@dataclass
 class Context:
     info: SourceInfo
     line_of: Callable[[cst.CSTNode], int]
@@ -44,14 +54,11 @@ class Context:
     fired: list[str] = field(default_factory=list)
     classes: list[ClassFrame] = field(default_factory=list)
     functions: list[FunctionFrame] = field(default_factory=list)
-    notes: list[list[str]] = field(default_factory=list)  # per open statement: what was not translated
-    before: list[list[cst.BaseStatement]] = field(default_factory=list)  # per open statement: lines to insert
+    statements: list[StatementFrame] = field(default_factory=list)  # the open statements, innermost last
     module_key_used: bool = False
     module_key_seeded: bool = False
     module_rngs_used: bool = False
-    inplace: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(new expr) -> rebound target
     key_counter: int = 0
-    original: cst.CSTNode | None = None  # the original node of the call being rewritten
     backward_lines: dict[str, int] = field(default_factory=dict)  # code of a `.backward()` call -> its line
     optimizer_models: dict[str, str] = field(default_factory=dict)  # optimizer variable -> model variable
     optimizer_groups: dict[str, list[str]] = field(default_factory=dict)  # optimizer -> its models (2 or more)
@@ -79,25 +86,35 @@ class Context:
         """Need imports (keys of emit.IMPORT_LINES: jax, jnp, lax, nnx, np, math, functools, optax)."""
         self.imports.update(modules)
 
+    def source_line(self, node: cst.CSTNode) -> int:
+        """The source line of `node`; for a node the rules built (no position), that of its statement."""
+        line = self.line_of(node)
+        if not line and self.statements:
+            line = self.line_of(self.statements[-1].origin)
+        return line
+
     def untranslated(self, node: cst.CSTNode, what: str, line: int | None = None) -> None:
         """Record something left as it was: a diagnostic with its line, and a mark on the statement."""
-        line = line if line is not None else self.line_of(node)
+        line = line if line is not None else self.source_line(node)
         try:
             snippet = code(node).strip().splitlines()[0][:120]
         except Exception:  # noqa: BLE001 - a node without standalone code
             snippet = ""
         self.diagnostics.append(Diagnostic(line=line, message=f"not translated: {what}", snippet=snippet))
-        if self.notes:
-            if what not in self.notes[-1]:
-                self.notes[-1].append(what)
+        if self.statements and what not in self.statements[-1].notes:
+            self.statements[-1].notes.append(what)
 
     def warn(self, node: cst.CSTNode, message: str) -> None:
         """A diagnostic for a translation that changed behaviour on purpose (say what and why)."""
-        self.diagnostics.append(Diagnostic(line=self.line_of(node), message=message, snippet=""))
-        if self.notes and message not in self.notes[-1]:
-            self.notes[-1].append(message)
+        self.diagnostics.append(Diagnostic(line=self.source_line(node), message=message, snippet=""))
+        if self.statements and message not in self.statements[-1].notes:
+            self.statements[-1].notes.append(message)
 
     # ---------------------------------------------------------------------------------------------------
+    @property
+    def statement(self) -> StatementFrame | None:
+        return self.statements[-1] if self.statements else None
+
     @property
     def function(self) -> FunctionFrame | None:
         return self.functions[-1] if self.functions else None
@@ -130,8 +147,8 @@ class Context:
             fn.key_used = True
         else:
             self.module_key_used = True
-        if self.before:
-            self.before[-1].append(cst.parse_statement(f"key, {name} = jax.random.split(key)\n"))
+        if self.statements:
+            self.statements[-1].before.append(cst.parse_statement(f"key, {name} = jax.random.split(key)\n"))
         return cst.Name(name)
 
 

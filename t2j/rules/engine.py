@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from t2j.analyze.imports import dotted as dotted_name, is_torch
 from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
-from t2j.rules.context import ClassFrame, Context, FunctionFrame, step_lines
+from t2j.rules.context import ClassFrame, Context, FunctionFrame, StatementFrame, step_lines
 from t2j.rules.cstutil import grouped
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.formatting import format_code
@@ -104,6 +104,7 @@ class Engine(cst.CSTTransformer):
         self.index = index
         self.inner: set[int] = set()  # ids of nodes that are the `.value` of an Attribute
         self.funcs: set[int] = set()  # ids of nodes that are the `.func` of a Call
+        self.bare_calls: set[int] = set()  # ids of calls that are a whole statement (`x.add_(y)`)
         self.annotations = 0  # depth of type annotations being visited
 
     def visit_Annotation(self, node: cst.Annotation) -> bool:
@@ -115,10 +116,11 @@ class Engine(cst.CSTTransformer):
         return updated
 
     # ------------------------------------------------------------------ dispatch
-    def _first(self, rules: Iterable[base.Rule], node: Any, *extra: Any) -> Any:
-        """The output of the first rule that applies to `node` (and records that it fired), else None."""
+    def _first(self, rules: Iterable[base.Rule], node: Any, *extra: Any, origin: cst.CSTNode | None = None) -> Any:
+        """The output of the first rule that applies to `node` (and records that it fired), else None. `origin`:
+        the source's node, where `node` is a rewritten copy (for the line of a rule's failure)."""
         for rule in rules:
-            out = self._rewrite(rule, node, *extra)
+            out = self._rewrite(rule, node, *extra, origin=origin)
             if out is not None:
                 self.ctx.fire(rule.rule_name())
                 return out
@@ -136,16 +138,14 @@ class Engine(cst.CSTTransformer):
                     break
         return node
 
-    def _rewrite(self, rule: base.Rule, node: Any, *extra: Any) -> Any:
+    def _rewrite(self, rule: base.Rule, node: Any, *extra: Any, origin: cst.CSTNode | None = None) -> Any:
         """`rule.rewrite(node, ctx, *extra)`; a rule that crashes on a construct leaves it as it was, marked and
         listed (one construct no rule handles must not cost the whole translation)."""
         try:
             return rule.rewrite(node, self.ctx, *extra)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - any bug of one rule becomes a diagnostic
             ctx = self.ctx
-            line = ctx.line_of(node) if isinstance(node, cst.CSTNode) else 0
-            if not line and isinstance(node, cst.Call) and ctx.original is not None:
-                line = ctx.line_of(ctx.original)
+            line = ctx.source_line(origin if origin is not None else node) if isinstance(node, cst.CSTNode) else 0
             ctx.untranslated(
                 node if isinstance(node, cst.CSTNode) else cst.Pass(),
                 f"{rule.rule_name()} failed here ({type(exc).__name__}: {exc})",
@@ -166,8 +166,9 @@ class Engine(cst.CSTTransformer):
         if kind not in STATEMENT_TYPES and kind is not cst.Import and kind is not cst.ImportFrom:
             return super().on_visit(node)
         if kind in STATEMENT_TYPES:
-            ctx.notes.append([])
-            ctx.before.append([])
+            ctx.statements.append(StatementFrame(origin=node))
+            if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and isinstance(node.body[0], cst.Expr):
+                self.bare_calls.add(id(node.body[0].value))
         if isinstance(node, cst.ClassDef):  # (isinstance, not `kind is`: mypy narrows the node)
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
             if isinstance(node, cst.ClassDef):
@@ -204,7 +205,8 @@ class Engine(cst.CSTTransformer):
         if kind not in STATEMENT_TYPES:
             return result
         ctx = self.ctx
-        notes, before = ctx.notes.pop(), ctx.before.pop()
+        frame = ctx.statements.pop()
+        notes, before = frame.notes, frame.before
         if notes or before or type(result) is not kind:
             result = self._finish_statement(result, notes, before)
         if kind is cst.ClassDef:
@@ -272,15 +274,14 @@ class Engine(cst.CSTTransformer):
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         ctx = self.ctx
-        ctx.original = original
         qualname = ctx.info.qualname(original.func)
         out = None
         if qualname is not None:
-            out = self._first(self.index.calls.get(qualname, ()), updated, qualname)
+            out = self._first(self.index.calls.get(qualname, ()), updated, qualname, origin=original)
         if out is None:
-            out = self._first(self.index.any_calls, updated, qualname or "")
+            out = self._first(self.index.any_calls, updated, qualname or "", origin=original)
         if out is not None:
-            return out
+            return self._value(original, out)
         if is_torch(qualname):
             ctx.untranslated(original, qualname)
             return updated
@@ -294,10 +295,20 @@ class Engine(cst.CSTTransformer):
             )  # a list/dict: list.sort(), dict.items()...
             if not bare_self and not container and ctx.info.qualname(original.func.value) is None:
                 name = updated.func.attr.value
-                out = self._first(self.index.methods.get(name, ()), updated, receiver, name)
+                out = self._first(self.index.methods.get(name, ()), updated, receiver, name, origin=original)
                 if out is not None:
-                    return out
+                    return self._value(original, out)
         return updated
+
+    def _value(self, original: cst.Call, out: cst.BaseExpression | base.Rebind) -> cst.BaseExpression:
+        """A call rule's output as an expression; a `Rebind` of a call that is a whole statement tells that
+        statement what it rebinds."""
+        if not isinstance(out, base.Rebind):
+            return out
+        frame = self.ctx.statement
+        if id(original) in self.bare_calls and frame is not None:
+            frame.rebind = out.target
+        return out.value
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if id(original) in self.funcs:

@@ -114,8 +114,7 @@ class Backward(MethodRule):
     def rewrite(
         self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
     ) -> cst.BaseExpression | None:
-        if ctx.original is not None:
-            ctx.backward_lines[code(node)] = ctx.line_of(ctx.original)
+        ctx.backward_lines[code(node)] = ctx.source_line(node)
         return None
 
 

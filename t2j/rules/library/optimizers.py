@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from t2j.analyze.imports import dotted
-from t2j.rules.base import CallRule, Example, StatementRule, register
+from t2j.rules.base import CallRule, Example, Rebind, StatementRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, code, expr, positional
 from t2j.rules.library.parameter_groups import optimizer_target, param_modules
@@ -238,11 +238,10 @@ class ClipGrads(CallRule):
         _clip_example("torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)", "torch_clip_grad_value(grads, 0.5)"),
     ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | Rebind | None:
         pos = positional(node)
         if not pos:
             return None
         rest = [a for a in node.args if a is not pos[0] and not (a.keyword and a.keyword.value == "parameters")]
         out = call(ctx.helper(self.helpers[qualname.rsplit(".", 1)[1]]), [arg("grads")] + rest)
-        ctx.inplace[id(out)] = cst.Name("grads")  # as a statement: grads = torch_clip_grad_norm(grads, ...)
-        return out
+        return Rebind(out, cst.Name("grads"))  # as a statement: grads = torch_clip_grad_norm(grads, ...)

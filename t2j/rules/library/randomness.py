@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import CallRule, Example, MethodRule, register
+from t2j.rules.base import CallRule, Example, MethodRule, Rebind, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 
@@ -107,16 +107,14 @@ class ManualSeed(CallRule):
         )
     ]
 
-    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | Rebind | None:
         seed = positional(node)[0].value if positional(node) else expr("0")
         ctx.use("jax")
         if ctx.function is not None:
             ctx.function.key_defined = True
         else:
             ctx.module_key_seeded = True
-        out = call("jax.random.key", [arg(seed)])
-        ctx.inplace[id(out)] = cst.Name("key")  # a bare statement binds the chain's key
-        return out
+        return Rebind(call("jax.random.key", [arg(seed)]), cst.Name("key"))  # a statement binds the chain's key
 
 
 # in-place random fills -> (torch's parameters with their defaults, in order)
@@ -160,7 +158,7 @@ class RandomFills(MethodRule):
 
     def rewrite(
         self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
-    ) -> cst.BaseExpression | None:
+    ) -> cst.BaseExpression | Rebind | None:
         if isinstance(receiver, cst.Attribute) or any(a.star for a in node.args):
             return None
         params = FILLS[name]
@@ -185,5 +183,4 @@ class RandomFills(MethodRule):
                 out = cst.BinaryOperation(value["std"], cst.Multiply(), out)
             if "mean" in given:
                 out = cst.BinaryOperation(value["mean"], cst.Add(), out)
-        ctx.inplace[id(out)] = receiver
-        return out
+        return Rebind(out, receiver)

@@ -7,7 +7,7 @@ import libcst as cst
 
 from t2j.analyze.imports import dotted
 from t2j.analyze.source import MODULE_SCOPE
-from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, StatementRule, WithRule, register
+from t2j.rules.base import CallRule, Example, FunctionRule, MethodRule, Rebind, StatementRule, WithRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, is_string, keyword, literal, positional
 from t2j.rules.tensor_ops import tensor_op
@@ -68,7 +68,7 @@ class InplaceMethods(MethodRule):
 
     def rewrite(
         self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
-    ) -> cst.BaseExpression | None:
+    ) -> cst.BaseExpression | Rebind | None:
         if name in ("normal_", "uniform_"):
             return None
         if name in INPLACE_UNARY:
@@ -84,8 +84,7 @@ class InplaceMethods(MethodRule):
             out = tensor_op(INPLACE_BINARY[name], receiver, list(node.args), ctx)
             if out is None:
                 return None
-        ctx.inplace[id(out)] = receiver
-        return out
+        return Rebind(out, receiver)
 
 
 @register
@@ -98,7 +97,7 @@ class RebindInplace(StatementRule):
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
             return None
         value = node.body[0].value
-        target = ctx.inplace.get(id(value))
+        target = ctx.statement.rebind if ctx.statement is not None else None
         if target is None:
             return None
         if (

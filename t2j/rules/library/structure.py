@@ -418,8 +418,5 @@ class ModuleApplyInit(StatementRule):
         ctx.untranslated(
             c,
             "self.apply (weight initialisation; weights are ported from torch)",
-            line=ctx.line_of(ctx.original)
-            if ctx.original is not None and dotted(ctx.original.func) == "self.apply"
-            else 0,
         )
         return [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=node.leading_lines)]

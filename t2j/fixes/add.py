@@ -1,4 +1,4 @@
-"""Grow the store: record a human repair (`t2j fixes add`) or a repair the LLM loop proved (`record_mined`)."""
+"""Grow the store: add a human repair (`t2j fixes add`) or a repair the LLM loop proved (`add_mined_fix`)."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def build_entry(
     )
 
 
-def record_mined(
+def add_mined_fix(
     torch_code: str,
     buggy_code: str,
     fixed_code: str,
@@ -136,7 +136,7 @@ def record_mined(
     """
     if not (torch_code and buggy_code and fixed_code) or verification_error is None:
         raise BadInput(
-            "record_mined needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification"
+            "add_mined_fix needs the torch code, the buggy and fixed drafts, and the buggy draft's Verification"
         )
     fix = build_entry(torch_code, buggy_code, fixed_code, verification_error, "mined", category=category, entry=entry)
     folder = user_store_dir(store)
@@ -146,7 +146,7 @@ def record_mined(
     return fix
 
 
-def record_user(
+def add_user_fix(
     torch_path: Path,
     buggy_path: Path,
     fixed_path: Path,
