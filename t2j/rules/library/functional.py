@@ -341,10 +341,11 @@ class FunctionalMisc(CallRule):
             jax="y = torch_normalize(x, dim=-1) + torch_layer_norm(x, (4,))",
             inputs={"x": [3, 4]},
         ),
+        # a mask of unknown dtype (here a float mask, added); NativeAttention takes those known to be boolean
         Example(
-            torch="y = F.scaled_dot_product_attention(x, x, x, is_causal=True)",
-            jax="y = torch_scaled_dot_product_attention(x, x, x, is_causal=True)",
-            inputs={"x": [2, 2, 5, 4]},
+            torch="y = F.scaled_dot_product_attention(x, x, x, mask)",
+            jax="y = torch_scaled_dot_product_attention(x, x, x, mask)",
+            inputs={"x": [2, 2, 5, 4], "mask": [5, 5]},
         ),
         Example(
             torch="y = F.one_hot(i, 5).float()",
