@@ -19,7 +19,7 @@ from t2j.rules.context import ClassFrame, Context, FunctionFrame, StatementFrame
 from t2j.rules.cstutil import grouped
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.formatting import format_code
-from t2j.rules.layout import BANNER, helpers_position
+from t2j.rules.layout import BANNER, helpers_position, imports_end
 from t2j.rules.leftovers import check_leftovers
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
@@ -405,25 +405,6 @@ def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.Base
     return [cst.parse_statement(line + "\n") for line in lines], helper_text
 
 
-def _insertion_index(body) -> int:
-    """After the module docstring and the leading import block."""
-    i = 0
-    if (
-        body
-        and isinstance(body[0], cst.SimpleStatementLine)
-        and isinstance(body[0].body[0], cst.Expr)
-        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    ):
-        i = 1
-    while (
-        i < len(body)
-        and isinstance(body[i], cst.SimpleStatementLine)
-        and isinstance(body[i].body[0], (cst.Import, cst.ImportFrom))
-    ):
-        i += 1
-    return i
-
-
 def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
     """Translate PyTorch source text to Flax NNX + optax with the rules. `bare`: body only (no import header
     and no emitted helpers), as the text of rule examples is written.
@@ -474,7 +455,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         code = "\n".join(line for line in code.splitlines() if line.strip()) + "\n"
         return RulesResult(code=code, diagnostics=ctx.diagnostics, rules_fired=ctx.fired, helpers=sorted(ctx.helpers))
     imports, helper_text = _header(ctx, new, bare)
-    at = _insertion_index(body)
+    at = imports_end(body)
     extra: list[cst.BaseStatement] = []
     placeholder = "__t2j_emitted_helpers__"
     if ctx.module_key_used and not ctx.module_key_seeded:

@@ -100,3 +100,22 @@ def helpers_position(body: list[cst.BaseStatement], start: int, helpers: set[str
         if _runs(parts, helpers):
             return i
     return len(body)
+
+
+def imports_end(body) -> int:
+    """The index in `body` after the module docstring and the leading import block (where imports are added)."""
+    i = 0
+    if (
+        body
+        and isinstance(body[0], cst.SimpleStatementLine)
+        and isinstance(body[0].body[0], cst.Expr)
+        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
+        i = 1
+    while (
+        i < len(body)
+        and isinstance(body[i], cst.SimpleStatementLine)
+        and isinstance(body[i].body[0], (cst.Import, cst.ImportFrom))
+    ):
+        i += 1
+    return i
