@@ -9,7 +9,8 @@ import libcst as cst
 from t2j.analyze.frozen import frozen_modules
 from t2j.analyze.imports import collect_imports, dotted, is_torch, resolve
 
-RANDOM_FUNCTIONS = {
+# torch functions that draw random numbers (t2j.rules.library.randomness rewrites them to jax.random draws)
+RANDOM_DRAWS = (
     "torch.randn",
     "torch.rand",
     "torch.randint",
@@ -20,8 +21,8 @@ RANDOM_FUNCTIONS = {
     "torch.normal",
     "torch.bernoulli",
     "torch.multinomial",
-    "torch.nn.functional.dropout",
-}
+)
+RANDOM_FUNCTIONS = {*RANDOM_DRAWS, "torch.nn.functional.dropout"}
 RANDOM_FILLS = {"uniform_", "normal_", "bernoulli_"}  # `noise.bernoulli_(p)` on a tensor value (not a parameter)
 CONTAINER_BASES = ("torch.nn.Sequential",)  # torch containers a user class may derive from (-> nnx.Sequential)
 NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from t2j.analyze.source import RANDOM_DRAWS
 from t2j.rules.base import CallRule, Example, MethodRule, Rebind, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
@@ -15,18 +16,7 @@ from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
 class RandomDraws(CallRule):
     """torch.randn/rand/randint/randperm/randn_like/rand_like/normal/bernoulli -> jax.random with a fresh key."""
 
-    targets = (
-        "torch.randn",
-        "torch.rand",
-        "torch.randint",
-        "torch.randperm",
-        "torch.randn_like",
-        "torch.rand_like",
-        "torch.randint_like",
-        "torch.normal",
-        "torch.bernoulli",
-        "torch.multinomial",
-    )
+    targets = RANDOM_DRAWS  # the draws analyze marks as random (one list, so the two cannot drift)
     examples = [
         Example(
             torch="x = torch.randn(2, 3)\ny = torch.rand_like(x)",
