@@ -269,7 +269,6 @@ def run_jax(workdir: Path) -> None:
     from flax import nnx
 
     from t2j.verify.port import get_state, port_state
-    from t2j.verify.training_side import _weights
 
     job = _load_job(workdir)
     torch_bundle = Bundle.load(workdir / "replay")
@@ -345,6 +344,18 @@ def run_jax(workdir: Path) -> None:
     _run_script((workdir / job["translation"]).resolve(), bundle)
     bundle.meta["calls"] = calls
     bundle.save(workdir / "jax")
+
+
+def _weights(model) -> dict[str, np.ndarray]:
+    """Every parameter and batch statistic of an nnx module, by dotted path."""
+    from flax import nnx
+
+    from t2j.verify.jax_side import _pure_paths
+
+    out = {}
+    for kind in (nnx.Param, nnx.BatchStat):
+        out.update(_pure_paths(nnx.state(model, kind)))
+    return out
 
 
 def _patch_closure(fn, arrays: dict, record: dict, jnp) -> None:
