@@ -134,7 +134,11 @@ def _build(entry, init_inputs, state, settings: Settings, init_kwargs: dict | No
         except Exception:  # noqa: BLE001 -- a constructor that needs concrete values: build it for real below
             abstract = None
         if isinstance(abstract, nnx.Module):
-            ported = port_state(state, abstract, float64=settings.float64)
+            try:
+                ported = port_state(state, abstract, float64=settings.float64)
+            except ValueError:  # flax refuses an array where the abstract module holds a static attribute
+                ported = None  # (a plain-array attribute is a ShapeDtypeStruct there): port into the real one
+        if isinstance(abstract, nnx.Module) and ported is not None:
             leaves = jax.tree_util.tree_leaves(nnx.state(abstract))
             graph_leaves = [leaf for _, leaf in nnx.iter_graph(abstract)]
             if not any(isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves + graph_leaves):
