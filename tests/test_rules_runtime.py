@@ -138,3 +138,23 @@ def test_all_helpers_emitted_together_run():
 def test_undefined_names_check_catches_a_missing_helper():
     assert _undefined_names("import jax\n\ndef f(x):\n    return g(jax.numpy.abs(x))\n") == {"g"}
     assert not _undefined_names("def g(x):\n    return x\n\n\ndef f(x):\n    return g(x)\n")
+
+
+def test_stacked_rnn_dropout_is_active_in_train_mode_only():
+    """nn.LSTM(num_layers=2, dropout=p) drops the first layer's outputs in train mode (torch's semantics), not never."""
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from t2j.rules.runtime.rnn import TorchLSTM
+
+    lstm = TorchLSTM(4, 8, num_layers=2, dropout=0.5, rngs=nnx.Rngs(0))
+    x = jnp.ones((5, 2, 4))
+    lstm.eval()
+    first, _ = lstm(x)
+    again, _ = lstm(x)
+    assert jnp.array_equal(first, again)
+    lstm.train()
+    dropped, _ = lstm(x)
+    assert not jnp.allclose(dropped, first)
+    single = TorchLSTM(4, 8, dropout=0.5, rngs=nnx.Rngs(0))  # one layer: torch applies no dropout at all
+    assert single.inter_layer_dropout is None

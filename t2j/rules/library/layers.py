@@ -314,14 +314,21 @@ class Dropout(CallRule):
         "torch.nn.Dropout1d",
         "torch.nn.Dropout2d",
         "torch.nn.Dropout3d",
-        "torch.nn.AlphaDropout",
     )
     examples = [
         Example(
             torch="self.drop = nn.Dropout(0.1)\ny = self.drop(x)",
             jax="self.drop = nnx.Dropout(0.1, rngs=rngs)\ny = self.drop(x)",
             inputs={"x": [3, 8]},
-        )
+        ),
+        # AlphaDropout keeps the SELU mean and variance (a different mask value and an affine correction):
+        # plain dropout would train a different network, so it stays marked
+        Example(
+            torch="self.drop = nn.AlphaDropout(0.1)",
+            jax="self.drop = nn.AlphaDropout(0.1)  # t2j: not translated: torch.nn.AlphaDropout",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:

@@ -28,6 +28,11 @@ class Recurrent(EmittedLayer):
             jax="self.rnn = TorchGRU(4, 8, num_layers=2, bidirectional=True, rngs=rngs)\ny, h = self.rnn(x)",
             inputs={"x": [5, 2, 4]},
         ),
+        Example(
+            torch="self.rnn = nn.LSTM(4, 8, num_layers=2, dropout=0.2)\ny, _ = self.rnn(x)",
+            jax="self.rnn = TorchLSTM(4, 8, num_layers=2, dropout=0.2, rngs=rngs)\ny, _ = self.rnn(x)",
+            inputs={"x": [5, 2, 4]},
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:

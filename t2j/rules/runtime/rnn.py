@@ -30,6 +30,8 @@ class TorchRNNBase(nnx.Module):
     ):
         self.hidden_size, self.num_layers, self.bias = hidden_size, num_layers, bias
         self.batch_first, self.bidirectional = batch_first, bidirectional
+        # torch drops the outputs of every layer but the last (train mode only; nnx.Dropout follows .eval())
+        self.inter_layer_dropout = nnx.Dropout(dropout, rngs=rngs) if dropout and num_layers > 1 else None
         bound = 1.0 / math.sqrt(hidden_size)
         directions = 2 if bidirectional else 1
         for layer in range(num_layers):
@@ -103,6 +105,8 @@ class TorchRNNBase(nnx.Module):
                 hs.append(h)
                 cs.append(c)
             layer_in = jnp.concatenate(outs, axis=-1) if directions == 2 else outs[0]
+            if self.inter_layer_dropout is not None and layer < self.num_layers - 1:
+                layer_in = self.inter_layer_dropout(layer_in)
         out, h_n, c_n = layer_in, jnp.stack(hs), jnp.stack(cs)
         if unbatched:
             out, h_n, c_n = out[:, 0], h_n[:, 0], c_n[:, 0]
