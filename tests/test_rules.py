@@ -193,7 +193,10 @@ def test_translate_api_live_class():
     from tests.rules_live_model import LiveNet
 
     result = translate(LiveNet, verify=False)
-    assert "class LiveNet(nnx.Module)" in result.code and "nnx.Linear(4, 2, rngs=rngs)" in result.code
+    assert (
+        "class LiveNet(nnx.Module)" in result.code
+        and "nnx.Linear(4, 2, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)" in result.code
+    )
 
 
 def test_bad_inputs_raise_bad_input(tmp_path):
@@ -231,7 +234,7 @@ def test_cli_translate_no_overwrite_and_bad_input(tmp_path):
     out = tmp_path / "m_jax.py"
     first = _cli(str(src), "-o", str(out), "--no-verify", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "nnx.Linear(4, 3, rngs=rngs)" in out.read_text()
+    assert "nnx.Linear(4, 3, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)" in out.read_text()
     out.write_text("keep me")
     second = _cli(str(src), "-o", str(out), "--no-verify", cwd=tmp_path)
     assert second.returncode == 2 and "--force" in second.stderr and out.read_text() == "keep me"
