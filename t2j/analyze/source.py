@@ -46,6 +46,7 @@ class SourceInfo:
     builders: set[str] = field(default_factory=set)  # "Class.method" / "func" that construct layers with rngs
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
+    random_per_call: set[str] = field(default_factory=set)  # free functions drawing random numbers, run by forward
     top_level_names: set[str] = field(default_factory=set)
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
@@ -135,6 +136,7 @@ def analyze(module: cst.Module) -> SourceInfo:
     calls: dict[str, set[str]] = {}
     roots: list[str] = []
     makes_layers: set[str] = set()
+    draws: set[str] = set()
 
     def scan_function(fn: cst.FunctionDef, cls: str | None) -> None:
         key = f"{cls}.{fn.name.value}" if cls else fn.name.value
@@ -193,6 +195,8 @@ def analyze(module: cst.Module) -> SourceInfo:
         calls[key] = called
         if state["layers"]:
             makes_layers.add(key)
+        if state["random"] and cls is None:
+            draws.add(key)
         if cls and state["training"]:
             info.uses_training.add(cls)
         if cls in info.module_classes and state["random"] and fn.name.value != "__init__":
@@ -227,4 +231,13 @@ def analyze(module: cst.Module) -> SourceInfo:
                 needs.add(key)
                 grew = True
     info.builders = {k for k in (seen - set(roots)) & needs if not k.endswith((".forward", ".__call__"))}
+    # free functions a module's forward (or any method but __init__) reaches that draw random numbers
+    called_at_run = [k for k in calls if "." in k and k.split(".")[0] in info.module_classes and k[-9:] != ".__init__"]
+    reached, stack = set(called_at_run), list(called_at_run)
+    while stack:
+        for callee in calls.get(stack.pop(), ()):
+            if callee in calls and callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    info.random_per_call = draws & reached
     return info

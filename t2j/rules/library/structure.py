@@ -8,6 +8,7 @@ from t2j.analyze.imports import dotted, is_torch
 from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, expr, keyword, stmt
+from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 
 @register
@@ -231,7 +232,18 @@ class FunctionKey(FunctionRule):
             jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
             "    return [jax.random.normal(k1, (2, 3))]",
             verify=False,
-        )
+        ),
+        # a function that a module's forward calls would draw the same numbers on every call: marked
+        Example(
+            torch="def noise(x):\n    return torch.randn_like(x)\nclass M(nn.Module):\n    def forward(self, x):\n"
+            "        return x + noise(x)",
+            jax="def noise(x):\n    # t2j: not translated: `noise` draws random numbers on every module call: pass it a key"
+            " (e.g. from nnx.Rngs)\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+            "    return jax.random.normal(k1, x.shape, x.dtype)\nclass M(nnx.Module):\n"
+            "    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n    def __call__(self, x):\n"
+            "        return x + noise(x)",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
@@ -241,7 +253,16 @@ class FunctionKey(FunctionRule):
         lines = []
         if fn.rngs_used and not fn.has_rngs:
             lines.append(stmt("rngs = nnx.Rngs(0)\n"))
-        if fn.key_used and not fn.key_defined:
+        if fn.key_used and not fn.key_defined and fn.key in ctx.info.random_per_call:
+            # a fixed key inside a function that a module calls on every forward repeats the same draws each
+            # call (torch draws fresh ones): kept runnable, marked for the user to thread a key in
+            what = f"`{fn.name}` draws random numbers on every module call: pass it a key (e.g. from nnx.Rngs)"
+            mark = cst.EmptyLine(comment=cst.Comment(f"{UNTRANSLATED_MARK} {what}"))
+            lines.append(stmt("key = jax.random.key(0)\n").with_changes(leading_lines=[mark]))
+            ctx.diagnostics.append(
+                Diagnostic(line=ctx.source_line(node), message=f"not translated: {what}", snippet="")
+            )
+        elif fn.key_used and not fn.key_defined:
             lines.append(stmt("key = jax.random.key(0)\n"))
         return _prepend(node, lines) if lines else None
 
