@@ -96,7 +96,7 @@ def test_gradient_bug_is_still_rejected_with_the_noise_floor():
 
 def test_sequential_subclass_with_assigned_children_runs_them_in_order():
     code = translate_rules(SEQUENTIAL_SUBCLASS).code
-    assert "self.add_module('conv'" in code
+    assert 'self.add_module("conv"' in code
     v = verify_sources(SEQUENTIAL_SUBCLASS, code)
     assert v.ok, v.summary() + (v.error or "")
 
