@@ -175,11 +175,31 @@ def test_translate_verifies_training_scripts_by_training_them():
     assert not via_files.ok and via_files.kind == "training"
 
 
+# Scripts the trusted replay (67e910a) cannot check yet: each ends NOT VERIFIED with its reason (measured with
+# benchmarks/train_bench.py; open in issue 12). Before the replay the JAX side reported its own losses and weights.
+NOT_REPLAYED_YET = {
+    "t12_transformer_lm_adamw_warmup": "step argument built from the batch (shifted tokens), not rows of make_data()",
+    "t15_vae_adam": "step argument built outside the step (the VAE's noise), not rows of make_data()",
+    "t16_gan_two_optimizers": "step argument built outside the step (the generator's noise)",
+    "t17_early_stopping_plateau": "replayed final weights differ by 4.3e-2 while the losses agree (ReduceLROnPlateau; not diagnosed)",
+    "t18_gradient_accumulation": "the returned losses come from the accumulation step, not a replayed train step",
+}
+
+
+def _training_script(path):
+    reason = NOT_REPLAYED_YET.get(path.stem)
+    marks = [pytest.mark.xfail(reason=f"trusted replay: {reason} (issue 12)", strict=False)] if reason else []
+    return pytest.param(path, marks=marks, id=path.stem)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
-    sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py")) + [DATA / "loop_idioms.py"],
-    ids=lambda p: p.stem,
+    [
+        _training_script(p)
+        for p in sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py"))
+        + [DATA / "loop_idioms.py"]
+    ],
 )
 def test_corpus_training_script_translates_and_trains_like_torch(path):
     result = translate(path)
