@@ -20,6 +20,12 @@ def _literal(node: cst.BaseExpression):
 SDPA_PARAMS = ["query", "key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa"]
 
 
+def drops_attention(node: cst.Call) -> bool:
+    """Whether an F.scaled_dot_product_attention call may drop attention weights (dropout_p not literally 0)."""
+    b = bind(node, SDPA_PARAMS)
+    return b is None or ("dropout_p" in b and _literal(b["dropout_p"]) != 0)
+
+
 def _heads_second_to_last(x: cst.BaseExpression) -> cst.Call:
     """torch's (..., heads, L, E) as jax's (..., L, heads, E), and back (the same swap)."""
     return call("jnp.swapaxes", [arg(x), arg("-3"), arg("-2")])
@@ -75,7 +81,7 @@ class NativeAttention(CallRule):
         b = bind(node, SDPA_PARAMS)
         if b is None or not all(name in b for name in ("query", "key", "value")):
             return None
-        if "dropout_p" in b and _literal(b["dropout_p"]) != 0:
+        if drops_attention(node):
             return None
         if "enable_gqa" in b and _literal(b["enable_gqa"]) is not False:
             return None

@@ -7,7 +7,8 @@ import libcst as cst
 
 from t2j.rules.base import CallRule, Example, Tensor, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, bind, call, expr, literal, rename_keywords
+from t2j.rules.cstutil import arg, bind, call, expr, rename_keywords
+from t2j.rules.library.attention import drops_attention
 
 POOL_MODULE = {  # nn module -> (helper, ndim, torch parameter order)
     "MaxPool1d": ("torch_max_pool", 1),
@@ -386,7 +387,7 @@ class FunctionalMisc(CallRule):
         if name == "pixel_unshuffle":
             return call(ctx.helper("torch_pixel_unshuffle"), node.args)
         if name == "scaled_dot_product_attention":
-            if _attention_dropout(node):
+            if drops_attention(node):
                 return None  # the helper has no dropout: a training run would differ, so the call stays marked
             return call(ctx.helper("torch_scaled_dot_product_attention"), node.args)
         if name == "one_hot":
@@ -412,16 +413,3 @@ class FunctionalMisc(CallRule):
             p = b.get("p", expr("0.5"))
             return call(ctx.helper("torch_dropout"), [arg(b["input"]), arg(p), arg(training), arg(ctx.random_key())])
         return None
-
-
-def _attention_dropout(node: cst.Call) -> bool:
-    """Whether an F.scaled_dot_product_attention call may drop attention weights (dropout_p not literally 0)."""
-    b = bind(node, ["query", "key", "value", "attn_mask", "dropout_p"])
-    if b is None:
-        return True
-    if "dropout_p" not in b:
-        return False
-    try:
-        return literal(b["dropout_p"]) != 0
-    except (ValueError, SyntaxError):
-        return True
