@@ -52,9 +52,10 @@ def freeze_of_statement(statement) -> tuple[str, bool] | None:
         small = s.body[0]
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
             target = small.targets[0].target
-            if dotted(target) != f"{param}.requires_grad" or _flag(small.value) is None:
+            flag = _flag(small.value)
+            if dotted(target) != f"{param}.requires_grad" or flag is None:
                 return None
-            flags.add(_flag(small.value))
+            flags.add(flag)
         elif isinstance(small, cst.Expr) and (found := _requires_grad_call(small.value, param)) is not None:
             flags.add(found[1])
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional, cast
 
 import typer
 
@@ -88,7 +88,10 @@ def register(app: typer.Typer) -> None:
         if init_check not in ("fail", "warn", "off"):
             raise BadInput(f"--init-check must be fail, warn or off, got {init_check!r}")
         settings = Settings(
-            float64=float64, timeout_s=timeout, require_isolation=require_isolation, init_check=init_check
+            float64=float64,
+            timeout_s=timeout,
+            require_isolation=require_isolation,
+            init_check=cast(Literal["fail", "warn", "off"], init_check),
         )
         if rtol is not None:
             settings.rtol = rtol

@@ -50,7 +50,7 @@ class Example(BaseModel):
 
     torch: str
     jax: str
-    inputs: dict[str, list[int] | Tensor] = Field(default_factory=dict)
+    inputs: dict[str, list[int] | tuple[int, ...] | Tensor] = Field(default_factory=dict)
     output: str = "y"
     fires: bool = True  # False: a "must not fire" example (the rule leaves this code alone; `jax` is what it becomes)
     init_args: str = ""  # constructor parameters of the module, e.g. "n=4"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import libcst as cst
 
@@ -90,7 +91,7 @@ def bind(node: cst.Call, params: list[str]) -> dict[str, cst.BaseExpression] | N
     return out
 
 
-def rename_keywords(args, mapping: dict[str, str | None]) -> list[cst.Arg]:
+def rename_keywords(args, mapping: Mapping[str, str | None]) -> list[cst.Arg]:
     """Rename keyword arguments (`dim` -> `axis`); a None target drops the argument."""
     out = []
     for a in args:

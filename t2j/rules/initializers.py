@@ -12,7 +12,7 @@ _PURE_CALLS = ("int", "len", "round", "max", "min")
 
 def repeatable(node: cst.BaseExpression) -> bool:
     """An argument that can be written twice (a name, attribute, number, arithmetic on them, `len(x)`...)."""
-    found = []
+    found: list[cst.CSTNode] = []
 
     class Visitor(cst.CSTVisitor):
         def visit_Call(self, n: cst.Call) -> None:

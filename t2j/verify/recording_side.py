@@ -194,13 +194,14 @@ def _combined_state(modules: dict, torch_state):
 
     if len(modules) == 1:
         return torch_state(next(iter(modules.values())))
-    out = TorchState({}, {}, set(), set(), {})
+    persistent: set[str] = set()
+    out = TorchState({}, {}, set(), persistent, {})
     for param, module in modules.items():
         state = torch_state(module)
         out.arrays.update({f"{param}.{k}": v for k, v in state.arrays.items()})
         out.module_types.update({f"{param}.{k}" if k else param: v for k, v in state.module_types.items()})
         out.parameter_keys |= {f"{param}.{k}" for k in state.parameter_keys}
-        out.persistent_keys |= {f"{param}.{k}" for k in state.persistent_keys or state.arrays}
+        persistent |= {f"{param}.{k}" for k in state.persistent_keys or state.arrays}
         out.aliases.update({f"{param}.{k}": f"{param}.{v}" for k, v in state.aliases.items()})
     return out
 

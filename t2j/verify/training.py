@@ -118,7 +118,7 @@ def _trusted_initial(torch_bundle: Bundle, jax_result: Bundle) -> dict[str, np.n
     declared shape and dtype."""
     variables = jax_result.meta["variables"]
     own = jax_result.group("var")
-    by_path = {}
+    by_path: dict[tuple[int, str], dict] = {}
     for index in range(torch_bundle.meta["models"]):
         for m in jax_result.meta.get(f"mappings{index}", []):
             by_path.setdefault((index, m["jax_path"]), m)
@@ -136,7 +136,7 @@ def _trusted_initial(torch_bundle: Bundle, jax_result: Bundle) -> dict[str, np.n
     return values
 
 
-def _data_rows(torch_bundle: Bundle) -> list[tuple[np.dtype, set[bytes]]]:
+def _data_rows(torch_bundle: Bundle) -> list[tuple[np.dtype, tuple[int, ...], set[bytes]]]:
     rows = []
     for index in range(torch_bundle.meta["data"]):
         data = canonical(np.ascontiguousarray(torch_bundle.arrays[f"data/{index}"]), False)

@@ -231,8 +231,9 @@ def install() -> None:
         return read
 
     nnx.jit = jit
-    ArrayImpl.item = sourced("item")
-    ArrayImpl.__float__ = sourced("float")
+    # patching the array class's methods is the point (a step output's `.item()` must remember its source)
+    setattr(ArrayImpl, "item", sourced("item"))
+    setattr(ArrayImpl, "__float__", sourced("float"))
 
 
 def uninstall() -> None:
@@ -241,5 +242,5 @@ def uninstall() -> None:
 
     original = _originals()
     nnx.jit = original["jit"]
-    ArrayImpl.item = original["item"]
-    ArrayImpl.__float__ = original["float"]
+    setattr(ArrayImpl, "item", original["item"])
+    setattr(ArrayImpl, "__float__", original["float"])

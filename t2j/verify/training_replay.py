@@ -11,6 +11,7 @@ Each program is checked like a module's (no host callbacks, the signature of the
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def replay(job: Bundle, programs: dict[str, bytes]) -> Bundle:
     meta = job.meta
     values: dict[int, object] = {int(k): v for k, v in job.group("var").items()}
     loaded = {name: load(name, blob) for name, blob in programs.items()}
-    compiled: dict[str, object] = {}
+    compiled: dict[str, Callable] = {}
     wanted: dict[int, set[int]] = {}
     for source in meta["losses"]:
         if source is not None:

@@ -291,7 +291,10 @@ class SequentialChildAttributes(ClassRule):
         )
         if at is None:
             return None
-        lines = list(body[at].body.body)
+        old_init = body[at]
+        if not isinstance(old_init, cst.FunctionDef) or not isinstance(old_init.body, cst.IndentedBlock):
+            return None
+        lines = list(old_init.body.body)
         supers = [i for i, s in enumerate(lines) if "super().__init__()" == code(s).strip()]
         if len(supers) != 1:
             return None
@@ -305,7 +308,7 @@ class SequentialChildAttributes(ClassRule):
                 changed = True
         if not changed:
             return None
-        init = body[at].with_changes(body=body[at].body.with_changes(body=lines))
+        init = old_init.with_changes(body=old_init.body.with_changes(body=lines))
         body[at] = init
         helper = ctx.helper("TorchNamedSequential")
         base = node.bases[0].with_changes(value=cst.Name(helper) if isinstance(helper, str) else helper)

@@ -199,8 +199,9 @@ class RememberOptimizer(StatementRule):
             and small.value.args
         ):
             target, first = dotted(small.targets[0].target), small.value.args[0].value
-            models = [dotted(e.value) for e in first.elements] if isinstance(first, cst.Tuple) else [dotted(first)]
-            if not target or not models or not all(m and "." not in m for m in models):
+            named = [dotted(e.value) for e in first.elements] if isinstance(first, cst.Tuple) else [dotted(first)]
+            models = [m for m in named if m and "." not in m]
+            if not target or not models or len(models) != len(named):
                 return None
             ctx.optimizer_models[target] = models[0]
             if len(models) > 1:

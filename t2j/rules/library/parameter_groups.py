@@ -55,7 +55,7 @@ def param_modules(node, ctx: Context) -> list[str] | None:
         return param_modules(args[0], ctx)
     if name in ("itertools.chain", "chain") and args:
         parts = [param_modules(a, ctx) for a in args]
-        return [m for p in parts for m in p] if all(p is not None for p in parts) else None
+        return [m for p in parts if p is not None for m in p] if all(p is not None for p in parts) else None
     if name == "filter" and len(args) == 2 and _is_requires_grad_test(args[0]):
         return param_modules(args[1], ctx)
     return None
@@ -127,7 +127,9 @@ class ParameterGroup(StatementRule):
         if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
             return None
         target = small.targets[0].target
-        modules = param_modules(small.value, ctx) if isinstance(target, cst.Name) else None
+        if not isinstance(target, cst.Name):
+            return None
+        modules = param_modules(small.value, ctx)
         roots = list(dict.fromkeys(m.split(".")[0] for m in modules or []))
         if not modules or len(roots) < 2 or any("." in m for m in modules):
             return None
@@ -235,7 +237,7 @@ class ParameterCount(CallRule):
         ):
             return None
         p, module = f.target.value, dotted(it.func.value)
-        if code(gen.elt) not in (f"{p}.size", f"{p}.numel()") or module in ctx.info.refrozen:
+        if module is None or code(gen.elt) not in (f"{p}.size", f"{p}.numel()") or module in ctx.info.refrozen:
             return None
         if not all(code(i.test) == f"{p}.requires_grad" for i in f.ifs):
             return None
@@ -273,8 +275,10 @@ class LinearParameters(StatementRule):
         ):
             return None
         module = dotted(value.func.value)
-        attribute = f"self.{module.rsplit('.', 1)[1]}" if module and "." in module else module
-        if module is None or ctx.info.layer_names.get(attribute) != "torch.nn.Linear":
+        if module is None:
+            return None
+        attribute = f"self.{module.rsplit('.', 1)[1]}" if "." in module else module
+        if ctx.info.layer_names.get(attribute) != "torch.nn.Linear":
             return None
         names = ", ".join(code(e.value) for e in target.elements)
         line = f"{names} = {module}.kernel[...].T, {module}.bias[...]\n"

@@ -162,6 +162,7 @@ class RandomFills(MethodRule):
         shape = cst.Attribute(value=receiver, attr=cst.Name("shape"))
         dtype = cst.Attribute(value=receiver, attr=cst.Name("dtype"))
         key = arg(ctx.random_key())
+        out: cst.BaseExpression
         if name == "uniform_":
             out = call("jax.random.uniform", [key, arg(shape), arg(dtype), arg(value["from"]), arg(value["to"])])
         elif name == "bernoulli_":

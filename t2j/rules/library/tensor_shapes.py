@@ -69,8 +69,8 @@ class Creation(CallRule):
             if name == "Tensor":
                 pos = positional(node)
                 if pos and not isinstance(pos[0].value, (cst.List, cst.Tuple, cst.Name)):
-                    shape, rest = shape_args(node)
-                    return call("jnp.zeros", [arg(shape)])
+                    shape, _ = shape_args(node)
+                    return call("jnp.zeros", [arg(shape)]) if shape is not None else None
             return call("jnp.asarray", args)
         if name == "linspace":
             args = rename_keywords(node.args, {**DROP, "steps": "num"})
