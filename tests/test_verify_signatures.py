@@ -131,3 +131,40 @@ def get_init_inputs():
 def get_inputs():
     return [torch.randn(2, 4, 8, 8)]
 """
+
+
+# A constant the constructor computes and keeps as a plain tensor attribute (vit-pytorch's sin-cos position
+# embedding): nnx.eval_shape leaks it as a tracer in a static attribute, which must not be taken as the module.
+CONSTRUCTOR_CONSTANT = """
+import torch
+import torch.nn as nn
+
+
+def posemb(n, dim):
+    omega = torch.arange(dim // 2) / (dim // 2 - 1)
+    pos = torch.arange(n)[:, None] * (1.0 / (10000**omega))[None, :]
+    return torch.cat((pos.sin(), pos.cos()), dim=1)
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.pos_embedding = posemb(4, 8)
+
+    def forward(self, x):
+        return self.fc(x + self.pos_embedding)
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 4, 8)]
+"""
+
+
+def test_constant_computed_by_the_constructor_builds_the_real_module():
+    v = verify_sources(CONSTRUCTOR_CONSTANT, translate_rules(CONSTRUCTOR_CONSTANT).code)
+    assert v.ok and v.forward_ok and v.backward_ok, v.summary() + (v.error or "")

@@ -141,7 +141,10 @@ def _build(entry, init_inputs, state, settings: Settings, init_kwargs: dict | No
         if isinstance(abstract, nnx.Module) and ported is not None:
             leaves = jax.tree_util.tree_leaves(nnx.state(abstract))
             graph_leaves = [leaf for _, leaf in nnx.iter_graph(abstract)]
-            if not any(isinstance(leaf, jax.ShapeDtypeStruct) for leaf in leaves + graph_leaves):
+            # a constant the constructor computes stays a ShapeDtypeStruct, or (a plain attribute nnx keeps as
+            # static) a tracer leaked out of eval_shape's trace: either needs the real constructor
+            left_abstract = (jax.ShapeDtypeStruct, jax.core.Tracer)
+            if not any(isinstance(leaf, left_abstract) for leaf in leaves + graph_leaves):
                 return abstract, ported
         model = entry(*init_inputs, **init_kwargs, rngs=nnx.Rngs(settings.seed))
     else:
