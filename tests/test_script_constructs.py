@@ -1,8 +1,12 @@
 """Training-script constructs translated so that they train what torch trains, each checked by the recording
-checker: several models under one optimizer with a frozen part (itertools.chain, requires_grad_(False))."""
+checker: several models under one optimizer with a frozen part (itertools.chain, requires_grad_(False)), weight
+clipping over `model.parameters()`, an RNN state carried across batches, gradient accumulation stepped inside
+the loop."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +55,60 @@ def test_a_frozen_layer_trained_or_a_model_left_out_of_the_update_is_rejected(tw
     assert encoder_only != two_models
     report = verify_script(script, encoder_only, max_steps=2, check_modules=False)
     assert not report.step_verified, report.summary
+
+
+def _translated(name: str) -> str:
+    return translate_rules((DATA / name).read_text()).code
+
+
+def test_weight_clipping_updates_the_model_state_and_is_verified_by_replay():
+    code = _translated("weight_clipping.py")
+    assert "nnx.update(" in code and "jnp.clip(p" in code and "parameters()" not in code
+    report = verify_script(DATA / "weight_clipping.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
+
+
+@pytest.mark.slow
+def test_weight_clipping_that_rebinds_the_loop_variable_is_rejected():
+    code = _translated("weight_clipping.py")
+    rebinding = code.replace("nnx.update(", "(lambda *_: None)(")  # the clipping computed, the model unchanged
+    assert rebinding != code
+    report = verify_script(DATA / "weight_clipping.py", rebinding, max_steps=3, check_modules=False)
+    assert not report.step_verified, report.summary
+
+
+def test_carried_rnn_state_is_an_argument_of_the_step_and_is_verified_by_replay():
+    code = _translated("carried_lstm_state.py")
+    assert "def train_step(model, optimizer, hidden, window, target):" in code
+    assert "def loss_fn(model, hidden):" in code and "not translated" not in code
+    assert '"carried":["hidden"]' in code
+    report = verify_script(DATA / "carried_lstm_state.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
+
+
+@pytest.mark.slow
+def test_a_carried_state_reset_at_every_step_is_rejected():
+    code = _translated("carried_lstm_state.py")
+    reset = code.replace(
+        "train_step(model, optimizer, hidden, window, target)", "train_step(model, optimizer, None, window, target)"
+    )
+    assert reset != code
+    report = verify_script(DATA / "carried_lstm_state.py", reset, max_steps=3, check_modules=False)
+    assert not report.step_verified, report.summary
+
+
+def test_accumulation_stepped_inside_the_loop_runs_and_is_reported_not_replayed(tmp_path):
+    code = _translated("accumulation_in_loop.py")
+    translated = code.split("# t2j: train-step")[0]
+    assert "not translated" not in code and "backward" not in translated and "zero_grad" not in translated
+    flat = "".join(code.split())
+    assert "grads=micro_gradsifgradsisNoneelsejax.tree.map(jnp.add,grads,micro_grads)" in flat
+    assert "if(i+1)%accumulation_steps==0:optimizer.update(model,grads)grads=None" in flat
+    script = tmp_path / "accumulation_jax.py"
+    script.write_text(code)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "last micro-batch loss" in run.stdout, run.stderr[-2000:]
+    report = verify_script(DATA / "accumulation_in_loop.py", code, max_steps=2, check_modules=False)
+    # the replay has no gradient-accumulation mode yet: the report must say so, never claim a verified step
+    assert not report.step_verified
+    assert any("gradient-accumulation" in n for n in report.not_checked), report.not_checked

@@ -92,3 +92,27 @@ def _loop_assigned(loop) -> set[str]:
 
     loop.visit(Assigned())
     return names
+
+
+def _reads_before_assignment(statements) -> list[str]:
+    """Names the statements read before any of them binds the name (in order): values that come from outside.
+    Assignment targets are not reads; a compound statement counts only the names it does not bind itself."""
+    bound: set[str] = set()
+    out: list[str] = []
+    for s in statements:
+        small = s.body[0] if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 else None
+        if isinstance(small, cst.Assign):
+            reads = _read_names(small.value) + [
+                n
+                for t in small.targets
+                if not isinstance(t.target, (cst.Name, cst.Tuple, cst.List))
+                for n in _read_names(t.target)
+            ]
+        elif small is not None:
+            reads = _read_names(s)
+        else:
+            own = set(_assigned_names([s]))
+            reads = [n for n in _read_names(s) if n not in own]
+        out += [n for n in reads if n not in bound and n not in out]
+        bound |= set(_assigned_names([s]))
+    return out

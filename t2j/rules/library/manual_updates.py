@@ -146,3 +146,57 @@ class ManualSGD(BlockRule):
         before = [s for s in kept if not _in(s, late)] + free
         ctx.use("nnx", "jax")
         return before + [jitted] + batch_lines + [call_line] + late + list(statements[back + 2 :])
+
+
+@register
+class ParameterMap(BlockRule):
+    """`for p in model.parameters(): p.data.clamp_(-c, c)` (an in-place change of every parameter outside the
+    gradient: WGAN weight clipping, weight decay by hand, an EMA-free rescale) -> `nnx.update(model,
+    jax.tree.map(lambda p: ..., nnx.state(model, nnx.Param)))`. Rebinding the loop variable, which the in-place
+    rewrite gives, would change nothing."""
+
+    examples = [
+        Example(
+            torch="for p in critic.parameters():\n    p.data.clamp_(-0.01, 0.01)",
+            jax="nnx.update(critic, jax.tree.map(lambda p: jnp.clip(p, min=-0.01, max=0.01), "
+            "nnx.state(critic, nnx.Param)))",
+            verify=False,  # a statement over a model's state: verified by replaying a script (tests/data/scripts)
+        ),
+        Example(
+            torch="with torch.no_grad():\n    for param in model.parameters():\n        param.mul_(0.5)",
+            jax="nnx.update(model, jax.tree.map(lambda param: param * 0.5, nnx.state(model, nnx.Param)))",
+            verify=False,
+        ),
+        Example(  # a loop that reads the parameters without changing them is not an update
+            torch="for p in model.parameters():\n    print(p.shape)",
+            jax="for p in model.parameters():\n    print(p.shape)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
+        for i, statement in enumerate(statements):
+            found = _parameters_loop(statement)
+            if found is None:
+                continue
+            param, model = found
+            body = list(statement.body.body)
+            if len(body) != 1:
+                continue
+            new_value = _update_expression(body[0], param)
+            small = body[0].body[0] if isinstance(body[0], cst.SimpleStatementLine) else None
+            if (
+                new_value is None
+                or not isinstance(small, cst.Assign)  # `p -= ...` is a hand-written SGD step (ManualSGD)
+                or param not in _read_names(new_value)
+                or model in _read_names(new_value)
+                or "grad" in code(new_value)
+            ):
+                continue
+            update = cst.parse_statement(
+                f"nnx.update({model}, jax.tree.map(lambda {param}: {code(new_value)}, nnx.state({model}, nnx.Param)))\n"
+            ).with_changes(leading_lines=statement.leading_lines)
+            ctx.use("nnx", "jax")
+            return statements[:i] + [update] + statements[i + 1 :]
+        return None

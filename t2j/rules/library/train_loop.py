@@ -1,6 +1,5 @@
 """Training loops: the zero_grad/backward/step pattern -> a jitted `nnx.value_and_grad` train step defined once
-before the loops, gradient accumulation -> a summed `grad_step`, and what cannot be folded marked as
-not translated."""
+before the loops (gradient accumulation: t2j.rules.library.accumulation)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from t2j.analyze.imports import dotted
 from t2j.rules.base import BlockRule, Example, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import code
-from t2j.rules.names import _assigned_names, _names, _read_names
+from t2j.rules.names import _assigned_names, _names, _read_names, _reads_before_assignment
 
 
 def _expr_call(statement, method: str) -> cst.Call | None:
@@ -36,6 +35,8 @@ def _with_recomputed(before: list, body: list, model: str | set[str]) -> list:
     needed = set().union(*(_names(s) for s in body)) if body else set()
     copied = []
     for s in reversed(before):
+        if not isinstance(s, cst.SimpleStatementLine):
+            continue  # a loop or a block before the step (another model's training) is not the loss's graph
         assigned = set(_assigned_names([s]))
         if assigned & needed:
             names = _names(s)
@@ -276,6 +277,12 @@ def _jitted_step(
     params = list(group) + ([opt_name] if update and apply is None else []) + list(dict.fromkeys(others))
     body, batches = _extract_batches(body, set(params) | set(_assigned_names(body)), text)
     params += [name for name, _ in batches]
+    # a value the loss body reads and then rebinds (an RNN's hidden state carried across batches): the step
+    # takes it as an argument, the loss function too (it binds the name, so it cannot close over it)
+    carried = [
+        n for n in _reads_before_assignment(body) if n in _assigned_names(body) and n not in params and n not in group
+    ]
+    params += carried
     batch_lines = [cst.parse_statement(f"{name} = {code(value)}\n") for name, value in batches]
     # several models: one gradient each; part of the models: the gradient of what the optimizer trains
     # (`optimizer.wrt`, a filter over the model or over the tuple of models)
@@ -289,12 +296,13 @@ def _jitted_step(
     )
     returned = f"{loss}, ({', '.join(aux)},)" if aux else loss
     options = ", ".join([loss_fn] + argnums + (["has_aux=True"] if aux else []))
-    differentiated = trained if filtered else ", ".join(group)
+    differentiated = ", ".join([trained if filtered else ", ".join(group)] + carried)
     grad_line = f"{f'({returned})' if aux else loss}, grads = nnx.value_and_grad({options})({differentiated})"
     loss_params = ", ".join(group)
     if filtered and len(group) > 1:
         loss_params = _fresh("models", text)
         body = [cst.parse_statement(f"{', '.join(group)} = {loss_params}\n")] + list(body)
+    loss_params = ", ".join([loss_params] + carried)
     results = ", ".join(([] if update else ["grads"]) + [loss] + aux)
     fn = cst.parse_statement(f"def {loss_fn}({loss_params}):\n    return {returned}\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=list(body) + list(fn.body.body)))
@@ -305,7 +313,7 @@ def _jitted_step(
     inner = list(jitted.body.body)
     jitted = jitted.with_changes(body=jitted.body.with_changes(body=[fn, inner[0]] + list(on_grads) + inner[1:]))
     sources = {name: name for name in params} | {name: code(value) for name, value in batches}
-    local = set(_assigned_names([jitted])) | {loss_fn, "grads", loss_params}
+    local = set(_assigned_names([jitted])) | {loss_fn, "grads", *loss_params.split(", ")}
     closure = [n for n in _read_names(jitted.body) if n not in sources and n not in local and n not in NOT_DATA]
     # which step parameter holds which torch value (an expression of the torch loop's names, valued where the
     # torch backward() ran): emitted as data with the code (t2j.verify.recording replays the step from it)
@@ -315,7 +323,10 @@ def _jitted_step(
         "model": model,
         **({"models": list(group)} if len(group) > 1 else {}),
         "optimizer": opt_name if update and opt_name else None,
-        "args": sources,
+        # a carried value is not recorded: at torch's backward() its name already holds the step's output, so
+        # the replay lets the translation carry it from the replayed steps
+        "args": {k: v for k, v in sources.items() if k not in carried},
+        **({"carried": carried} if carried else {}),
         "closure": closure,
         "line": ctx.backward_lines.get(backward, 0) if backward else 0,
     }
@@ -324,104 +335,6 @@ def _jitted_step(
     ctx.train_steps.add(step_fn)
     ctx.use("nnx")
     return jitted, batch_lines, call_line
-
-
-@register
-class GradientAccumulation(BlockRule):
-    """`opt.zero_grad(); for ...: <loss>; loss.backward(); ...; opt.step()` (gradients summed over several
-    backward passes) -> a jitted `grad_step` returning each micro-batch's gradients, summed with `jax.tree.map`
-    into `grads`, then `opt.update(model, grads)`."""
-
-    examples = [
-        Example(
-            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.zero_grad()\nfor xb, yb in batches:\n"
-            "    loss = ((model(xb) - yb) ** 2).mean() / 4\n    loss.backward()\noptimizer.step()",
-            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n"
-            "grads = None\n@nnx.jit\n"
-            "def grad_step(model, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean() / 4\n"
-            "        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    return grads, loss\n"
-            "for xb, yb in batches:\n    micro_grads, loss = grad_step(model, xb, yb)\n"
-            "    grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
-            "optimizer.update(model, grads)",
-            verify=False,
-        ),
-        Example(
-            torch="optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor xb, yb in batches:\n    optimizer.zero_grad()\n    loss = ((model(xb) - yb) ** 2).mean()\n    loss.backward()\n    optimizer.step()",
-            jax="optimizer = nnx.Optimizer(model, optax.inject_hyperparams(optax.sgd)(learning_rate=0.1), wrt=nnx.Param)\n@nnx.jit\ndef train_step(model, optimizer, xb, yb):\n    def loss_fn(model):\n        loss = ((model(xb) - yb) ** 2).mean()\n        return loss\n    loss, grads = nnx.value_and_grad(loss_fn)(model)\n    optimizer.update(model, grads)\n    return loss\nfor xb, yb in batches:\n    loss = train_step(model, optimizer, xb, yb)",
-            verify=False,
-            fires=False,
-        ),
-    ]
-
-    def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
-        for zero, statement in enumerate(statements):
-            call = _expr_call(statement, "zero_grad")
-            opt_name = dotted(call.func.value) if call is not None else None
-            if opt_name is None or _trained_by(opt_name, ctx, statements) is None:
-                continue
-            step = next(
-                (
-                    i
-                    for i in range(zero + 1, len(statements))
-                    if (c := _expr_call(statements[i], "step")) is not None and dotted(c.func.value) == opt_name
-                ),
-                None,
-            )
-            loop = next(
-                (
-                    i
-                    for i in range(zero + 1, step or 0)
-                    if isinstance(statements[i], (cst.For, cst.While))
-                    and any(_expr_call(s, "backward") is not None for s in statements[i].body.body)
-                ),
-                None,
-            )
-            if step is None or loop is None:
-                continue
-            new_loop = self._loop(statements[loop], ctx, opt_name)
-            if new_loop is None:
-                continue
-            reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=statement.leading_lines)
-            group = ctx.optimizer_groups.get(opt_name, [ctx.optimizer_models[opt_name]])
-            trained = group[0] if len(group) == 1 else f"({', '.join(group)})"
-            apply = cst.parse_statement(f"{opt_name}.update({trained}, grads)\n").with_changes(
-                leading_lines=statements[step].leading_lines
-            )
-            ctx.use("jnp")
-            return (
-                statements[:zero]
-                + [reset]
-                + statements[zero + 1 : loop]
-                + new_loop
-                + statements[loop + 1 : step]
-                + [apply]
-                + statements[step + 1 :]
-            )
-        return None
-
-    def _loop(self, loop, ctx, opt_name: str):
-        body = list(loop.body.body)
-        back = next(i for i, s in enumerate(body) if _expr_call(s, "backward") is not None)
-        loss_call = _expr_call(body[back], "backward")
-        loss = loss_call.func.value
-        if (
-            loss_call.args
-            or not isinstance(loss, cst.Name)
-            or any(_expr_call(s, m) is not None for s in body for m in ("step", "zero_grad"))
-        ):
-            return None
-        text = code(loop)
-        jitted, batch_lines, call_line = _jitted_step(
-            ctx, ctx.optimizer_models[opt_name], opt_name, body[:back], loss.value, text, [], update=False
-        )
-        add = cst.parse_statement(
-            "grads = micro_grads if grads is None else jax.tree.map(jnp.add, grads, micro_grads)\n"
-        )
-        # LeftoverBackward already marked this backward() inside the loop: it is translated now
-        snippet = code(loss_call)
-        ctx.diagnostics[:] = [d for d in ctx.diagnostics if d.snippet != snippet]
-        new_body = [jitted] + batch_lines + [call_line, add] + body[back + 1 :]  # HoistTrainStep moves the def out
-        return [loop.with_changes(body=loop.body.with_changes(body=new_body))]
 
 
 def _extract_batches(body: list, inside: set[str], taken: str) -> tuple[list, list[tuple[str, cst.BaseExpression]]]:
