@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from t2j.analyze.imports import dotted
@@ -12,9 +14,28 @@ from t2j.rules.cstutil import code
 from t2j.rules.library.train_loop import _expr_call, _jitted_step, _trained_by
 
 
+def _receiver(call: cst.Call | None) -> str | None:
+    """`opt` of a call `opt.method(...)`."""
+    if call is None or not isinstance(call.func, cst.Attribute):
+        return None
+    return dotted(call.func.value)
+
+
 def _calls(statement, method: str, receiver: str) -> bool:
-    call = _expr_call(statement, method)
-    return call is not None and dotted(call.func.value) == receiver
+    return _receiver(_expr_call(statement, method)) == receiver
+
+
+def _backward_loop(statement: cst.BaseStatement) -> bool:
+    """A `for`/`while` whose own body calls `loss.backward()`."""
+    return isinstance(statement, (cst.For, cst.While)) and any(
+        _expr_call(s, "backward") is not None for s in statement.body.body
+    )
+
+
+def _leading(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return statement.leading_lines
+    return ()
 
 
 def _steps_inside(statement, opt_name: str) -> bool:
@@ -94,8 +115,7 @@ class GradientAccumulation(BlockRule):
 
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         for zero, statement in enumerate(statements):
-            call = _expr_call(statement, "zero_grad")
-            opt_name = dotted(call.func.value) if call is not None else None
+            opt_name = _receiver(_expr_call(statement, "zero_grad"))
             if opt_name is None or _trained_by(opt_name, ctx, statements) is None:
                 continue
             step = next((i for i in range(zero + 1, len(statements)) if _calls(statements[i], "step", opt_name)), None)
@@ -103,8 +123,7 @@ class GradientAccumulation(BlockRule):
                 (
                     i
                     for i in range(zero + 1, step if step is not None else len(statements))
-                    if isinstance(statements[i], (cst.For, cst.While))
-                    and any(_expr_call(s, "backward") is not None for s in statements[i].body.body)
+                    if _backward_loop(statements[i])
                 ),
                 None,
             )
@@ -116,12 +135,12 @@ class GradientAccumulation(BlockRule):
             new_loop = self._loop(statements[loop], ctx, opt_name, trained, inner_step=step is None)
             if new_loop is None:
                 continue
-            reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=statement.leading_lines)
+            reset = cst.parse_statement("grads = None\n").with_changes(leading_lines=_leading(statement))
             ctx.use("jnp")
             if step is None:
                 return statements[:zero] + [reset] + statements[zero + 1 : loop] + new_loop + statements[loop + 1 :]
             apply = cst.parse_statement(f"{opt_name}.update({trained}, grads)\n").with_changes(
-                leading_lines=statements[step].leading_lines
+                leading_lines=_leading(statements[step])
             )
             return (
                 statements[:zero]
@@ -138,6 +157,8 @@ class GradientAccumulation(BlockRule):
         body = list(loop.body.body)
         back = next(i for i, s in enumerate(body) if _expr_call(s, "backward") is not None)
         loss_call = _expr_call(body[back], "backward")
+        if loss_call is None or not isinstance(loss_call.func, cst.Attribute):
+            return None
         loss = loss_call.func.value
         if (
             loss_call.args
@@ -149,7 +170,8 @@ class GradientAccumulation(BlockRule):
         if inner_step:
             if not any(_steps_inside(s, opt_name) for s in after):
                 return None
-            after = [s.visit(_ApplyAccumulated(opt_name, trained)) if _steps_inside(s, opt_name) else s for s in after]
+            apply = _ApplyAccumulated(opt_name, trained)
+            after = [cst.ensure_type(s.visit(apply), cst.If) if _steps_inside(s, opt_name) else s for s in after]
         elif any(_steps_inside(s, opt_name) for s in after):
             return None  # a step inside the loop and one after it: not a shape this rule knows
         text = code(loop)

@@ -178,7 +178,7 @@ class ParameterMap(BlockRule):
     def rewrite(self, statements: list[cst.BaseStatement], ctx: Context) -> list[cst.BaseStatement] | None:
         for i, statement in enumerate(statements):
             found = _parameters_loop(statement)
-            if found is None:
+            if found is None or not isinstance(statement, cst.For):
                 continue
             param, model = found
             body = list(statement.body.body)
