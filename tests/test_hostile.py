@@ -376,11 +376,21 @@ def test_training_numbers_computed_outside_jax_are_not_believed(attacks):
 def test_forged_training_losses_and_weights_are_replaced_by_the_replay(attacks):
     """A jitted step that computes a wrong loss and no update, while train() returns the numpy-computed torch
     losses labelled as that step's outputs and writes the numpy-trained weights into the model after the last
-    step (verified before the replay): the runner's own replay gives the step's real losses and the weights it
-    carried itself, and both checks fail."""
+    step (verified before the replay): host code wrote weights that no step computed, so the run is not
+    replayable, saying which; without the weight writes, the runner's own replay gives the step's real losses
+    and the weights it carried itself, and both checks fail."""
     from t2j.verify.training import verify_training_files
 
     verdict = verify_training_files(attacks / "train_reference.py", attacks / "forge_sourced_losses.py")
+    _rejected(verdict, "NotReplayable", "host code changed 'kernel'")
+    attack = attacks / "forge_sourced_losses.py"
+    text = attack.read_text()
+    forged_losses_only = text.replace("    model.kernel[...] = jnp.asarray(kernel, jnp.float32)\n", "").replace(
+        "    model.bias[...] = jnp.asarray(bias, jnp.float32)\n", ""
+    )
+    assert forged_losses_only.count("model.") < text.count("model.")
+    (attacks / "forge_sourced_losses_only.py").write_text(forged_losses_only)
+    verdict = verify_training_files(attacks / "train_reference.py", attacks / "forge_sourced_losses_only.py")
     assert not verdict.ok and verdict.error is None, verdict.summary()
     assert not verdict.check("losses").ok and not verdict.check("final_weights").ok, verdict.summary()
 

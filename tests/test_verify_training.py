@@ -130,6 +130,43 @@ def test_wrong_training_translations_are_rejected(case, translated, tmp_path):
         assert "optimizer steps" in result.check("losses").tensors[0].problem
 
 
+HOST_IDIOMS = DATA / "host_idioms.py"  # slices of one data tensor, an eager forward, accumulation, a restore
+
+
+@pytest.fixture(scope="module")
+def host_idioms(tmp_path_factory) -> Path:
+    result = translate(HOST_IDIOMS, verify=False)
+    assert not result.diagnostics, result.diagnostics
+    target = tmp_path_factory.mktemp("host_idioms") / "host_idioms_jax.py"
+    target.write_text(result.code)
+    return target
+
+
+def test_host_code_around_the_steps_is_recomputed_by_the_trusted_runner(host_idioms, tmp_path):
+    """The step's inputs are sliced from the data on the host, one comes from an eager forward of the model, the
+    gradients of two micro-batch steps are summed on the host and applied by an eager optimizer.update, the
+    losses are sums of .item() values, and the weights of step 3 are put back at the end: the runner recomputes
+    every one of those from the data and its own outputs, and the run is verified. Host arithmetic it cannot
+    recompute (a product) makes the run NOT VERIFIED, naming the argument."""
+    verdict = verify_training_files(HOST_IDIOMS, host_idioms)
+    assert verdict.ok, verdict.summary()
+    assert len(verdict.check("losses").tensors) == 6 and not any("not compared" in n for n in verdict.notes)
+    scaled = _mutated(host_idioms, tmp_path, "anchor = model(x)\n", "anchor = model(x) * 1.0\n")
+    verdict = verify_training_files(HOST_IDIOMS, scaled)
+    assert not verdict.ok and "NotReplayable" in (verdict.error or ""), verdict.summary()
+    assert "argument 2 of the jitted step 'grad_step'" in verdict.error, verdict.error
+
+
+@pytest.mark.slow
+def test_a_wrong_restore_of_earlier_weights_is_caught(host_idioms, tmp_path):
+    """The runner puts back its own value of the step the host code restored: restoring the weights of another
+    step than torch does leaves the losses agreeing and the final weights apart."""
+    wrong = _mutated(host_idioms, tmp_path, "if step == 3:", "if step == 2:")
+    verdict = verify_training_files(HOST_IDIOMS, wrong)
+    assert not verdict.ok and verdict.error is None, verdict.summary()
+    assert verdict.check("losses").ok and not verdict.check("final_weights").ok, verdict.summary()
+
+
 def test_crash_and_hang_are_failed_verifications(translated, tmp_path):
     crash = _mutated(
         translated["mlp_adam_dropout"],
@@ -175,31 +212,11 @@ def test_translate_verifies_training_scripts_by_training_them():
     assert not via_files.ok and via_files.kind == "training"
 
 
-# Scripts the trusted replay (67e910a) cannot check yet: each ends NOT VERIFIED with its reason (measured with
-# benchmarks/train_bench.py; open in issue 12). Before the replay the JAX side reported its own losses and weights.
-NOT_REPLAYED_YET = {
-    "t12_transformer_lm_adamw_warmup": "step argument built from the batch (shifted tokens), not rows of make_data()",
-    "t15_vae_adam": "step argument built outside the step (the VAE's noise), not rows of make_data()",
-    "t16_gan_two_optimizers": "step argument built outside the step (the generator's noise)",
-    "t17_early_stopping_plateau": "replayed final weights differ by 4.3e-2 while the losses agree (ReduceLROnPlateau; not diagnosed)",
-    "t18_gradient_accumulation": "the returned losses come from the accumulation step, not a replayed train step",
-}
-
-
-def _training_script(path):
-    reason = NOT_REPLAYED_YET.get(path.stem)
-    marks = [pytest.mark.xfail(reason=f"trusted replay: {reason} (issue 12)", strict=False)] if reason else []
-    return pytest.param(path, marks=marks, id=path.stem)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
-    [
-        _training_script(p)
-        for p in sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py"))
-        + [DATA / "loop_idioms.py"]
-    ],
+    sorted((Path(__file__).parent.parent / "benchmarks/corpus/train").glob("t*.py")) + [DATA / "loop_idioms.py"],
+    ids=lambda p: p.stem,
 )
 def test_corpus_training_script_translates_and_trains_like_torch(path):
     result = translate(path)

@@ -27,8 +27,9 @@ from t2j.source import parse_source, read_source, top_level_names
 from t2j.verify.bundle import Bundle
 from t2j.verify.isolation import require_isolation
 from t2j.verify.compare import compare_arrays, compare_trees, merge_checks
-from t2j.verify.jobs import SideFailed, canonical, isolation_text, run_side, stage_of
+from t2j.verify.jobs import SideFailed, isolation_text, run_side, stage_of
 from t2j.verify.port import apply_steps
+from t2j.verify.training_job import replay_job
 from t2j.verify.report import Check, TensorCheck, Tolerances, Verification
 from t2j.verify.verdict import failed
 
@@ -109,109 +110,14 @@ def jax_training_job(torch_bundle: Bundle) -> Bundle:
     return job
 
 
-NOT_REPLAYABLE = "NotReplayable: the training run cannot be replayed by the trusted runner: "
-
-
-def _trusted_initial(torch_bundle: Bundle, jax_result: Bundle) -> dict[str, np.ndarray]:
-    """The initial value of every captured variable: the torch weight in the JAX layout where the variable was
-    ported from one, else the translation's own (optimizer state, unported constants), checked against its
-    declared shape and dtype."""
-    variables = jax_result.meta["variables"]
-    own = jax_result.group("var")
-    by_path: dict[tuple[int, str], dict] = {}
-    for index in range(torch_bundle.meta["models"]):
-        for m in jax_result.meta.get(f"mappings{index}", []):
-            by_path.setdefault((index, m["jax_path"]), m)
-    values = {}
-    for number, info in enumerate(variables):
-        shape, dtype = tuple(info["shape"]), np.dtype(info["dtype"])
-        mapping = by_path.get((info.get("model"), info["path"])) if info.get("model") is not None else None
-        if mapping is not None:
-            value = apply_steps(torch_bundle.arrays[f"init{info['model']}/{mapping['torch_key']}"], mapping["steps"])
-        else:
-            value = np.asarray(own[str(number)])
-        if value.shape != shape:
-            raise SideFailed("jax", f"the JAX side's variable '{info['path']}' is not {dtype.name}{list(shape)}")
-        values[str(number)] = value.astype(dtype)
-    return values
-
-
-def _data_rows(torch_bundle: Bundle) -> list[tuple[np.dtype, tuple[int, ...], set[bytes]]]:
-    rows = []
-    for index in range(torch_bundle.meta["data"]):
-        data = canonical(np.ascontiguousarray(torch_bundle.arrays[f"data/{index}"]), False)
-        flat = data.reshape(data.shape[0], -1) if data.ndim else data.reshape(1, 1)
-        rows.append((data.dtype, data.shape[1:], {row.tobytes() for row in flat}))
-    return rows
-
-
-def _from_data(array: np.ndarray, rows) -> bool:
-    """Whether every row (along axis 0) of a step's batch argument is a row of one of the data tensors."""
-    for dtype, tail, known in rows:
-        if array.dtype == dtype and array.ndim >= 1 and tuple(array.shape[1:]) == tuple(tail):
-            flat = np.ascontiguousarray(array).reshape(array.shape[0], -1)
-            if all(row.tobytes() in known for row in flat):
-                return True
-        if array.dtype == dtype and array.shape == () and not tail and array.tobytes() in known:
-            return True
-    return False
-
-
-def replay_job(torch_bundle: Bundle, jax_result: Bundle, programs: dict[str, bytes]) -> Bundle:
-    """The trusted runner's job: the captured calls, checked here, with the trusted initial values."""
-    meta = jax_result.meta
-    calls, variables, losses = meta["calls"], meta["variables"], meta["losses"]
-    if not calls:
-        raise SideFailed(
-            "jax",
-            NOT_REPLAYABLE + "train() ran no nnx.jit function of the model(s). Put the optimizer step "
-            "(loss, gradients, update) in a function decorated with @nnx.jit that takes the model and optimizer "
-            "as arguments, so that it can be exported and replayed",
-        )
-    if not any(source is not None for source in losses):
-        raise SideFailed(
-            "jax",
-            NOT_REPLAYABLE + "none of the losses train() returned is an output of a jitted step; return the "
-            "step's loss (loss.item() of what the @nnx.jit step returns)",
-        )
-    rows = _data_rows(torch_bundle)
-    job = Bundle(
-        meta={
-            "mode": "training",
-            "calls": calls,
-            "variables": [{"model": v.get("model")} for v in variables],
-            "losses": losses,
-            "programs": sorted(programs),
-        }
-    )
-    for number, call in enumerate(calls):
-        for k in call["host"]:
-            info = variables[call["variables"][k]]
-            if info.get("model") is not None or info["shape"] or "hyperparams" not in info["path"].split("."):
-                raise SideFailed("jax", NOT_REPLAYABLE + f"host code sets '{info['path']}', which is no hyperparameter")
-            job.arrays[f"call{number}/host{k}"] = np.asarray(jax_result.arrays[f"call{number}/host{k}"])
-        for k in range(call["arrays"]):
-            array = np.asarray(jax_result.arrays[f"call{number}/array{k}"])
-            if not _from_data(array, rows):
-                raise SideFailed(
-                    "jax",
-                    NOT_REPLAYABLE + f"argument {k} of the jitted step '{call.get('name', '?')}' (call {number}) "
-                    "is not made of rows of make_data()'s tensors; pass the batches themselves and compute "
-                    "anything else inside the step",
-                )
-            job.arrays[f"call{number}/array{k}"] = array
-    job.put_group("var", _trusted_initial(torch_bundle, jax_result))
-    return job
-
-
 def replayed_bundle(jax_result: Bundle, run: Bundle) -> Bundle:
     """The runner's numbers laid out as the comparison expects: `losses` (NaN where a loss came from no step),
     `final{i}` by JAX path, the mappings and notes of the JAX side."""
     meta = jax_result.meta
     out = Bundle(meta={k: meta[k] for k in meta if k.startswith("mappings") or k == "dropout_disabled"})
     losses = []
-    for source in meta["losses"]:
-        value = None if source is None else run.arrays.get(f"loss/{int(source[0])}/{int(source[1])}")
+    for number, source in enumerate(meta["losses"]):
+        value = None if source is None else run.arrays.get(f"loss/{number}")
         losses.append(float(np.asarray(value, np.float64).reshape(-1)[0]) if value is not None else np.nan)
     out.arrays["losses"] = np.asarray(losses, np.float64)
     out.meta["unchecked_losses"] = [i for i, source in enumerate(meta["losses"]) if source is None]

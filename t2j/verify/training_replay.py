@@ -17,24 +17,53 @@ import numpy as np
 
 from t2j.verify.bundle import Bundle
 from t2j.verify.program_runner import ProgramRejected, _check_signature, load
+from t2j.verify.training_provenance import evaluate, outputs_used
 
 
 def replay(job: Bundle, programs: dict[str, bytes]) -> Bundle:
-    """Run the logged calls in order; returns the losses asked for (`loss/<call>/<leaf>`) and the final value of
-    every model variable (`final/<number>`)."""
+    """Run the logged calls in order; returns the losses asked for (`loss/<number>`: the sum of its terms'
+    step outputs) and the final value of every model variable (`final/<number>`). An array argument with a
+    provenance expression is computed here from the data and this runner's own earlier outputs; host code
+    putting an earlier value back into a variable is replayed from this runner's own earlier values."""
     import jax
 
     meta = job.meta
     values: dict[int, object] = {int(k): v for k, v in job.group("var").items()}
+    initial = dict(values)
+    data = {j: job.arrays[f"data/{j}"] for j in range(int(meta.get("data", 0)))}
     loaded = {name: load(name, blob) for name, blob in programs.items()}
     compiled: dict[str, Callable] = {}
-    wanted: dict[int, set[int]] = {}
+    needed: set[tuple[int, int]] = set()
     for source in meta["losses"]:
-        if source is not None:
-            wanted.setdefault(int(source[0]), set()).add(int(source[1]))
+        for term in source or ():
+            needed.add((int(term[0]), int(term[1])))
+    for call in meta["calls"]:
+        for expr in call.get("sources") or ():
+            if expr is not None:
+                outputs_used(expr, needed)
+    sets: dict[int, list[tuple[int, int]]] = {}
+    kept: set[tuple[int, int]] = set()
+    for before, variable, origin in meta.get("sets", []):
+        sets.setdefault(int(before), []).append((int(variable), int(origin)))
+        kept.add((int(origin), int(variable)))
+    history: dict[tuple[int, int], object] = {}
+    outputs_kept: dict[tuple[int, int], object] = {}
+
+    def index_arrays(name: str) -> list[np.ndarray]:
+        arrays, m = [], 0
+        while f"{name}/{m}" in job.arrays:
+            arrays.append(job.arrays[f"{name}/{m}"])
+            m += 1
+        return arrays
+
+    def restore(before: int) -> None:
+        for variable, origin in sets.get(before, ()):
+            values[variable] = initial[variable] if origin == -1 else history[(origin, variable)]
+
     out = Bundle()
     started = time.perf_counter()
     for number, call in enumerate(meta["calls"]):
+        restore(number)
         name = f"step{int(call['program'])}"
         if name not in loaded:
             raise ProgramRejected(f"call {number} runs the program {name}, which the translation did not export")
@@ -42,7 +71,13 @@ def replay(job: Bundle, programs: dict[str, bytes]) -> Bundle:
         var_args = [values[v] for v in variables]
         for k in call["host"]:
             var_args[int(k)] = job.arrays[f"call{number}/host{int(k)}"]
-        arrays = [job.arrays[f"call{number}/array{k}"] for k in range(int(call["arrays"]))]
+        sources = call.get("sources") or [None] * int(call["arrays"])
+        arrays = [
+            job.arrays[f"call{number}/array{k}"]
+            if sources[k] is None
+            else evaluate(sources[k], data, outputs_kept, index_arrays)
+            for k in range(int(call["arrays"]))
+        ]
         _check_signature(name, loaded[name], (var_args, arrays))
         if name not in compiled:
             compiled[name] = jax.jit(loaded[name].call)
@@ -53,9 +88,20 @@ def replay(job: Bundle, programs: dict[str, bytes]) -> Bundle:
             )
         for v, value in zip(variables, after):
             values[v] = value
-        for leaf in sorted(wanted.get(number, ())):
-            if leaf < len(outputs):
-                out.arrays[f"loss/{number}/{leaf}"] = np.asarray(outputs[leaf])
+            if (number, v) in kept:
+                history[(number, v)] = value
+        for leaf, value in enumerate(outputs):
+            if (number, leaf) in needed:
+                outputs_kept[(number, leaf)] = value
+    restore(len(meta["calls"]))
+    for number, source in enumerate(meta["losses"]):
+        if source is not None:
+            total = sum(
+                float(term[2])
+                * float(np.asarray(outputs_kept[(int(term[0]), int(term[1]))], np.float64).reshape(-1)[0])
+                for term in source
+            )
+            out.arrays[f"loss/{number}"] = np.asarray(total, np.float64)
     jax.block_until_ready(list(values.values()))
     out.meta["jax_train_s"] = time.perf_counter() - started
     for number, info in enumerate(meta["variables"]):

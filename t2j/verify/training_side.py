@@ -142,11 +142,12 @@ def run_jax_training(module, job: Bundle, settings: Settings) -> tuple[Bundle, d
             if isinstance(node, nnx.Dropout) and node.rate > 0:
                 node.rate = 0.0
                 dropouts += 1
-    recorder = StepRecorder(models)
+    recorder = StepRecorder(models, data)
     started = time.perf_counter()
     record_into(recorder)
     try:
         returned = jax.block_until_ready(module.train(*models, *data))
+        recorder.finish()
     finally:
         record_into(None)
     out.meta["jax_train_s"] = time.perf_counter() - started
@@ -158,6 +159,8 @@ def run_jax_training(module, job: Bundle, settings: Settings) -> tuple[Bundle, d
         variables=recorder.info,
         calls=recorder.calls,
         losses=[recorder.source_of(v) for v in values],
+        sets=recorder.sets,
+        problems=recorder.problems,
     )
     out.put_group("var", {str(i): v for i, v in recorder.first.items()})
     out.arrays.update(recorder.arrays)

@@ -2,6 +2,7 @@
 # updates the weights) that reports the right numbers: train() returns the numpy-computed torch losses, each
 # labelled as the step output it claims to be, and writes the numpy-trained weights into the model after the
 # last step. Before the replay, the losses and weights the JAX side reported were compared: VERIFIED.
+# tests/test_hostile.py also runs it without the weight writes (the forged losses alone).
 import jax.numpy as jnp
 from flax import nnx
 
@@ -27,7 +28,8 @@ def _labelled(value, call):
     except ImportError:
         return value
     labelled = SourcedFloat(value)
-    labelled.source = (call, 0)
+    labelled.source = (call, 0)  # the label before 12's provenance terms
+    labelled.terms = [[call, 0, 1.0]]
     return labelled
 
 
