@@ -75,6 +75,7 @@ class StepRecorder:
         self.history_bytes = 0
         self.sets: list[list[int]] = []  # [before call, variable, from call (-1: initial)]
         self.problems: list[str] = []
+        self.unexportable: set[Any] = set()  # eager-call signatures that cannot become programs
         self.depth = 0
         self.indexes = 0
         for number, model in enumerate(models):
@@ -218,11 +219,14 @@ class StepRecorder:
         arrays = [leaves[i] for i in array_pos]
         statics = [leaves[i] for i in static_pos]
         specs = (state_leaves.specs(), [jax.ShapeDtypeStruct(np.shape(a), a.dtype) for a in arrays])
+        key: Any
         try:
             key = (id(fun), graphdef, treedef, repr(specs), repr(statics))
             hash(key)
         except TypeError:
             key = (id(fun), repr(graphdef), repr(treedef), repr(specs), repr(statics))
+        if key in self.unexportable:
+            return jitted(*args, **kwargs)
         self.depth += 1
         try:
             if key not in self.signatures:
@@ -236,6 +240,7 @@ class StepRecorder:
         except CaptureError:
             self.depth -= 1
             if eager:  # host code may call the model for anything: only what reaches a step must be replayable
+                self.unexportable.add(key)
                 return jitted(*args, **kwargs)
             raise
         self.depth -= 1
@@ -243,8 +248,8 @@ class StepRecorder:
         self._account(variables, call)
         for k, a in enumerate(arrays):
             self.arrays[f"call{call}/array{k}"] = np.asarray(a)
-        host = [k for k, v in enumerate(variables) if self.info[v].get("host")]
-        for k in host:
+        host_set = [k for k, v in enumerate(variables) if self.info[v].get("host")]
+        for k in host_set:
             self.arrays[f"call{call}/host{k}"] = np.asarray(self.variables[variables[k]].get_value())
         sources = [self.derived.get(id(a)) for a in arrays]
         self.depth += 1
@@ -262,7 +267,7 @@ class StepRecorder:
                 "variables": variables,
                 "arrays": len(arrays),
                 "sources": sources,
-                "host": host,
+                "host": host_set,
                 "outputs": len(outputs),
                 "name": getattr(fun, "__name__", "step"),
             }
@@ -326,7 +331,7 @@ def record_into(recorder: StepRecorder | None) -> None:
     _recording["recorder"] = recorder
     classes: dict[type, Any] = _recording["classes"]
     for cls, original in classes.items():
-        cls.__call__ = original
+        setattr(cls, "__call__", original)
     classes.clear()
     if recorder is None:
         return
@@ -343,7 +348,7 @@ def record_into(recorder: StepRecorder | None) -> None:
             return active.capture(_original, _original, (self, *args), kwargs, eager=True)
 
         functools.update_wrapper(call, original)
-        cls.__call__ = call
+        setattr(cls, "__call__", call)
 
 
 class _TrackedAdd:
