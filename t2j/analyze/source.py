@@ -47,6 +47,7 @@ class SourceInfo:
     uses_training: set[str] = field(default_factory=set)  # classes that read self.training
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
     random_per_call: set[str] = field(default_factory=set)  # free functions drawing random numbers, run by forward
+    run_by_forward: set[str] = field(default_factory=set)  # module methods but __init__, and what they call
     top_level_names: set[str] = field(default_factory=set)
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
@@ -169,12 +170,14 @@ def analyze(module: cst.Module) -> SourceInfo:
                 if node.attr.value == "training" and isinstance(node.value, cst.Name) and node.value.value == "self":
                     state["training"] = True
 
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:  # `layers: OrderedDict = OrderedDict()`
+                if node.value is not None and isinstance(node.target, cst.Name):
+                    if _is_container(node.value):
+                        containers.add(node.target.value)
+
             def visit_Assign(self, node: cst.Assign) -> None:
                 value = node.value
-                is_container = isinstance(value, (cst.List, cst.Dict, cst.ListComp, cst.DictComp, cst.Set, cst.SetComp))
-                if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-                    is_container = value.func.value in ("list", "dict", "set", "OrderedDict", "defaultdict")
-                if is_container:
+                if _is_container(value):
                     for t in node.targets:
                         if isinstance(t.target, cst.Name):
                             containers.add(t.target.value)
@@ -231,6 +234,12 @@ def analyze(module: cst.Module) -> SourceInfo:
                 needs.add(key)
                 grew = True
     info.builders = {k for k in (seen - set(roots)) & needs if not k.endswith((".forward", ".__call__"))}
+    # a method that overrides a builder is called where the builder is (`self.define_table()` in the base's
+    # __init__), so it takes `rngs` too, whether or not it builds layers itself
+    built_methods = {k.split(".", 1)[1] for k in info.builders if k.split(".")[0] in info.module_classes}
+    info.builders |= {
+        k for k in calls if "." in k and k.split(".")[0] in info.module_classes and k.split(".", 1)[1] in built_methods
+    }
     # free functions a module's forward (or any method but __init__) reaches that draw random numbers
     called_at_run = [k for k in calls if "." in k and k.split(".")[0] in info.module_classes and k[-9:] != ".__init__"]
     reached, stack = set(called_at_run), list(called_at_run)
@@ -240,4 +249,5 @@ def analyze(module: cst.Module) -> SourceInfo:
                 reached.add(callee)
                 stack.append(callee)
     info.random_per_call = draws & reached
+    info.run_by_forward = reached
     return info

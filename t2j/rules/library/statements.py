@@ -134,7 +134,16 @@ class ItemAssignment(StatementRule):
             torch="y = x * 1\ny[:, 0] = 0.0\ny[1:, -1] += x[1:, 0]",
             jax="y = x * 1\ny = y.at[:, 0].set(0.0)\ny = y.at[1:, -1].add(x[1:, 0])",
             inputs={"x": [3, 4]},
-        )
+        ),
+        # a dict stays a dict, annotated or not (torchvision's `layers: OrderedDict = OrderedDict()`)
+        Example(
+            torch="def blocks(n):\n    layers: OrderedDict = OrderedDict()\n    layers['a'] = n\n    return layers",
+            jax="from collections import OrderedDict\ndef blocks(n):\n    layers: OrderedDict = OrderedDict()\n"
+            "    layers['a'] = n\n    return layers",
+            imports="from collections import OrderedDict",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:

@@ -210,7 +210,18 @@ class BuilderRngs(FunctionRule):
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.body = self.make(4, rngs=rngs)\n"
             "    def make(self, n, *, rngs: nnx.Rngs):\n        return nnx.Linear(n, n, kernel_init=torch_kernel_init, bias_init=torch_bias_init(n), rngs=rngs)",
             verify=False,
-        )
+        ),
+        # an override is called where the builder is (the base's __init__): it takes `rngs` too
+        Example(
+            torch="class A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.make()\n"
+            "    def make(self):\n        self.fc = nn.Linear(4, 4)\nclass B(A):\n    def make(self):\n"
+            "        self.fc = nn.Identity()",
+            jax="class A(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.make(rngs=rngs)\n"
+            "    def make(self, *, rngs: nnx.Rngs):\n"
+            "        self.fc = nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\n"
+            "class B(A):\n    def make(self, *, rngs: nnx.Rngs):\n        self.fc = lambda x, *args, **kwargs: x",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:

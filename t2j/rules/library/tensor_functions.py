@@ -180,6 +180,11 @@ class Elementwise(MapFunction):
             torch="y = torch.tril(torch.ones(4, 4)) * x", jax="y = jnp.tril(jnp.ones((4, 4))) * x", inputs={"x": [4, 4]}
         ),
         Example(
+            torch="gy, gx = torch.meshgrid([torch.arange(3), torch.arange(4)], indexing='ij')\ny = x * gy + gx",
+            jax="gy, gx = jnp.meshgrid(jnp.arange(3), jnp.arange(4), indexing='ij')\ny = x * gy + gx",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
             torch="y = torch.where(x > 0, x, torch.zeros_like(x))",
             jax="y = jnp.where(x > 0, x, jnp.zeros_like(x))",
             inputs={"x": [3, 5]},
@@ -220,6 +225,9 @@ class Elementwise(MapFunction):
             return call("jnp.flip", args)
         if name in ("meshgrid",):
             args = [a for a in node.args if not (a.keyword and a.keyword.value == "indexing")]
+            if len(args) == 1 and not args[0].star and isinstance(args[0].value, (cst.List, cst.Tuple)):
+                # torch.meshgrid([h, w]) takes the tensors as one sequence; jnp.meshgrid only one by one
+                args = [arg(el.value) for el in args[0].value.elements]
             ind = keyword(node, "indexing")
             return call("jnp.meshgrid", args + [arg(ind.value if ind else expr('"ij"'), "indexing")])
         args = rename_keywords(_first_input(node), {**AXIS, **DROP, "diagonal": "k", "dims": "axis"})

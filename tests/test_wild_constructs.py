@@ -1,0 +1,125 @@
+"""Constructs of real model files (benchmarks/wild/), end to end: translated by the rules, verified numerically
+(forward and backward) or, where they cannot run under jax.jit, marked."""
+
+from t2j.rules import translate_rules
+from t2j.verify.api import verify_sources
+
+MARKER = "# t2j: not translated"
+
+# torchvision's RegNet: a placeholder None that a layer replaces for some configurations
+OPTIONAL_CHILD = """
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, width_in, width_out):
+        super().__init__()
+        self.proj = None
+        if width_in != width_out:
+            self.proj = nn.Linear(width_in, width_out, bias=False)
+        self.f = nn.Linear(width_in, width_out)
+
+    def forward(self, x):
+        if self.proj is not None:
+            return self.proj(x) + self.f(x)
+        return x + self.f(x)
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Block(4, 8)
+        self.b = Block(8, 8)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 4)]
+"""
+
+# torchvision's Swin V2: a subclass overrides a method that the base's __init__ calls to build a parameter
+OVERRIDDEN_BUILDER = """
+import torch
+import torch.nn as nn
+
+
+class Base(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+        self.define_table()
+
+    def define_table(self):
+        self.table = nn.Parameter(torch.zeros(self.dim))
+
+    def forward(self, x):
+        return x + self.table
+
+
+class Model(Base):
+    def __init__(self):
+        super().__init__(4)
+
+    def define_table(self):
+        self.table = nn.Parameter(torch.ones(self.dim))
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 4)]
+"""
+
+# torchaudio's Conformer: a mask whose length is read out of the lengths tensor
+DATA_DEPENDENT_LENGTH = """
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def forward(self, x, lengths):
+        max_length = int(torch.max(lengths).item())
+        mask = torch.arange(max_length).expand(lengths.shape[0], max_length) >= lengths.unsqueeze(1)
+        return x[:, :max_length] * mask
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 5), torch.tensor([3, 5])]
+"""
+
+
+def _verified(source: str) -> None:
+    result = translate_rules(source)
+    assert MARKER not in result.code, result.code
+    v = verify_sources(source, result.code)
+    assert v.ok and v.forward_ok and v.backward_ok, v.summary() + (v.error or "") + result.code
+
+
+def test_placeholder_none_replaced_by_a_layer_verifies():
+    _verified(OPTIONAL_CHILD)
+
+
+def test_override_of_a_builder_method_takes_rngs_and_verifies():
+    _verified(OVERRIDDEN_BUILDER)
+
+
+def test_value_read_out_of_an_array_in_forward_is_marked_and_not_verified():
+    result = translate_rules(DATA_DEPENDENT_LENGTH)
+    marked = [line for line in result.code.splitlines() if MARKER in line]
+    assert len(marked) == 1 and "`.item()`" in marked[0], result.code
+    assert any("item" in d.message for d in result.diagnostics)
+    v = verify_sources(DATA_DEPENDENT_LENGTH, result.code)
+    assert not v.ok  # it cannot run under jax.jit: the marker says so before the verifier does
