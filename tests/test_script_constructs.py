@@ -112,3 +112,12 @@ def test_accumulation_stepped_inside_the_loop_runs_and_is_reported_not_replayed(
     # the replay has no gradient-accumulation mode yet: the report must say so, never claim a verified step
     assert not report.step_verified
     assert any("gradient-accumulation" in n for n in report.not_checked), report.not_checked
+
+
+def test_a_seeded_generator_is_a_key_chain_and_its_batches_are_verified_by_replay():
+    code = _translated("seeded_generator.py")
+    translated = code.split("# t2j: train-step")[0]
+    assert "g = jax.random.key(123)" in translated and "g, k1 = jax.random.split(g)" in translated
+    assert "generator" not in translated.split("# --- torch")[0] and "not translated" not in code
+    report = verify_script(DATA / "seeded_generator.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary

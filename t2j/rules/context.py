@@ -28,6 +28,8 @@ class FunctionFrame:
     key_used: bool = False  # jax.random keys were split here
     rngs_used: bool = False  # layers were built here without an rngs parameter
     key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
+    params: frozenset[str] = frozenset()  # the function's parameter names
+    yields: bool = False  # a generator function (its local key chain lives as long as its loop)
     local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
     factories: set[str] = field(
         default_factory=set
@@ -134,9 +136,16 @@ class Context:
             self.module_rngs_used = True
         return cst.Name("rngs")
 
-    def random_key(self) -> cst.BaseExpression:
-        """A fresh jax.random key for one random draw here (never reused)."""
+    def random_key(self, chain: str = "key") -> cst.BaseExpression:
+        """A fresh jax.random key for one random draw here (never reused). `chain`: a key the user's code holds
+        (a `torch.Generator` translated to a key), split in place of this scope's `key`."""
         fn = self.function
+        if chain != "key":
+            self.key_counter += 1
+            name = f"k{self.key_counter}"
+            if self.statements:
+                self.statements[-1].before.append(cst.parse_statement(f"{chain}, {name} = jax.random.split({chain})\n"))
+            return cst.Name(name)
         if fn is not None and fn.has_rngs:
             return expr("rngs.params()")
         if fn is not None and fn.in_module_class:

@@ -145,3 +145,21 @@ def grouped(node: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(node, (cst.Lambda, cst.IfExp)) and not node.lpar:
         return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return node
+
+
+def yields(function: cst.FunctionDef) -> bool:
+    """Whether a function is a generator function (a `yield` of its own, nested functions not counted)."""
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Yield(self, node: cst.Yield) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    function.visit(Finder())
+    return bool(found)

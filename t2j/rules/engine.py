@@ -16,7 +16,7 @@ from t2j.analyze.imports import dotted as dotted_name, is_torch
 from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
 from t2j.rules.context import ClassFrame, Context, FunctionFrame, StatementFrame, step_lines
-from t2j.rules.cstutil import grouped
+from t2j.rules.cstutil import grouped, yields
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.formatting import format_code
 from t2j.rules.layout import BANNER, helpers_position, imports_end
@@ -191,6 +191,8 @@ class Engine(cst.CSTTransformer):
                     in_module_class=(cls is not None and cls.is_module)
                     or (parent is not None and parent.in_module_class),
                     key_defined="key" in params,
+                    params=frozenset(params),
+                    yields=yields(node),
                     local_containers=ctx.info.containers.get(key, set()),
                     factories=params | _value_locals(node),
                 )

@@ -9,7 +9,7 @@ import libcst as cst
 from t2j.analyze.source import RANDOM_DRAWS
 from t2j.rules.base import CallRule, Example, MethodRule, Rebind, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, call, expr, keyword, positional, shape_args
+from t2j.rules.cstutil import arg, call, code, expr, keyword, positional, shape_args
 
 
 @register
@@ -28,6 +28,11 @@ class RandomDraws(CallRule):
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
         name = qualname.rsplit(".", 1)[1]
+        generator = keyword(node, "generator")
+        chain = "key" if generator is None else _generator_chain(node, ctx, generator.value)
+        if chain is None:
+            return None
+        node = node.with_changes(args=[a for a in node.args if a is not generator])
         ctx.use("jax")
         if name in ("randn", "rand"):
             shape, rest = shape_args(node)
@@ -36,14 +41,14 @@ class RandomDraws(CallRule):
             dtype = keyword(node, "dtype")
             fn = "jax.random.normal" if name == "randn" else "jax.random.uniform"
             extra = [arg(dtype.value, "dtype")] if dtype is not None else []
-            return call(fn, [arg(ctx.random_key()), arg(shape)] + extra)
+            return call(fn, [arg(ctx.random_key(chain)), arg(shape)] + extra)
         if name in ("randn_like", "rand_like"):
             x = positional(node)[0].value
             fn = "jax.random.normal" if name == "randn_like" else "jax.random.uniform"
             return call(
                 fn,
                 [
-                    arg(ctx.random_key()),
+                    arg(ctx.random_key(chain)),
                     arg(cst.Attribute(value=x, attr=cst.Name("shape"))),
                     arg(cst.Attribute(value=x, attr=cst.Name("dtype"))),
                 ],
@@ -59,10 +64,10 @@ class RandomDraws(CallRule):
                 low, high = pos[0].value, pos[1].value
             else:
                 return None
-            return call("jax.random.randint", [arg(ctx.random_key()), arg(size.value), arg(low), arg(high)])
+            return call("jax.random.randint", [arg(ctx.random_key(chain)), arg(size.value), arg(low), arg(high)])
         if name == "randperm":
             n = positional(node)[0].value
-            return call("jax.random.permutation", [arg(ctx.random_key()), arg(n)])
+            return call("jax.random.permutation", [arg(ctx.random_key(chain)), arg(n)])
         if name == "normal":
             pos = positional(node)
             mean = keyword(node, "mean") or (pos[0] if pos else None)
@@ -72,16 +77,81 @@ class RandomDraws(CallRule):
                 return None
             shape = size.value if size is not None else call("jnp.shape", [arg(mean.value)])
             ctx.use("jnp")
-            draw = call("jax.random.normal", [arg(ctx.random_key()), arg(shape)])
+            draw = call("jax.random.normal", [arg(ctx.random_key(chain)), arg(shape)])
             return cst.BinaryOperation(mean.value, cst.Add(), cst.BinaryOperation(std.value, cst.Multiply(), draw))
         if name == "bernoulli":
             p = positional(node)[0].value
-            draw = call("jax.random.bernoulli", [arg(ctx.random_key()), arg(p)])
+            draw = call("jax.random.bernoulli", [arg(ctx.random_key(chain)), arg(p)])
             return call(
                 cst.Attribute(value=draw, attr=cst.Name("astype")),
                 [arg(cst.Attribute(value=p, attr=cst.Name("dtype")))],
             )
         return None
+
+
+def _generator_chain(node: cst.Call, ctx: Context, generator: cst.BaseExpression) -> str | None:
+    """The key chain of a draw's `generator=g` (a `torch.Generator` translated to a key, TorchGenerator), or None
+    where the draw stays as it is (marked)."""
+    fn = ctx.function
+    if not isinstance(generator, cst.Name):
+        return None  # `self.g`, `gens[i]`: no chain to rebind here
+    if fn is not None and generator.value in fn.params and not fn.yields:
+        # the chain split here is a local copy: each call would repeat the caller's draws (torch's generator
+        # advances); a generator function keeps its chain for its whole loop
+        what = f"a draw from `{generator.value}`, a generator passed in: return the split key to the caller"
+        ctx.untranslated(node, what)
+        return None
+    return generator.value
+
+
+@register
+class TorchGenerator(CallRule):
+    """`torch.Generator().manual_seed(s)` -> `jax.random.key(s)`: a seeded generator is a key chain of its own,
+    split before each draw that names it (`torch.rand(n, generator=g)`, RandomDraws). The draws differ from
+    torch's (another generator), so data drawn with it is compared through the recorded batches."""
+
+    targets = ("torch.Generator",)
+    examples = [
+        Example(
+            torch="g = torch.Generator().manual_seed(3)\nx = torch.rand(4, 2, generator=g)",
+            jax="g = jax.random.key(3)\ng, k1 = jax.random.split(g)\nx = jax.random.uniform(k1, (4, 2))",
+            verify=False,
+        ),
+        Example(  # a generator handed to a function that is not a generator function: its draws would repeat
+            torch="def make(n, g):\n    return torch.randn(n, generator=g)",
+            jax="def make(n, g):\n    return torch.randn(n, generator=g)  # t2j: not translated: a draw from `g`, "
+            "a generator passed in: return the split key to the caller; torch.randn",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+        if node.args:
+            return None  # torch.Generator(device=...): left marked
+        ctx.use("jax")
+        return call("jax.random.key", [arg(expr("0"))])
+
+
+@register
+class SeedGenerator(MethodRule):
+    """`<generator>.manual_seed(s)` on a translated `torch.Generator()` -> `jax.random.key(s)`."""
+
+    methods = ("manual_seed",)
+    examples = [
+        Example(
+            torch="g = torch.Generator().manual_seed(7)",
+            jax="g = jax.random.key(7)",
+            verify=False,
+        ),
+    ]
+
+    def rewrite(
+        self, node: cst.Call, ctx: Context, receiver: cst.BaseExpression, name: str
+    ) -> cst.BaseExpression | None:
+        if not (isinstance(receiver, cst.Call) and code(receiver) == "jax.random.key(0)") or len(node.args) != 1:
+            return None
+        return call("jax.random.key", [arg(node.args[0].value)])
 
 
 @register
