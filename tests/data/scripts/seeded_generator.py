@@ -4,7 +4,7 @@ import torch.nn as nn
 
 g = torch.Generator().manual_seed(123)
 x = torch.rand(48, 3, generator=g) * 2 - 1
-y = (x ** 2).sum(dim=1, keepdim=True) + 0.1 * torch.randn(48, 1, generator=g)
+y = (x**2).sum(dim=1, keepdim=True) + 0.1 * torch.randn(48, 1, generator=g)
 
 torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(3, 16), nn.Tanh(), nn.Linear(16, 1))
