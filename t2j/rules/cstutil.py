@@ -147,7 +147,7 @@ def grouped(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
-def yields(function: cst.FunctionDef) -> bool:
+def yields(function: cst.CSTNode) -> bool:
     """Whether a function is a generator function (a `yield` of its own, nested functions not counted)."""
     found = []
 
@@ -156,7 +156,7 @@ def yields(function: cst.FunctionDef) -> bool:
             found.append(node)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
+            return node is function  # nested functions yield for themselves
 
         def visit_Lambda(self, node: cst.Lambda) -> bool:
             return False

@@ -43,6 +43,8 @@ class LayerWeights(AttributeRule):
     ]
 
     def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
+        if not isinstance(node, cst.Attribute):
+            return None
         owner = dotted(node.value)
         kind = ctx.info.layer_names.get(owner or "")
         parts = (owner or "").split(".")

@@ -144,6 +144,12 @@ class SeedGenerator(MethodRule):
             jax="g = jax.random.key(7)",
             verify=False,
         ),
+        Example(  # a seed method of another object (a gym environment, a sampler) is theirs
+            torch="env.manual_seed(7)",
+            jax="env.manual_seed(7)",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(
