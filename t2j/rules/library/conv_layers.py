@@ -69,7 +69,29 @@ class ConvTranspose(EmittedLayer):
             torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1)\ny = self.up(x)",
             jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, output_padding=1, ndim=2, rngs=rngs)\ny = self.up(x)",
             inputs={"x": [2, 4, 5, 5]},
-        )
+        ),
+        # by phases (one matmul over shifted slices): groups, dilation, a kernel the stride does not divide
+        Example(
+            torch="self.up = nn.ConvTranspose1d(6, 4, 5, stride=3, padding=2, output_padding=2, groups=2, "
+            "dilation=2)\ny = self.up(x)",
+            jax="self.up = TorchConvTranspose(6, 4, 5, stride=3, padding=2, output_padding=2, groups=2, dilation=2, "
+            "ndim=1, rngs=rngs)\ny = self.up(x)",
+            inputs={"x": [2, 6, 7]},
+        ),
+        Example(
+            torch="self.up = nn.ConvTranspose3d(4, 3, (4, 3, 2), stride=(2, 1, 3), padding=(1, 1, 0), bias=False)\n"
+            "y = self.up(x)",
+            jax="self.up = TorchConvTranspose(4, 3, (4, 3, 2), stride=(2, 1, 3), padding=(1, 1, 0), bias=False, "
+            "ndim=3, rngs=rngs)\ny = self.up(x)",
+            inputs={"x": [2, 4, 3, 4, 3]},
+        ),
+        # output_size picks output_padding, as torch's _output_padding does
+        Example(
+            torch="self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)\ny = self.up(x, output_size=[10, 9])",
+            jax="self.up = TorchConvTranspose(4, 2, 3, stride=2, padding=1, ndim=2, rngs=rngs)\n"
+            "y = self.up(x, output_size=[10, 9])",
+            inputs={"x": [2, 4, 5, 5]},
+        ),
     ]
 
     def extra_for(self, qualname):

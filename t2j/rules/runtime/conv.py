@@ -103,35 +103,66 @@ def conv3d_as_2d(x, weight, stride, pad, dilation, groups):
 
 
 def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    """F.conv_transpose1d/2d/3d with torch's (in, out/groups, *k) weight."""
+    """F.conv_transpose1d/2d/3d with torch's (in, out/groups, *k) weight, by phases: the full output position
+    q = i * stride + j (j a tap of the dilated kernel) splits by q % stride into prod(stride) stride-1
+    correlations of x with the taps j = q % stride + stride * t, and all of them are one matmul over the
+    ceil(k / stride) shifted slices of x (channels last). XLA:CPU runs matmuls (and their gradients) fast, where
+    an lhs-dilated convolution's weight gradient is a slow reversed-window loop; no work on inserted zeros."""
     nd = weight.ndim - 2
     stride, padding = ntuple(stride, nd), ntuple(padding, nd)
     output_padding, dilation = ntuple(output_padding, nd), ntuple(dilation, nd)
-    cin, cout_g = weight.shape[0], weight.shape[1]
-    k = weight.shape[2:]
-    # (in, out/g, *k) -> (out, in/g, *k), spatially flipped
-    w = weight.reshape((groups, cin // groups, cout_g) + k)
-    w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + k)
-    w = jnp.flip(w, axis=tuple(range(2, 2 + nd)))
-    pads = [
-        (dilation[i] * (k[i] - 1) - padding[i], dilation[i] * (k[i] - 1) - padding[i] + output_padding[i])
-        for i in range(nd)
-    ]
-    spatial = "DHW"[-nd:]
-    dn = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
-    y = lax.conv_general_dilated(
-        x,
-        w,
-        (1,) * nd,
-        pads,
-        lhs_dilation=stride,
-        rhs_dilation=dilation,
-        dimension_numbers=dn,
-        feature_group_count=groups,
+    n, cin, cout_g = x.shape[0], weight.shape[0], weight.shape[1]
+    cin_g = cin // groups
+    zero = jnp.zeros((), weight.dtype)
+    w = lax.pad(weight, zero, [(0, 0, 0)] * 2 + [(0, 0, d - 1) for d in dilation])  # the dilated kernel
+    k = w.shape[2:]
+    taps = [-(-k[i] // stride[i]) for i in range(nd)]
+    w = lax.pad(w, zero, [(0, 0, 0)] * 2 + [(0, taps[i] * stride[i] - k[i], 0) for i in range(nd)])
+    # (g, in/g, out/g, T1, s1, T2, s2, ...) -> (T1, T2, ..., g, in/g, s1, s2, ..., out/g), taps reversed
+    shape = (groups, cin_g, cout_g) + sum(((taps[i], stride[i]) for i in range(nd)), ())
+    perm = tuple(3 + 2 * i for i in range(nd)) + (0, 1) + tuple(4 + 2 * i for i in range(nd)) + (2,)
+    w = jnp.flip(jnp.transpose(w.reshape(shape), perm), axis=tuple(range(nd)))
+    w = w.reshape((math.prod(taps), groups, cin_g, math.prod(stride) * cout_g))
+    size = x.shape[2:]
+    out = [(size[i] - 1) * stride[i] - 2 * padding[i] + k[i] + output_padding[i] for i in range(nd)]
+    # phases long enough to cover padding + out (output_padding may reach past the last input's taps: zeros)
+    extra = [max(0, -(-(k[i] + output_padding[i] - padding[i] - taps[i] * stride[i]) // stride[i])) for i in range(nd)]
+    m = tuple(size[i] + taps[i] - 1 + extra[i] for i in range(nd))
+    xl = jnp.moveaxis(x, 1, -1)
+    xl = lax.pad(
+        xl, jnp.zeros((), x.dtype), [(0, 0, 0)] + [(taps[i] - 1, m[i] - size[i], 0) for i in range(nd)] + [(0, 0, 0)]
     )
+    cols = [
+        lax.slice(xl, (0,) + off + (0,), (n,) + tuple(o + mi for o, mi in zip(off, m)) + (cin,))
+        for off in np.ndindex(*taps)
+    ]
+    patches = jnp.stack(cols, axis=-2).reshape((n,) + m + (len(cols), groups, cin_g))
+    # contract (taps, in/g), batch over groups: (g, n, *m, s1 * s2 * ... * out/g)
+    z = lax.dot_general(patches, w, (((nd + 1, nd + 3), (0, 2)), ((nd + 2,), (1,))))
+    z = z.reshape((groups, n) + m + tuple(stride) + (cout_g,))
+    # (g, n, M1, M2, ..., s1, s2, ..., out/g) -> (n, g, out/g, M1, s1, M2, s2, ...): position q = M * s + phase
+    perm = (1, 0, 2 + 2 * nd) + sum(((2 + i, 2 + nd + i) for i in range(nd)), ())
+    z = jnp.transpose(z, perm).reshape((n, groups * cout_g) + tuple(m[i] * stride[i] for i in range(nd)))
+    y = lax.slice(z, (0, 0) + padding, (n, groups * cout_g) + tuple(padding[i] + out[i] for i in range(nd)))
     if bias is not None:
         y = y + bias.reshape((1, -1) + (1,) * nd)
     return y
+
+
+def conv_transpose_output_padding(x, output_size, stride, padding, kernel_size, dilation):
+    """The output_padding that makes ConvTranspose's output `output_size` (torch's `_output_padding`)."""
+    nd = len(kernel_size)
+    output_size = tuple(output_size)[-nd:]
+    result = []
+    for i in range(nd):
+        smallest = (x.shape[x.ndim - nd + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel_size[i] - 1) + 1
+        if not smallest <= output_size[i] < smallest + stride[i]:
+            raise ValueError(
+                f"requested output size {output_size} is not reachable: dimension {i} must lie in "
+                f"[{smallest}, {smallest + stride[i] - 1}]"
+            )
+        result.append(output_size[i] - smallest)
+    return tuple(result)
 
 
 class TorchConv(nnx.Module):
@@ -195,6 +226,11 @@ class TorchConvTranspose(nnx.Module):
 
     def __call__(self, x, output_size=None):
         bias = self.bias[...] if self.bias is not None else None
+        output_padding = self.output_padding
+        if output_size is not None:
+            output_padding = conv_transpose_output_padding(
+                x, output_size, self.stride, self.padding, self.kernel_size, self.dilation
+            )
         return torch_conv_transpose(
-            x, self.weight[...], bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation
+            x, self.weight[...], bias, self.stride, self.padding, output_padding, self.groups, self.dilation
         )
