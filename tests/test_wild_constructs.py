@@ -123,3 +123,33 @@ def test_value_read_out_of_an_array_in_forward_is_marked_and_not_verified():
     assert any("item" in d.message for d in result.diagnostics)
     v = verify_sources(DATA_DEPENDENT_LENGTH, result.code)
     assert not v.ok  # it cannot run under jax.jit: the marker says so before the verifier does
+
+
+# torchvision's RegNet: an nn.Sequential subclass built from an OrderedDict of named children
+SEQUENTIAL_FROM_DICT = """
+from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Sequential):
+    def __init__(self):
+        layers: OrderedDict[str, nn.Module] = OrderedDict()
+        layers["a"] = nn.Linear(4, 8)
+        layers["act"] = nn.ReLU()
+        layers["c"] = nn.Linear(8, 2)
+        super().__init__(layers)
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 4)]
+"""
+
+
+def test_sequential_subclass_built_from_an_ordered_dict_verifies():
+    _verified(SEQUENTIAL_FROM_DICT)

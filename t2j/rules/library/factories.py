@@ -280,6 +280,16 @@ class SequentialChildAttributes(ClassRule):
             verify=False,
             fires=False,
         ),
+        # children given as an OrderedDict (torchvision's RegNet blocks): nnx.Sequential takes them one by one
+        Example(
+            torch="class Body(nn.Sequential):\n    def __init__(self, c):\n        layers = OrderedDict()\n"
+            "        layers['fc'] = nn.Linear(c, c)\n        super().__init__(layers)",
+            jax="from collections import OrderedDict\nclass Body(TorchNamedSequential):\n    def __init__(self, c, *, rngs: nnx.Rngs):\n"
+            "        layers = OrderedDict()\n        layers['fc'] = nnx.Linear(c, c, kernel_init=torch_kernel_init, "
+            "bias_init=torch_bias_init(c), rngs=rngs)\n        super().__init__(layers)",
+            imports="from collections import OrderedDict",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.ClassDef, ctx) -> cst.ClassDef | None:
@@ -295,6 +305,8 @@ class SequentialChildAttributes(ClassRule):
         if not isinstance(old_init, cst.FunctionDef) or not isinstance(old_init.body, cst.IndentedBlock):
             return None
         lines = list(old_init.body.body)
+        if _built_from_dict(lines):  # `super().__init__(layers)`, layers an OrderedDict of named children
+            return node.with_changes(bases=[node.bases[0].with_changes(value=ctx.helper("TorchNamedSequential"))])
         supers = [i for i, s in enumerate(lines) if "super().__init__()" == code(s).strip()]
         if len(supers) != 1:
             return None
@@ -313,6 +325,33 @@ class SequentialChildAttributes(ClassRule):
         helper = ctx.helper("TorchNamedSequential")
         base = node.bases[0].with_changes(value=cst.Name(helper) if isinstance(helper, str) else helper)
         return node.with_changes(bases=[base], body=node.body.with_changes(body=body))
+
+
+def _built_from_dict(lines: list[cst.BaseStatement]) -> bool:
+    """__init__ ends in `super().__init__(name)`, `name` bound in it to an OrderedDict/dict of children
+    (torchvision's `layers: OrderedDict[str, nn.Module] = OrderedDict()`)."""
+    dicts = set()
+    for line in lines:
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            continue
+        small = line.body[0]
+        if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+            value = small.value
+            is_dict = isinstance(value, cst.Dict) or (
+                isinstance(value, cst.Call) and code(value.func) in ("OrderedDict", "collections.OrderedDict", "dict")
+            )
+            if is_dict:
+                dicts.update(t.value for t in targets if isinstance(t, cst.Name))
+        if (
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and code(small.value.func) == "super().__init__"
+        ):
+            args = small.value.args
+            if len(args) == 1 and args[0].keyword is None and not args[0].star:
+                return isinstance(args[0].value, cst.Name) and args[0].value.value in dicts
+    return False
 
 
 def _child_assignment(line: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:
