@@ -330,7 +330,7 @@ class SequentialChildAttributes(ClassRule):
 def _built_from_dict(lines: list[cst.BaseStatement]) -> bool:
     """__init__ ends in `super().__init__(name)`, `name` bound in it to an OrderedDict/dict of children
     (torchvision's `layers: OrderedDict[str, nn.Module] = OrderedDict()`)."""
-    dicts = set()
+    dicts: set[str] = set()
     for line in lines:
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
             continue

@@ -81,6 +81,11 @@ class ToDevice(MethodRule):
         ),
         Example(torch="y = x.to(torch.float32)", jax="y = x.astype(jnp.float32)", inputs={"x": [3, 4]}),
         Example(
+            torch="dtype = x.dtype\ny = (x * 2).double().to(dtype)",
+            jax="dtype = x.dtype\ny = (x * 2).astype(jnp.float64).astype(dtype)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
             torch="class Trainer:\n    def moved(self, device):\n        return self.to(device)",
             jax="class Trainer:\n    def moved(self, device):\n        return self.to(device)",
             verify=False,
@@ -111,6 +116,9 @@ class ToDevice(MethodRule):
                 )
             if dtype is None:
                 other = [a for a in pos if not _is_device(a.value)]
+                if other and isinstance(other[0].value, cst.Name) and other[0].value.value.endswith("dtype"):
+                    # x.to(dtype), a variable holding a dtype (`dtype = residual.dtype`)
+                    return call(cst.Attribute(value=paren(receiver), attr=cst.Name("astype")), [arg(other[0].value)])
                 if other and isinstance(other[0].value, cst.Name):
                     # x.to(other_tensor): take its dtype
                     return call(
