@@ -310,6 +310,28 @@ def test_a_script_replay_cannot_read_the_torch_recording(monkeypatch):
     assert forged.step_verified, forged.train_steps
 
 
+def test_a_script_replay_cannot_report_forged_losses_and_weights():
+    """The recording checker: a translation whose step never updates the weights trains torch's model exactly in
+    numpy from its replay inputs and overwrites the losses and trained weights its process reports (VERIFIED on
+    04d3816, when those reported numbers were compared). The numbers compared now come from the trusted runner's
+    replay of the exported step, and it is not verified; the honest translation still is."""
+    from t2j.rules import translate_rules
+    from t2j.verify.recording import verify_script
+
+    script = ROOT / "tests" / "data" / "scripts" / "regression_loop.py"
+    translated = translate_rules(script.read_text()).code
+    wrong = translated.replace("    optimizer.update(model, grads)\n", "")
+    assert wrong != translated
+    attack = (HOSTILE / "forge_reported_losses.py").read_text() + "\n\n" + wrong
+    report = verify_script(script, attack, max_steps=3, check_modules=False)
+    assert report.error is None, report.error
+    [step] = report.train_steps
+    assert not step.ok and not report.step_verified, step
+    assert "losses differ" in step.summary and "weights after the last step differ" in step.summary, step.summary
+    honest = verify_script(script, translated, max_steps=3, check_modules=False)
+    assert honest.step_verified, honest.train_steps
+
+
 def test_a_training_translation_cannot_read_the_torch_results(tmp_path, monkeypatch):
     """make_models/make_data/train: a translation that drops the scheduler (its losses drift) and looks for the
     torch losses and final weights in its folder, the folders above, /tmp, home, the environment and

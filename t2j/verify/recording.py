@@ -7,8 +7,10 @@
 2. Module checks: each translated class against its torch class with the recorded arguments (forward, backward,
    train mode: the module verifier, t2j.verify.api), on the class definitions of both files.
 3. Step replay: the translated script runs sandboxed with its train steps wrapped: the torch initial weights
-   ported in, the recorded batches fed to the step; per-step losses and the weights after the last step must
-   match torch within the training tolerances. The replay's sandbox (torch hidden) gets only `replay_inputs`,
+   ported in, the recorded batches fed to the step, each call captured as an exported program; the trusted
+   runner replays those programs from the torch initial weights on the recorded batches
+   (t2j.verify.recording_replay) and its per-step losses and weights after the last step must match torch
+   within the training tolerances (what the translation's process says it computed is not believed). The replay's sandbox (torch hidden) gets only `replay_inputs`,
    never the torch losses or trained weights: this process compares, mapping torch's weights into the JAX
    layout through the port mappings the replay reports (`expected_weights`).
 
@@ -328,8 +330,17 @@ def _compare_steps(
             continue
         import numpy as np
 
-        losses = compare_arrays("losses", np.asarray(expected), np.asarray(actual), tol)
-        reference, final = expected_weights(recorded, name, replayed, problems)
+        from t2j.verify.recording_replay import ReplayRefused, replay_step
+
+        try:  # the numbers compared: the trusted runner's replay of the exported step, not the JAX side's own
+            trusted_losses, trusted_final = replay_step(name, _trained(mapping), recorded, replayed, settings)
+        except ReplayRefused as exc:
+            out.append(StepCheck(step=name, ok=False, steps=len(actual), summary=f"{name}: NotReplayable: {exc}"))
+            continue
+        view = Bundle(meta={f"{name}/mappings": replayed.meta.get(f"{name}/mappings", [])})
+        view.put_group(f"{name}/final", trusted_final)
+        losses = compare_arrays("losses", np.asarray(expected), trusted_losses, tol)
+        reference, final = expected_weights(recorded, name, view, problems)
         weights = compare_trees("final_weights", reference, final, tol)
         has_weights = bool(reference)
         ok = losses.ok and weights.ok and has_weights and not problems
@@ -353,6 +364,11 @@ def _compare_steps(
             )
         )
     return out
+
+
+def _trained(mapping: dict) -> list[str]:
+    """The step parameters holding the models its optimizer trains (as t2j.verify.recording_side reads them)."""
+    return list(mapping.get("models") or [mapping["model"]])
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -270,6 +270,7 @@ def run_jax(workdir: Path) -> None:
     from flax import nnx
 
     from t2j.verify.port import get_state, port_state
+    from t2j.verify.training_capture import StepRecorder
 
     job = _load_job(workdir)
     torch_bundle = Bundle.load(workdir / "replay")
@@ -278,6 +279,7 @@ def run_jax(workdir: Path) -> None:
     targets = {name: n for name, n in targets.items() if n}
     bundle = Bundle(meta={"steps": {}, "dropout": 0})
     calls = {name: 0 for name in targets}
+    recorders: dict[str, tuple[list[str], StepRecorder]] = {}
 
     def no_dropout(self, inputs, *args, **kwargs):
         bundle.meta["dropout"] += 1 if self.rate > 0 and not self.deterministic else 0
@@ -311,11 +313,14 @@ def run_jax(workdir: Path) -> None:
                     elif isinstance(value, nnx.Module):
                         record["problems"].append(f"no torch weights recorded for '{param}'")
                 _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)
+                held = [p for p in trained if isinstance(bound.get(p), nnx.Module)]
+                recorders[name] = (held, StepRecorder([bound[p] for p in held]))
             for param in params:
                 key = f"{name}/call{k}/{param}"
                 if key in torch_bundle.arrays:
                     bound[param] = jnp.asarray(torch_bundle.arrays[key])
-            result = jitted(**bound)
+            # exported and logged: the parent's trusted runner replays the calls, these numbers are not believed
+            result = recorders[name][1].capture(fn, jitted, (), bound)
             loss = result[0] if isinstance(result, (tuple, list)) else result
             record["losses"].append(float(np.asarray(loss, dtype=np.float64).reshape(())))
             calls[name] = k + 1
@@ -327,6 +332,7 @@ def run_jax(workdir: Path) -> None:
                         final.update({prefix + k: v for k, v in _weights(bound[param]).items()})
                 if final:
                     bundle.put_group(f"{name}/final", final)
+                _save_capture(bundle, name, *recorders[name])
                 if all(calls[s] >= targets[s] for s in targets):
                     raise _Recorded()
             return result
@@ -345,6 +351,25 @@ def run_jax(workdir: Path) -> None:
     _run_script((workdir / job["translation"]).resolve(), bundle)
     bundle.meta["calls"] = calls
     bundle.save(workdir / "jax")
+
+
+def _save_capture(bundle: Bundle, name: str, held: list[str], recorder) -> None:
+    """The step's exported programs, its variables (initial values) and the log of its calls, for the parent's
+    trusted runner (t2j.verify.recording_replay)."""
+    bundle.meta[f"{name}/capture"] = {
+        "models": held,
+        "variables": recorder.info,
+        "calls": recorder.calls,
+        "sets": recorder.sets,
+        "problems": recorder.problems,
+        "programs": len(recorder.programs),
+    }
+    for number, value in recorder.first.items():
+        bundle.arrays[f"{name}/var/{number}"] = value
+    for key, value in recorder.arrays.items():
+        bundle.arrays[f"{name}/{key}"] = value
+    for k, blob in enumerate(recorder.programs):
+        bundle.arrays[f"{name}/program{k}"] = np.frombuffer(blob, dtype=np.uint8).copy()
 
 
 def _weights(model) -> dict[str, np.ndarray]:
