@@ -113,6 +113,8 @@ def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_paddi
     output_padding, dilation = ntuple(output_padding, nd), ntuple(dilation, nd)
     n, cin, cout_g = x.shape[0], weight.shape[0], weight.shape[1]
     cin_g = cin // groups
+    if nd < 3 and all(s == 1 for s in stride):  # no phases: a plain conv (flipped kernel, full padding) is faster
+        return conv_transpose_unit_stride(x, weight, bias, padding, output_padding, groups, dilation)
     zero = jnp.zeros((), weight.dtype)
     w = lax.pad(weight, zero, [(0, 0, 0)] * 2 + [(0, 0, d - 1) for d in dilation])  # the dilated kernel
     k = w.shape[2:]
@@ -144,6 +146,28 @@ def torch_conv_transpose(x, weight, bias=None, stride=1, padding=0, output_paddi
     perm = (1, 0, 2 + 2 * nd) + sum(((2 + i, 2 + nd + i) for i in range(nd)), ())
     z = jnp.transpose(z, perm).reshape((n, groups * cout_g) + tuple(m[i] * stride[i] for i in range(nd)))
     y = lax.slice(z, (0, 0) + padding, (n, groups * cout_g) + tuple(padding[i] + out[i] for i in range(nd)))
+    if bias is not None:
+        y = y + bias.reshape((1, -1) + (1,) * nd)
+    return y
+
+
+def conv_transpose_unit_stride(x, weight, bias, padding, output_padding, groups, dilation):
+    """A stride-1 transposed convolution as the convolution with the flipped, (out, in/groups)-ordered kernel."""
+    nd = weight.ndim - 2
+    cin, cout_g, k = weight.shape[0], weight.shape[1], weight.shape[2:]
+    w = jnp.swapaxes(weight.reshape((groups, cin // groups, cout_g) + k), 1, 2)
+    w = jnp.flip(w.reshape((groups * cout_g, cin // groups) + k), axis=tuple(range(2, 2 + nd)))
+    full = [dilation[i] * (k[i] - 1) - padding[i] for i in range(nd)]
+    spatial = "DHW"[-nd:]
+    y = lax.conv_general_dilated(
+        x,
+        w,
+        (1,) * nd,
+        [(full[i], full[i] + output_padding[i]) for i in range(nd)],
+        rhs_dilation=dilation,
+        dimension_numbers=("NC" + spatial, "OI" + spatial, "NC" + spatial),
+        feature_group_count=groups,
+    )
     if bias is not None:
         y = y + bias.reshape((1, -1) + (1,) * nd)
     return y
