@@ -158,3 +158,44 @@ def test_stacked_rnn_dropout_is_active_in_train_mode_only():
     assert not jnp.allclose(dropped, first)
     single = TorchLSTM(4, 8, dropout=0.5, rngs=nnx.Rngs(0))  # one layer: torch applies no dropout at all
     assert single.inter_layer_dropout is None
+
+
+_MAX_POOL_CASES = [  # (ndim, shape, kernel, stride, padding, dilation, ceil_mode): both gradient paths
+    (1, (2, 3, 17), 3, 2, 1, 1, False),
+    (2, (2, 3, 11, 13), 2, 2, 0, 1, True),
+    (2, (2, 3, 11, 13), 3, 3, 1, 1, True),
+    (2, (2, 3, 11, 13), 3, 1, 1, 2, False),
+    (2, (2, 3, 11, 13), 3, 2, 1, 1, False),
+    (3, (1, 2, 7, 8, 9), 2, 2, 1, 2, True),
+    (3, (1, 2, 7, 8, 9), 2, 2, 0, 1, False),
+]
+
+
+@pytest.mark.parametrize("ndim, shape, kernel, stride, padding, dilation, ceil_mode", _MAX_POOL_CASES)
+@pytest.mark.parametrize("values", ["normal", "ties", "nan"])
+def test_max_pool_gradient_goes_where_torch_sends_it(ndim, shape, kernel, stride, padding, dilation, ceil_mode, values):
+    """torch routes a window's gradient to its first maximum (a NaN wins), ties included; dilation differentiates."""
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import torch
+
+    from t2j.rules.runtime.pooling import torch_max_pool
+
+    rng = np.random.RandomState(0)
+    x = rng.randn(*shape).astype(np.float32) if values == "normal" else rng.randint(0, 3, shape).astype(np.float32)
+    if values == "nan":
+        x.flat[7] = np.nan
+    pool = getattr(torch.nn.functional, f"max_pool{ndim}d")
+    x_torch = torch.tensor(x, requires_grad=True)
+    y_torch = pool(x_torch, kernel, stride, padding, dilation, ceil_mode)
+    cotangent = rng.randn(*y_torch.shape).astype(np.float32)
+    (grad_torch,) = torch.autograd.grad((y_torch * torch.tensor(cotangent)).nansum(), x_torch)
+
+    def translated(x):
+        return torch_max_pool(x, kernel, stride, padding, dilation, ceil_mode, ndim=ndim)
+
+    y = jax.jit(translated)(jnp.asarray(x))
+    grad = jax.jit(jax.grad(lambda x: jnp.nansum(translated(x) * cotangent)))(jnp.asarray(x))
+    np.testing.assert_array_equal(np.asarray(y), y_torch.detach().numpy())
+    np.testing.assert_allclose(np.asarray(grad), grad_torch.numpy(), rtol=0, atol=1e-6)

@@ -86,6 +86,12 @@ class PoolModules(CallRule):
             jax="self.pool = functools.partial(torch_max_pool, kernel_size=2, ndim=2)\ny = self.pool(x)",
             inputs={"x": [2, 3, 8, 8]},
         ),
+        Example(  # dilation: JAX's max pool has no gradient of its own there; the helper routes it as torch does
+            torch="self.pool = nn.MaxPool1d(3, stride=2, padding=1, dilation=2)\ny = self.pool(x)",
+            jax="self.pool = functools.partial(torch_max_pool, kernel_size=3, stride=2, padding=1, dilation=2, ndim=1)\n"
+            "y = self.pool(x)",
+            inputs={"x": [2, 3, 16]},
+        ),
         Example(
             torch="self.pool = nn.AdaptiveAvgPool2d((1, 1))\ny = self.pool(x)",
             jax="self.pool = functools.partial(jnp.mean, axis=(-2, -1), keepdims=True)\ny = self.pool(x)",

@@ -2,7 +2,9 @@
 
 import math
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from t2j.rules.runtime.common import ntuple
@@ -26,7 +28,52 @@ def torch_max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     p, d = ntuple(padding, ndim), ntuple(dilation, ndim)
     pads = [(0, 0), (0, 0)] + [pool_padding(x.shape[2 + i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(ndim)]
     init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else int(jnp.iinfo(x.dtype).min)
-    return lax.reduce_window(x, init, lax.max, (1, 1) + k, (1, 1) + s, pads, window_dilation=(1, 1) + d)
+
+    def pool(x):
+        return lax.reduce_window(x, init, lax.max, (1, 1) + k, (1, 1) + s, pads, window_dilation=(1, 1) + d)
+
+    # The native gradient (select-and-scatter) is slow on XLA:CPU in 1D and for non-overlapping 2D windows, and
+    # JAX has none with dilation; there the gradient is routed tap by tap to torch's element instead (measured in
+    # BENCHMARKS.md; overlapping 2D windows and 3D keep the native one, faster there).
+    overlapping = any(s[i] < k[i] for i in range(ndim))
+    native = ndim == 3 or (ndim == 2 and overlapping)
+    if not jnp.issubdtype(x.dtype, jnp.floating) or (native and d == (1,) * ndim):
+        return pool(x)
+    return max_pool_routed_by_taps(pool, x, k, s, d, pads)
+
+
+def max_pool_routed_by_taps(pool, x, k, s, d, pads):
+    """`pool(x)` (a max pool) with the gradient of torch's max pooling, computed tap by tap from the output."""
+
+    @jax.custom_vjp
+    def routed(x):
+        return pool(x)
+
+    def forward(x):
+        y = pool(x)
+        return y, (x, y)
+
+    def backward(residuals, g):
+        x, y = residuals
+        padded = jnp.pad(x, pads, constant_values=-jnp.inf)
+        inside = jnp.pad(jnp.ones(x.shape, bool), pads, constant_values=False)
+        taken = jnp.zeros(y.shape, bool)
+        grad = jnp.zeros(padded.shape, g.dtype)
+        for offsets in np.ndindex(*k):  # torch's window order
+            start = (0, 0) + tuple(int(o) * d[i] for i, o in enumerate(offsets))
+            limit = padded.shape[:2] + tuple(start[2 + i] + (y.shape[2 + i] - 1) * s[i] + 1 for i in range(len(k)))
+            strides = (1, 1) + s
+            tap = lax.slice(padded, start, limit, strides)
+            hit = ((tap == y) | (jnp.isnan(tap) & jnp.isnan(y))) & lax.slice(inside, start, limit, strides) & ~taken
+            taken = taken | hit
+            # the transpose of the strided slice: interior padding puts each output back at its window position
+            config = [(start[i], padded.shape[i] - limit[i], strides[i] - 1) for i in range(padded.ndim)]
+            grad = grad + lax.pad(jnp.where(hit, g, 0).astype(g.dtype), jnp.zeros((), g.dtype), config)
+        crop = tuple(slice(lo, size - hi) for (lo, hi), size in zip(pads, padded.shape))
+        return (grad[crop],)
+
+    routed.defvjp(forward, backward)
+    return routed(x)
 
 
 def torch_avg_pool(
