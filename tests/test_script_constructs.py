@@ -129,3 +129,60 @@ def test_a_seeded_generator_is_a_key_chain_and_its_batches_are_verified_by_repla
     assert "generator" not in translated.split("# --- torch")[0] and "not translated" not in code
     report = verify_script(DATA / "seeded_generator.py", code, max_steps=3, check_modules=False)
     assert report.step_verified, report.summary
+
+
+SAMPLED_IN_THE_LOOP = """
+import torch
+import torch.nn as nn
+
+
+def sample_real(n):
+    theta = torch.rand(n) * 6.283
+    return torch.stack([torch.cos(theta), torch.sin(theta)], dim=1)
+
+
+def sample_batch(n):
+    return sample_real(n)
+
+
+def first_batch(n):
+    return torch.randn(n, 2)
+
+
+def make_data():
+    return torch.randn(16, 2)
+
+
+def main(steps=3):
+    torch.manual_seed(0)
+    data = make_data()
+    critic = nn.Linear(2, 1)
+    opt = torch.optim.SGD(critic.parameters(), lr=0.1)
+    for step in range(steps):
+        real = sample_real(8)
+        opt.zero_grad()
+        loss = critic(real).mean()
+        loss.backward()
+        opt.step()
+
+
+start = first_batch(4)
+main()
+"""
+
+
+def test_a_free_function_drawing_random_numbers_in_a_loop_is_marked_not_a_repeated_fixed_key():
+    result = translate_rules(SAMPLED_IN_THE_LOOP)
+    code = result.code
+    names = ("sample_real", "first_batch", "make_data")
+    body = {name: code.split(f"def {name}(")[1].split("\ndef ")[0] for name in names}
+    # called in the training loop: a fixed key there would repeat the same batch every step, so marked
+    assert "# t2j: not translated: `sample_real` draws random numbers and may be called more than once" in code
+    assert "key = jax.random.key(0)" in body["sample_real"]
+    marked = [d.message for d in result.diagnostics if "not translated" in d.message]
+    assert any("`sample_real`" in m for m in marked), marked
+    # a caller that draws nothing itself is not marked; a setup call run once (at top level, or from `main()`
+    # called once) keeps its fixed key
+    assert not any(f"`{name}`" in m for m in marked for name in ("sample_batch", "first_batch", "make_data")), marked
+    for name in ("first_batch", "make_data"):
+        assert "key = jax.random.key(0)" in body[name] and "not translated" not in body[name]

@@ -48,6 +48,8 @@ class SourceInfo:
     random_outside_init: set[str] = field(default_factory=set)  # module classes drawing random numbers in calls
     random_per_call: set[str] = field(default_factory=set)  # free functions drawing random numbers, run by forward
     run_by_forward: set[str] = field(default_factory=set)  # module methods but __init__, and what they call
+    random_repeated: set[str] = field(default_factory=set)  # free functions drawing random numbers, called in a loop,
+    # from another function or more than once (a fixed key in them repeats the same draws on every call)
     top_level_names: set[str] = field(default_factory=set)
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
@@ -90,6 +92,77 @@ def _module_containers(module: cst.Module) -> set[str]:
 
     module.visit(TopLevel())
     return found
+
+
+def _called_repeatedly(module: cst.Module, module_classes: set[str]) -> set[str]:
+    """Top-level functions that may run more than once: called in a loop, in a nested function or lambda, in a
+    method of a plain class, from two places, or from a function that itself may run more than once (nn.Module
+    methods are left to the per-forward analysis). `main()` called once, and what it calls once, run once."""
+    sites: dict[str, list[tuple[str | None, bool]]] = {}  # callee -> (enclosing top-level function, repeated here)
+    scope: list[str | None] = []  # enclosing defs: a top-level function's name, None for anything nested
+    loops = [0]
+
+    class Calls(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            scope.append(None)  # (leave_ClassDef runs for skipped classes too)
+            return node.name.value not in module_classes
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            scope.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            scope.append(None if scope else node.name.value)
+            loops.append(0)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            scope.pop()
+            loops.pop()
+
+        def visit_Lambda(self, node: cst.Lambda) -> None:
+            scope.append(None)
+
+        def leave_Lambda(self, original_node: cst.Lambda) -> None:
+            scope.pop()
+
+        def visit_For(self, node: cst.For) -> None:
+            loops[-1] += 1
+
+        def leave_For(self, original_node: cst.For) -> None:
+            loops[-1] -= 1
+
+        def visit_While(self, node: cst.While) -> None:
+            loops[-1] += 1
+
+        def leave_While(self, original_node: cst.While) -> None:
+            loops[-1] -= 1
+
+        def visit_ListComp(self, node: cst.ListComp) -> None:
+            loops[-1] += 1
+
+        def leave_ListComp(self, original_node: cst.ListComp) -> None:
+            loops[-1] -= 1
+
+        def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+            loops[-1] += 1
+
+        def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+            loops[-1] -= 1
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Name):
+                nested = bool(scope) and scope[-1] is None
+                sites.setdefault(node.func.value, []).append((scope[0] if scope else None, nested or loops[-1] > 0))
+
+    module.visit(Calls())
+    repeated = {name for name, where in sites.items() if len(where) > 1 or where[0][1]}
+    grew = True
+    while grew:
+        grew = False
+        for name, where in sites.items():
+            if name not in repeated and any(caller in repeated for caller, _ in where):
+                repeated.add(name)
+                grew = True
+    return repeated
 
 
 def _trained_model(optimizer_call: cst.Call) -> str | None:
@@ -250,4 +323,5 @@ def analyze(module: cst.Module) -> SourceInfo:
                 stack.append(callee)
     info.random_per_call = draws & reached
     info.run_by_forward = reached
+    info.random_repeated = (draws & _called_repeatedly(module, info.module_classes)) - info.random_per_call
     return info

@@ -255,6 +255,22 @@ class FunctionKey(FunctionRule):
             "        return x + noise(x)",
             verify=False,
         ),
+        # a free function a training loop calls: the same draws on every call, so marked too
+        Example(
+            torch="def sample(n):\n    return torch.rand(n)\ndef main():\n    for step in range(3):\n"
+            "        x = sample(4)",
+            jax="def sample(n):\n    # t2j: not translated: `sample` draws random numbers and may be called more than once:"
+            " pass it a key\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+            "    return jax.random.uniform(k1, n)\ndef main():\n    for step in range(3):\n        x = sample(4)",
+            verify=False,
+        ),
+        # called once at top level (setup): one chain of draws, as torch's, so the fixed key stays unmarked
+        Example(
+            torch="def sample(n):\n    return torch.rand(n)\nx = sample(4)",
+            jax="def sample(n):\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+            "    return jax.random.uniform(k1, n)\nx = sample(4)",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
@@ -264,10 +280,15 @@ class FunctionKey(FunctionRule):
         lines = []
         if fn.rngs_used and not fn.has_rngs:
             lines.append(stmt("rngs = nnx.Rngs(0)\n"))
-        if fn.key_used and not fn.key_defined and fn.key in ctx.info.random_per_call:
-            # a fixed key inside a function that a module calls on every forward repeats the same draws each
-            # call (torch draws fresh ones): kept runnable, marked for the user to thread a key in
-            what = f"`{fn.name}` draws random numbers on every module call: pass it a key (e.g. from nnx.Rngs)"
+        repeated = fn.key in ctx.info.random_repeated
+        if fn.key_used and not fn.key_defined and (fn.key in ctx.info.random_per_call or repeated):
+            # a fixed key inside a function that a module calls on every forward (or that a loop or another
+            # function calls) repeats the same draws each call (torch draws fresh ones): kept runnable, marked
+            # for the user to thread a key in
+            if repeated:
+                what = f"`{fn.name}` draws random numbers and may be called more than once: pass it a key"
+            else:
+                what = f"`{fn.name}` draws random numbers on every module call: pass it a key (e.g. from nnx.Rngs)"
             mark = cst.EmptyLine(comment=cst.Comment(f"{UNTRANSLATED_MARK} {what}"))
             lines.append(stmt("key = jax.random.key(0)\n").with_changes(leading_lines=[mark]))
             ctx.diagnostics.append(
