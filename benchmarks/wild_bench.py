@@ -61,11 +61,9 @@ def undefined_names(code: str) -> list[str]:
 
 def cause(error: str) -> str:
     """A failure's cause, with the specifics that differ between files (numbers, shapes) removed."""
-    lines = [ln.strip() for ln in error.strip().splitlines() if ln.strip()]
-    exc = next(
-        (ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception|Exit)\b", ln)),
-        lines[-1] if lines else "",
-    )
+    from t2j.verify.report import last_error_line
+
+    exc = last_error_line(error)
     exc = re.sub(r"\d+", "N", exc)
     exc = re.sub(r"\(N(, N)*\)|\[N(, N)*\]", "(shape)", exc)
     return exc[:140]

@@ -11,10 +11,33 @@ _JAX_FILTER_NOTE = "For simplicity, JAX has removed its internal frames"
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|NotFound|Warning)\b.*")
 
 
+# A warning as Python prints it: `path:line: SomeWarning: message`, then the source line that raised it.
+_WARNING_RECORD = re.compile(r"^\S.*:\d+: [A-Za-z_][\w.]*Warning: ")
+
+
+def _without_warnings(lines: list[str]) -> list[str]:
+    """`lines` less the warning records (each its header line and the quoted source line after it)."""
+    kept: list[str] = []
+    skip_source = False
+    for line in lines:
+        if _WARNING_RECORD.match(line):
+            skip_source = True
+            continue
+        if skip_source and not _EXCEPTION_LINE.match(line) and not line.startswith("Traceback"):
+            skip_source = False
+            continue
+        skip_source = False
+        kept.append(line)
+    return kept
+
+
 def last_error_line(text: str) -> str:
-    """The line that names the exception in a traceback tail (not JAX's traceback-filtering note)."""
+    """The line that names the exception in a traceback tail (not JAX's traceback-filtering note, not a
+    warning printed on the way: a side killed or timed out after printing only warnings gets the verifier's
+    own account of how it ended, not the warning's source line)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith(_JAX_FILTER_NOTE) and set(line) != {"-"}]
+    lines = _without_warnings(lines)
     for line in reversed(lines):
         if _EXCEPTION_LINE.match(line):
             return line
