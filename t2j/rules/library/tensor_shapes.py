@@ -199,3 +199,37 @@ class ShapeFunctions(CallRule):
         x = args[0].value
         rest = args[1:]
         return tensor_op(name, x, rest, ctx)
+
+
+@register
+class DtypeInfo(CallRule):
+    """torch.finfo/iinfo(dtype) -> jnp.finfo/iinfo(dtype): the same eps/min/max/tiny/bits fields; a bare
+    torch.finfo() means torch's default dtype, float32."""
+
+    targets = ("torch.finfo", "torch.iinfo")
+    examples = [
+        Example(
+            torch="y = x.clamp(min=torch.finfo(x.dtype).eps) + torch.finfo(torch.float32).tiny",
+            jax="y = jnp.clip(x, min=jnp.finfo(x.dtype).eps) + jnp.finfo(jnp.float32).tiny",
+            inputs={"x": [3, 4]},
+        ),
+        Example(
+            torch="y = x.clamp(max=torch.finfo().max / 2)",
+            jax="y = jnp.clip(x, max=jnp.finfo(jnp.float32).max / 2)",
+            inputs={"x": [3, 4]},
+        ),
+    ]
+
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+        ctx.use("jnp")
+        name = qualname.rsplit(".", 1)[1]
+        args = [arg(a.value) for a in node.args if a.keyword is None or a.keyword.value == "type"]
+        if len(args) != len(node.args):
+            return None
+        if not args:
+            if name == "iinfo":
+                return None  # torch.iinfo needs its dtype
+            args = [arg("jnp.float32")]
+        if len(args) != 1:
+            return None
+        return call(f"jnp.{name}", args)
