@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from t2j.settings import Settings
-from t2j.verify.api import verify, verify_sources
+from t2j.verify.api import verify, verify_sources, verify_translations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -155,6 +155,20 @@ def test_tolerance_separates_exact_from_tanh_gelu():
     assert not tanh.ok
     forward = tanh.check("forward_eval")
     assert not forward.ok and 1e-5 < forward.max_abs_err < 1e-2
+
+
+def test_translations_of_one_reference_get_their_own_verdicts(monkeypatch):
+    import t2j.verify.jobs as jobs
+
+    sides, run_side = [], jobs.run_side
+    monkeypatch.setattr(jobs, "run_side", lambda side, *a, **k: (sides.append(side), run_side(side, *a, **k))[1])
+    codes = [GELU_JAX.format(approximate=True), "def broken(:\n", GELU_JAX.format(approximate=False)]
+    tanh, broken, exact = verify_translations(GELU_TORCH, codes)
+    assert sides.count("torch") == 1 and sides.count("jax") == 2 and sides.count("runner") == 2
+    # the same verdicts as one verify_sources each: a wrong one and a broken one fail alone
+    assert exact.ok, exact.summary()
+    assert not tanh.ok and not tanh.check("forward_eval").ok and tanh.error is None
+    assert not broken.ok and broken.failed_stage == "jax" and "SyntaxError" in broken.error
 
 
 def test_rejects_gradient_only_bug():

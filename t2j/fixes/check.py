@@ -88,39 +88,49 @@ def matches(spec: ExceptionError | MismatchError, verification) -> tuple[bool, s
     return True, ""
 
 
-def _default_verifier() -> Verifier:
-    from t2j.verify.api import verify_sources
-
-    return verify_sources
+def entry_settings(entry: FixEntry) -> Settings:
+    """The verifier settings an entry is checked under: its verdicts depend on exceptions and on the forward,
+    backward and running-stats checks, never on timings or IR, so neither is collected; the fresh-model init check
+    runs only for an entry whose error is an init mismatch."""
+    wants_init = isinstance(entry.error, MismatchError) and entry.error.check == "init"
+    return Settings(timing_runs=0, collect_ir=False, init_check="warn" if wants_init else "off")
 
 
 def check_entry(
     entry: FixEntry, settings: Settings | None = None, verifier: Verifier | None = None, check_rewrite: bool = True
 ) -> EntryCheck:
-    """Run the buggy and fixed code of `entry` through the verifier (two sandboxed runs, three with a rewrite)."""
-    run = verifier or _default_verifier()
+    """Run the buggy and fixed code of `entry` (and its rewrite's output, where that is not the fixed code) through
+    the verifier; each gets its own verdict. Without a `verifier`, the sandboxed reference runs once for all of
+    them (t2j.verify.api.verify_translations)."""
+    settings = settings or entry_settings(entry)
     problems: list[str] = []
-    buggy = run(entry.torch, entry.buggy_jax, entry=entry.entry, settings=settings)
+    rewritten = entry.rewrite.apply(entry.buggy_jax) if check_rewrite and entry.rewrite is not None else None
+    rewrite_runs = rewritten is not None and rewritten.strip() != entry.fixed_jax.strip()
+    codes = [entry.buggy_jax, entry.fixed_jax] + ([rewritten] if rewrite_runs and rewritten is not None else [])
+    if verifier is None:
+        from t2j.verify.api import verify_translations
+
+        results: list = verify_translations(entry.torch, codes, entry=entry.entry, settings=settings)
+    else:
+        results = [verifier(entry.torch, code, entry=entry.entry, settings=settings) for code in codes]
+    buggy, fixed = results[0], results[1]
     buggy_ok, why = matches(entry.error, buggy)
     if not buggy_ok:
         problems.append(f"buggy: {why}")
-    fixed = run(entry.torch, entry.fixed_jax, entry=entry.entry, settings=settings)
     fixed_ok = bool(fixed.ok)
     if not fixed_ok:
         problems.append(f"fixed: {describe(fixed)[:400]}")
     rewrite_ok = None
     if check_rewrite and entry.rewrite is not None:
-        rewritten = entry.rewrite.apply(entry.buggy_jax)
         if rewritten is None:
             rewrite_ok = False
             problems.append("rewrite: pattern does not occur in buggy_jax")
-        elif rewritten.strip() == entry.fixed_jax.strip():
+        elif not rewrite_runs:
             rewrite_ok = fixed_ok
         else:
-            result = run(entry.torch, rewritten, entry=entry.entry, settings=settings)
-            rewrite_ok = bool(result.ok)
+            rewrite_ok = bool(results[2].ok)
             if not rewrite_ok:
-                problems.append(f"rewrite: rewritten code does not verify: {describe(result)[:300]}")
+                problems.append(f"rewrite: rewritten code does not verify: {describe(results[2])[:300]}")
     ok = buggy_ok and fixed_ok and rewrite_ok is not False
     return EntryCheck(
         id=entry.id, ok=ok, buggy_ok=buggy_ok, fixed_ok=fixed_ok, rewrite_ok=rewrite_ok, problems=problems

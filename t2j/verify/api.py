@@ -3,6 +3,8 @@
 - `verify_files(ref, out)`: the reference, the translation and the trusted runner of the translation's exported
   programs each run in their own sandbox (t2j.verify.jobs; the translation is untrusted).
 - `verify_sources(torch_code, jax_code)`: the same for code held in strings.
+- `verify_translations(torch_code, [jax_code, ...])`: several translations of one reference, each with its own
+  verdict; the reference runs once (module references; a training script is verified once per translation).
 - `verify(torch_obj, jax_obj, inputs=..., init_inputs=...)`: live objects, in this process.
 """
 
@@ -24,6 +26,7 @@ __all__ = [
     "verify",
     "verify_files",
     "verify_sources",
+    "verify_translations",
     "require_isolation",
     "read_source",
     "parse_source",
@@ -91,6 +94,43 @@ def verify_sources(
         return _verify_module(
             ref, out, jax_code, entry, settings, torch_readable=torch_readable, jax_readable=jax_readable
         )
+
+
+def verify_translations(
+    torch_code: str, jax_codes: list[str], entry: str | None = None, settings: Settings | None = None
+) -> list[Verification]:
+    """`verify_sources(torch_code, code)` for each of `jax_codes`, in order: the same verdicts, but the sandboxed
+    reference runs once for all of them (a module reference is deterministic under the settings' seed). Each
+    translation still gets its own sandboxed JAX side and trusted runner, so one's failure is only its own."""
+    settings = settings or Settings()
+    require_isolation(settings)
+    if entry is None and is_training_source(torch_code):
+        return [verify_sources(torch_code, code, settings=settings) for code in jax_codes]
+    entry = check_reference(torch_code, entry)
+    from t2j.verify.jobs import isolation_text, verify_module_jobs
+
+    with tempfile.TemporaryDirectory(prefix="src-", dir=sources_dir()) as folder:
+        ref = Path(folder) / "reference" / "reference_torch.py"
+        ref.parent.mkdir()
+        ref.write_text(torch_code)
+        results: list[Verification | None] = [None] * len(jax_codes)
+        outs, positions = [], []
+        for index, code in enumerate(jax_codes):
+            try:
+                ast.parse(code)
+            except SyntaxError as exc:
+                message = f"SyntaxError: {exc.msg} (line {exc.lineno})"
+                results[index] = failed("jax", message, entry, settings, isolation_text())
+                continue
+            out = Path(folder) / f"translation-{index}" / "translation_jax.py"
+            out.parent.mkdir()
+            out.write_text(code)
+            outs.append(out)
+            positions.append(index)
+        if outs:
+            for index, verdict in zip(positions, verify_module_jobs(ref, outs, entry, settings)):
+                results[index] = verdict
+    return [r for r in results if r is not None]
 
 
 def is_training_source(source: str) -> bool:

@@ -337,9 +337,33 @@ def verify_module_job(
 ) -> Verification:
     """The whole sandboxed module verification: torch job, JAX job, runner job, verdict. `weights`, if given,
     receives the torch weights in the JAX layout by JAX path (computed here, no user code imported)."""
+    return verify_module_jobs(ref, [out], entry, settings, weights, torch_readable, jax_readable)[0]
+
+
+def verify_module_jobs(
+    ref: Path,
+    outs: list[Path],
+    entry: str,
+    settings: Settings,
+    weights: dict | None = None,
+    torch_readable=(),
+    jax_readable=(),
+) -> list[Verification]:
+    """`verify_module_job` of several translations of one reference: the torch job runs once, then each
+    translation gets its own JAX job, runner job and verdict (one translation's failure is its own)."""
     level = isolation_text()
     try:
         torch_bundle, _ = run_side("torch", ref, entry, "module", settings, None, readable=torch_readable)
+    except SideFailed as exc:
+        side, error = exc.args
+        return [failed(stage_of(side), error, entry, settings, level) for _ in outs]
+    return [_translation_verdict(torch_bundle, out, entry, settings, level, weights, jax_readable) for out in outs]
+
+
+def _translation_verdict(
+    torch_bundle: Bundle, out: Path, entry: str, settings: Settings, level: str, weights, jax_readable
+) -> Verification:
+    try:
         jax_result, programs = run_side(
             "jax", out, entry, "module", settings, jax_job(torch_bundle, settings), readable=jax_readable
         )
