@@ -222,3 +222,19 @@ def _train_mode(initial_model, inputs, bundle: Bundle, settings: Settings) -> No
         return
     bundle.put_group("out_train", out_a)
     bundle.put_group("state_train", changed)
+    _float64_train_outputs(initial_model, inputs, bundle)
+
+
+def _float64_train_outputs(initial_model, inputs, bundle: Bundle) -> None:
+    """The training-mode outputs of a float64 copy (`floor64_train/*`): the noise floor of the train check,
+    as `_float64_gradients` is the backward check's. A reference that cannot run in float64 records none."""
+    import torch
+
+    try:
+        model = copy.deepcopy(initial_model).double().train()
+        leaves = [x.double() if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs]
+        with torch.no_grad():
+            out = model(*leaves)
+    except Exception:  # noqa: BLE001 -- no float64 floor for this reference
+        return
+    bundle.put_group("floor64_train", {p: _to_numpy(v) for p, v in flatten(out) if v is not None})
