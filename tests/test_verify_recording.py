@@ -67,7 +67,24 @@ def test_a_translation_that_trains_differently_or_not_at_all_is_rejected(transla
     report = verify_script(SCRIPT, bad, max_steps=3, check_modules=False)
     assert not report.step_verified
     [step] = report.train_steps
-    assert not step.ok and ("losses differ" in step.summary or "weights after the last step differ" in step.summary)
+    assert not step.ok and any(
+        m in step.summary for m in ("losses differ", "weights after the last step differ", "uses learning rate")
+    )
+
+
+def test_a_learning_rate_that_compensates_a_wrong_gradient_is_rejected(translated):
+    # SGD with momentum is linear in lr * gradient: halved gradients at twice torch's rate train exactly as torch
+    # does, so losses and weights match; the learning rate is checked against the one torch's optimizer used
+    bad = translated.replace("learning_rate=0.05", "learning_rate=0.1").replace(
+        "    optimizer.update(model, grads)\n", "    optimizer.update(model, jax.tree.map(lambda g: g / 2, grads))\n"
+    )
+    assert bad.count("g / 2") == 1 and "learning_rate=0.1" in bad
+    if "import jax\n" not in bad:
+        bad = "import jax\n" + bad
+    report = verify_script(SCRIPT, bad, max_steps=3, check_modules=False)
+    assert not report.step_verified
+    [step] = report.train_steps
+    assert not step.ok and "uses learning rate 0.1" in step.summary and "torch's optimizer used 0.05" in step.summary
 
 
 def test_a_translation_without_train_step_data_is_not_verified(translated):

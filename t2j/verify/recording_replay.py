@@ -40,10 +40,23 @@ def _trusted_initial(name: str, capture: dict, trained: list[str], recorded: Bun
                 value = apply_steps(recorded.arrays[key], [tuple(step) for step in mapping["steps"]])
         if value is None:
             value = np.asarray(replayed.arrays[f"{name}/var/{number}"])
+            if info.get("model") is None and info["path"].split(".")[-1] == "learning_rate":
+                _check_learning_rate(name, 0, info["path"], value, recorded)
         if value.shape != shape:
             raise ReplayRefused(f"the variable '{info['path']}' is not {dtype.name}{list(shape)}")
         values[str(number)] = value.astype(dtype)
     return values
+
+
+def _check_learning_rate(name: str, call: int, path: str, value: np.ndarray, recorded: Bundle) -> None:
+    """The learning rate the JAX side gives call `call` must be the one torch's optimizer used for that step."""
+    lrs = recorded.meta.get("steps", {}).get(name, {}).get("lrs", [])
+    if call >= len(lrs):
+        return  # torch recorded no single learning rate for this step (several parameter groups, no optimizer)
+    if value.shape or not np.isclose(float(value), lrs[call], rtol=1e-6, atol=0.0):
+        raise ReplayRefused(
+            f"call {call} of the step uses learning rate {value.tolist()} ('{path}'), torch's optimizer used {lrs[call]}"
+        )
 
 
 def _trusted_argument(name: str, call: int, k: int, recorded: Bundle, replayed: Bundle) -> np.ndarray:
@@ -91,7 +104,10 @@ def replay_step(
             info = variables[call["variables"][k]]
             if info.get("model") is not None or info["shape"] or "hyperparams" not in info["path"].split("."):
                 raise ReplayRefused(f"host code sets '{info['path']}', which is no hyperparameter")
-            job.arrays[f"call{number}/host{k}"] = np.asarray(replayed.arrays[f"{name}/call{number}/host{k}"])
+            value = np.asarray(replayed.arrays[f"{name}/call{number}/host{k}"])
+            if info["path"].split(".")[-1] == "learning_rate":
+                _check_learning_rate(name, number, info["path"], value, recorded)
+            job.arrays[f"call{number}/host{k}"] = value
         for k in range(int(call["arrays"])):
             job.arrays[f"call{number}/array{k}"] = _trusted_argument(name, number, k, recorded, replayed)
     job.put_group("var", _trusted_initial(name, capture, trained, recorded, replayed))

@@ -161,6 +161,11 @@ def run_torch(workdir: Path) -> None:
         name = state["current"]
         if name is None or done[name]:
             return
+        groups = {float(group["lr"]) for group in optimizer.param_groups if "lr" in group}
+        if len(groups) == 1:  # the learning rate this step used, for the replay's check of the JAX side's
+            bundle.meta["steps"].setdefault(name, {"losses": [], "missing": []}).setdefault("lrs", []).append(
+                groups.pop()
+            )
         calls[name] += 1
         state["current"] = None
         if calls[name] >= max_steps:
