@@ -199,3 +199,43 @@ def test_max_pool_gradient_goes_where_torch_sends_it(ndim, shape, kernel, stride
     grad = jax.jit(jax.grad(lambda x: jnp.nansum(translated(x) * cotangent)))(jnp.asarray(x))
     np.testing.assert_array_equal(np.asarray(y), y_torch.detach().numpy())
     np.testing.assert_allclose(np.asarray(grad), grad_torch.numpy(), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "dims, shape", [(None, (4, 6, 5, 5)), (2, (4, 6, 5, 5)), (2, (4, 6, 50)), (1, (4, 6, 50)), (1, (6, 50))]
+)
+def test_functional_dropout_drops_what_torch_drops(dims, shape):
+    """F.dropout drops elements; F.dropout1d/2d drop whole channels of (N, C, ...), dropout1d also of unbatched (C, L)
+    (torch's behaviour, checked on torch itself), with torch's 1/(1-p) scale."""
+    import warnings
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import torch
+
+    from t2j.rules.runtime.tensor_ops import torch_dropout
+
+    functional = {None: torch.nn.functional.dropout, 1: torch.nn.functional.dropout1d, 2: torch.nn.functional.dropout2d}
+    channel_axes = None if dims is None else (1 if dims == 1 and len(shape) == 2 else 2)
+
+    def shares_one_mask_per_channel(y):
+        if channel_axes is None:
+            return True
+        rows = np.asarray(y).reshape(int(np.prod(shape[:channel_axes])), -1)
+        return bool(((rows == 0).all(1) | (rows != 0).all(1)).all())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that dropout2d reads 3D input as (N, C, L)
+        reference = functional[dims](torch.ones(shape), 0.5, True).numpy()
+    assert shares_one_mask_per_channel(reference)
+    y = np.asarray(torch_dropout(jnp.ones(shape), 0.5, True, jax.random.key(0), channel_dropout=dims))
+    assert shares_one_mask_per_channel(y)
+    assert set(np.unique(y)) <= {0.0, 2.0} and set(np.unique(reference)) <= {0.0, 2.0}
+    assert 0.2 < (y == 0).mean() < 0.8
+    if channel_axes is None:  # element-wise: the elements of one channel get masks of their own
+        rows = y.reshape(shape[0] * shape[1], -1)
+        assert ((rows == 0).any(1) & (rows != 0).any(1)).any()
+    assert np.array_equal(
+        torch_dropout(jnp.ones(shape), 0.5, False, jax.random.key(0), channel_dropout=dims), jnp.ones(shape)
+    )

@@ -359,6 +359,19 @@ class FunctionalMisc(CallRule):
             jax="y = jax.nn.one_hot(i, 5, dtype=jnp.int32).astype(jnp.float32)",
             inputs={"i": Tensor(shape=[6], dtype="int64", high=5)},
         ),
+        # whole channels are dropped, not elements (text only: the mask is random)
+        Example(
+            torch="y = F.dropout2d(x, 0.2, self.training)",
+            jax="key, k1 = jax.random.split(key)\ny = torch_dropout(x, 0.2, self.training, k1, channel_dropout=2)",
+            verify=False,
+        ),
+        # SELU-preserving dropout is not plain dropout: in training it stays marked
+        Example(
+            torch="y = F.alpha_dropout(x, 0.1, True)",
+            jax="y = F.alpha_dropout(x, 0.1, True)  # t2j: not translated: torch.nn.functional.alpha_dropout",
+            verify=False,
+            fires=False,
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
@@ -416,6 +429,11 @@ class FunctionalMisc(CallRule):
             training = b.get("training", expr("True"))
             if isinstance(training, cst.Name) and training.value == "False":
                 return b["input"]
+            if name == "alpha_dropout":
+                return None  # SELU-preserving masks and an affine correction: plain dropout trains another network
             p = b.get("p", expr("0.5"))
-            return call(ctx.helper("torch_dropout"), [arg(b["input"]), arg(p), arg(training), arg(ctx.random_key())])
+            args = [arg(b["input"]), arg(p), arg(training), arg(ctx.random_key())]
+            if name != "dropout":  # dropout1d/2d drop whole channels
+                args.append(arg(name[-2], "channel_dropout"))
+            return call(ctx.helper("torch_dropout"), args)
         return None

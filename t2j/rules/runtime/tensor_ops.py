@@ -89,11 +89,16 @@ def torch_sort(x, dim=-1, descending=False):
     return jnp.take_along_axis(x, indices, axis=dim), indices
 
 
-def torch_dropout(x, p, training, key):
-    """F.dropout with an explicit key (identity when not training)."""
+def torch_dropout(x, p, training, key, channel_dropout=None):
+    """F.dropout with an explicit key (identity when not training). `channel_dropout=1` or `2` is F.dropout1d/2d:
+    whole channels of (N, C, ...) input are dropped (dropout1d also takes unbatched (C, L), as torch does)."""
     if not training or p == 0.0:
         return x
-    keep = jax.random.bernoulli(key, 1.0 - p, x.shape)
+    shape = x.shape
+    if channel_dropout is not None:
+        channel_axes = 1 if channel_dropout == 1 and x.ndim == 2 else 2
+        shape = x.shape[:channel_axes] + (1,) * (x.ndim - channel_axes)
+    keep = jax.random.bernoulli(key, 1.0 - p, shape)
     return jnp.where(keep, x / (1.0 - p), 0.0)
 
 
