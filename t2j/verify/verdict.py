@@ -161,12 +161,16 @@ def _backward_check(torch_bundle: Bundle, jax_bundle: Bundle, by_key, tol: Toler
             within_noise_floor(tensor, *floors[tensor.name], widened)
     check.ok = all(t.ok for t in check.tensors)
     if widened:
-        notes.append(
-            f"{len(widened)} gradient(s) passed only within float32 rounding noise ({GRADIENT_FLOOR_FACTOR:g}x the "
-            f"difference between torch float32 and torch float64): {', '.join(widened[:6])}"
-            f"{' ...' if len(widened) > 6 else ''}"
-        )
+        notes.append(_noise_floor_note("gradient(s)", widened))
     return check
+
+
+def _noise_floor_note(what: str, widened: list[str]) -> str:
+    return (
+        f"{len(widened)} {what} passed only within float32 rounding noise ({GRADIENT_FLOOR_FACTOR:g}x the "
+        f"difference between torch float32 and torch float64): {', '.join(widened[:6])}"
+        f"{' ...' if len(widened) > 6 else ''}"
+    )
 
 
 def _train_output_check(torch_bundle: Bundle, jax_bundle: Bundle, tol, notes: list[str]) -> Check:
@@ -181,11 +185,7 @@ def _train_output_check(torch_bundle: Bundle, jax_bundle: Bundle, tol, notes: li
             within_noise_floor(tensor, expected[path], floor64[path], widened)
     check.ok = all(t.ok for t in check.tensors)
     if widened:
-        notes.append(
-            f"{len(widened)} training-mode output(s) passed only within float32 rounding noise "
-            f"({GRADIENT_FLOOR_FACTOR:g}x the difference between torch float32 and torch float64): "
-            f"{', '.join(widened[:6])}{' ...' if len(widened) > 6 else ''}"
-        )
+        notes.append(_noise_floor_note("training-mode output(s)", widened))
     return check
 
 
