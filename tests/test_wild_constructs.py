@@ -153,3 +153,140 @@ def get_inputs():
 
 def test_sequential_subclass_built_from_an_ordered_dict_verifies():
     _verified(SEQUENTIAL_FROM_DICT)
+
+
+INPUTS_2x4 = """
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 4)]
+"""
+
+# vit-pytorch's specialized-cls ViT: `is_tensor` imported from torch, called and (as a value) tested
+IS_TENSOR = """
+import torch
+import torch.nn as nn
+from torch import is_tensor
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        if is_tensor(x):
+            x = x.split([1, 1], dim=0)
+        out = tuple(self.fc(t) for t in x)
+        if is_tensor:
+            out = torch.cat(out, dim=0)
+        return out
+"""
+
+
+def test_is_tensor_called_and_as_a_value_verifies():
+    _verified(IS_TENSOR + INPUTS_2x4)
+
+
+# vit-pytorch's simple ViT with FFT: the image's 2-D spectrum as real channels
+FFT_FEATURES = """
+import torch
+import torch.nn as nn
+from torch.fft import fft2
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        freqs = torch.view_as_real(fft2(x))
+        freqs = freqs.flatten(2)
+        return self.fc(freqs)
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 3, 2, 2)]
+"""
+
+
+def test_fft2_and_view_as_real_verify_forward_and_backward():
+    _verified(FFT_FEATURES)
+
+
+# torchvision's DenseNet (memory_efficient=True): a checkpointed closure over the layer's own method
+CHECKPOINTED_CLOSURE = """
+import torch
+import torch.nn as nn
+import torch.utils.checkpoint as cp
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def bottleneck(self, inputs):
+        return torch.tanh(self.fc(torch.cat(inputs, 1)))
+
+    def forward(self, x):
+        def closure(*inputs):
+            return self.bottleneck(inputs)
+
+        return cp.checkpoint(closure, *[x, x * 2], use_reentrant=False)
+"""
+
+
+def test_activation_checkpoint_of_a_closure_verifies():
+    _verified(CHECKPOINTED_CLOSURE + INPUTS_2x4)
+
+
+# torchaudio's WaveRNN.infer: a sample drawn from the softmax posterior (not forward: checked by its distribution)
+SAMPLER = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 5)
+
+    def forward(self, x):
+        return self.fc(x)
+
+    def infer(self, x, n, replacement):
+        posterior = F.softmax(self(x), dim=1)
+        return torch.multinomial(posterior, n, replacement=replacement), torch.multinomial(posterior, 1).float()
+"""
+
+
+def test_multinomial_draws_follow_torch_distribution():
+    import jax.numpy as jnp
+    import numpy as np
+    from flax import nnx
+
+    result = translate_rules(SAMPLER)
+    assert MARKER not in result.code, result.code
+    space: dict = {}
+    exec(compile(result.code, "<jax>", "exec"), space)
+    model = space["Model"](rngs=nnx.Rngs(0))
+    x = jnp.asarray(np.random.default_rng(0).normal(size=(2, 4)), jnp.float32)
+    probs = np.asarray(jnp.exp(jnp.asarray(model(x)) - jnp.log(jnp.exp(model(x)).sum(1, keepdims=True))))
+    draws, one = model.infer(x, 4000, True)
+    assert draws.shape == (2, 4000) and one.shape == (2, 1) and one.dtype == jnp.float32
+    freq = np.stack([np.bincount(np.asarray(row), minlength=5) / 4000 for row in draws])
+    assert np.abs(freq - probs).max() < 5 * np.sqrt(0.25 / 4000), (freq, probs)
+    without, _ = model.infer(x, 5, False)  # without replacement: each row a permutation of the 5 classes
+    assert sorted(np.asarray(without[0]).tolist()) == list(range(5)) and without.shape == (2, 5)
+    again, _ = model.infer(x, 4000, True)
+    assert (np.asarray(again) != np.asarray(draws)).any()  # a fresh key per call, as torch draws anew

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from t2j.rules.base import AttributeRule, Example, register
+from t2j.rules.base import AttributeRule, CallRule, Example, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import expr
+from t2j.rules.cstutil import arg, call, expr
 
 DTYPES = {
     "float32": "jnp.float32",
@@ -97,3 +97,47 @@ class TensorData(AttributeRule):
         if node.attr.value == "is_cuda":
             return expr("False")
         return node.value
+
+
+@register
+class IsTensor(CallRule):
+    """`torch.is_tensor(x)` -> `isinstance(x, jax.Array)` (true for traced values under jit/grad too)."""
+
+    targets = ("torch.is_tensor",)
+    examples = [
+        Example(
+            torch="y = x * 2 if torch.is_tensor(x) else x",
+            jax="y = x * 2 if isinstance(x, jax.Array) else x",
+            inputs={"x": [3]},
+        ),
+        Example(
+            torch="y = x if torch.is_tensor([x]) else -x",
+            jax="y = x if isinstance([x], jax.Array) else -x",
+            inputs={"x": [3]},
+        ),
+    ]
+
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+        if len(node.args) != 1 or node.args[0].star or (node.args[0].keyword or cst.Name("obj")).value != "obj":
+            return None
+        ctx.use("jax")
+        return call("isinstance", [arg(node.args[0].value), arg("jax.Array")])
+
+
+@register
+class IsTensorValue(AttributeRule):
+    """`torch.is_tensor` as a value (not called: `fn = torch.is_tensor`, `if is_tensor:`) -> a function that
+    answers the same (`isinstance(obj, jax.Array)`)."""
+
+    targets = ("torch.is_tensor",)
+    examples = [
+        Example(
+            torch="check = torch.is_tensor\ny = x + 1 if check(x) else x",
+            jax="check = (lambda obj: isinstance(obj, jax.Array))\ny = x + 1 if check(x) else x",
+            inputs={"x": [3]},
+        )
+    ]
+
+    def rewrite(self, node: cst.Attribute | cst.Name, ctx: Context, qualname: str | None) -> cst.BaseExpression | None:
+        ctx.use("jax")
+        return expr("(lambda obj: isinstance(obj, jax.Array))")

@@ -9,7 +9,7 @@ import libcst as cst
 from t2j.analyze.source import RANDOM_DRAWS
 from t2j.rules.base import CallRule, Example, MethodRule, Rebind, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, call, code, expr, keyword, positional, shape_args
+from t2j.rules.cstutil import arg, bind, call, code, expr, keyword, positional, shape_args
 
 
 @register
@@ -23,7 +23,18 @@ class RandomDraws(CallRule):
             jax="key, k1 = jax.random.split(key)\nx = jax.random.normal(k1, (2, 3))\n"
             "key, k2 = jax.random.split(key)\ny = jax.random.uniform(k2, x.shape, x.dtype)",
             verify=False,
-        )
+        ),
+        # torch.multinomial: categorical draws on log-weights (same distribution; n draws on a new last axis)
+        Example(
+            torch="i = torch.multinomial(p, 1)\nj = torch.multinomial(p, 3, replacement=True)\n"
+            "k = torch.multinomial(p, 2)",
+            jax="key, k1 = jax.random.split(key)\ni = jax.random.categorical(k1, jnp.log(p))[..., None]\n"
+            "key, k2 = jax.random.split(key)\n"
+            "j = jnp.moveaxis(jax.random.categorical(k2, jnp.log(p), shape=(3, *jnp.shape(p)[:-1]), replace=True), 0, -1)\n"
+            "key, k3 = jax.random.split(key)\n"
+            "k = jnp.moveaxis(jax.random.categorical(k3, jnp.log(p), shape=(2, *jnp.shape(p)[:-1]), replace=False), 0, -1)",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
@@ -79,6 +90,8 @@ class RandomDraws(CallRule):
             ctx.use("jnp")
             draw = call("jax.random.normal", [arg(ctx.random_key(chain)), arg(shape)])
             return cst.BinaryOperation(mean.value, cst.Add(), cst.BinaryOperation(std.value, cst.Multiply(), draw))
+        if name == "multinomial":
+            return _multinomial(node, ctx, chain)
         if name == "bernoulli":
             p = positional(node)[0].value
             draw = call("jax.random.bernoulli", [arg(ctx.random_key(chain)), arg(p)])
@@ -87,6 +100,24 @@ class RandomDraws(CallRule):
                 [arg(cst.Attribute(value=p, attr=cst.Name("dtype")))],
             )
         return None
+
+
+def _multinomial(node: cst.Call, ctx: Context, chain: str) -> cst.BaseExpression | None:
+    """torch.multinomial(w, n, replacement) -> jax.random.categorical on log(w) (unnormalised weights, as torch
+    takes them; a zero weight is never drawn), the n draws on a new last axis; without replacement the Gumbel
+    top-k draw (`replace=False`). Same distribution, other random numbers."""
+    b = bind(node, ["input", "num_samples", "replacement"])
+    if b is None or "input" not in b or "num_samples" not in b:
+        return None
+    weights, n = code(b["input"]), b["num_samples"]
+    replacement = b.get("replacement", expr("False"))
+    ctx.use("jnp")
+    key = code(ctx.random_key(chain))
+    if isinstance(n, cst.Integer) and n.value == "1":
+        return expr(f"jax.random.categorical({key}, jnp.log({weights}))[..., None]")
+    shape = f"({code(n)}, *jnp.shape({weights})[:-1])"
+    draws = f"jax.random.categorical({key}, jnp.log({weights}), shape={shape}, replace={code(replacement)})"
+    return expr(f"jnp.moveaxis({draws}, 0, -1)")
 
 
 def _generator_chain(node: cst.Call, ctx: Context, generator: cst.BaseExpression) -> str | None:

@@ -128,3 +128,8 @@ def torch_masked_mean(x, mask):
     """x[mask].mean() with a static shape: the sum of the selected elements over their count (NaN if none)."""
     full = torch_index_mask(mask, x)
     return jnp.where(full, x, 0).sum() / full.sum()
+
+
+def torch_view_as_real(z):
+    """torch.view_as_real: the real and imaginary parts of `z` on a new last axis (a copy; torch's is a view)."""
+    return jnp.stack([z.real, z.imag], axis=-1)
