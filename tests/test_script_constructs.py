@@ -186,3 +186,52 @@ def test_a_free_function_drawing_random_numbers_in_a_loop_is_marked_not_a_repeat
     assert not any(f"`{name}`" in m for m in marked for name in ("sample_batch", "first_batch", "make_data")), marked
     for name in ("first_batch", "make_data"):
         assert "key = jax.random.key(0)" in body[name] and "not translated" not in body[name]
+
+
+def _fills_reference() -> str:
+    source = (DATA / "parameter_fills.py").read_text().split('if __name__ == "__main__":')[0]
+    return source + (
+        "\n\ndef get_init_inputs():\n    return [50, 32, 2]\n\n\n"
+        "def get_inputs():\n    return [torch.randint(0, 50, (4, 12))]\n"
+    )
+
+
+def _fills_translation() -> str:
+    return translate_rules(_fills_reference()).code
+
+
+@pytest.mark.slow
+def test_fills_of_a_modules_own_parameters_start_from_torchs_distribution():
+    from t2j.settings import Settings
+    from t2j.verify.api import verify_sources
+
+    code = _fills_translation()
+    body = code.split("class TextClassifier")[1]
+    assert ".data" not in body and "uniform_(" not in code and "not translated" not in code
+    assert "self.fc.kernel[...]=jax.random.uniform(rngs.params()," in "".join(body.split())
+    strict = Settings(init_check="fail")
+    # the init check compares fresh models' weights by distribution (U(-0.5, 0.5), N(0, 0.02), 0.1, zeros)
+    verdict = verify_sources(_fills_reference(), code, entry="TextClassifier", settings=strict)
+    assert verdict.ok, verdict.summary()
+    init = next(c for c in verdict.checks if c.name == "init")
+    assert not init.skipped and len(init.tensors) == 5, init
+    # a fill dropped (the layer keeps torch's default init) or its range changed is caught
+    for wrong in (
+        code.replace("self.fc.bias[...] = jnp.zeros_like(self.fc.bias)", "pass"),
+        code.replace("-initrange, initrange", "-0.1 * initrange, 0.1 * initrange"),
+    ):
+        assert wrong != code
+        verdict = verify_sources(_fills_reference(), wrong, entry="TextClassifier", settings=strict)
+        assert not verdict.ok, verdict.summary()
+
+
+@pytest.mark.slow
+def test_a_script_whose_init_method_fills_its_parameters_runs_and_is_verified_by_replay(tmp_path):
+    code = _translated("parameter_fills.py")
+    script = tmp_path / "fills_jax.py"
+    script.write_text(code)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "last loss" in run.stdout, run.stderr[-2000:]
+    report = verify_script(DATA / "parameter_fills.py", code, max_steps=3)
+    assert report.step_verified and report.modules_verified == report.modules_checked == 1, report.summary
+

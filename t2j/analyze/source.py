@@ -211,13 +211,14 @@ def analyze(module: cst.Module) -> SourceInfo:
     roots: list[str] = []
     makes_layers: set[str] = set()
     draws: set[str] = set()
+    fills: set[str] = set()  # module methods but __init__ filling their parameters at random
 
     def scan_function(fn: cst.FunctionDef, cls: str | None) -> None:
         key = f"{cls}.{fn.name.value}" if cls else fn.name.value
         called: set[str] = set()
         containers: set[str] = set()
         info.containers[key] = containers
-        state = {"layers": False, "random": False, "training": False}
+        state = {"layers": False, "random": False, "training": False, "fills": False}
 
         class Visitor(cst.CSTVisitor):
             def visit_Call(self, node: cst.Call) -> None:
@@ -229,6 +230,8 @@ def analyze(module: cst.Module) -> SourceInfo:
                 func = node.func
                 if isinstance(func, cst.Attribute) and func.attr.value in RANDOM_FILLS:
                     state["random"] = state["random"] or not isinstance(func.value, cst.Attribute)
+                    # `self.fc.weight.data.uniform_(-r, r)`: a random fill of the module's own parameter
+                    state["fills"] = state["fills"] or (dotted(func.value) or "").startswith("self.")
                 name = dotted(node.func)
                 if name is None:
                     return
@@ -277,6 +280,8 @@ def analyze(module: cst.Module) -> SourceInfo:
             info.uses_training.add(cls)
         if cls in info.module_classes and state["random"] and fn.name.value != "__init__":
             info.random_outside_init.add(cls)
+        if cls in info.module_classes and state["fills"] and fn.name.value != "__init__":
+            fills.add(key)  # reached from __init__: a builder (its key from `rngs`), else `self.rngs`
         if cls in info.module_classes and fn.name.value == "__init__":
             roots.append(key)
             info.classes_with_init.add(cls)
@@ -298,7 +303,7 @@ def analyze(module: cst.Module) -> SourceInfo:
             if callee in calls and callee not in seen:
                 seen.add(callee)
                 stack.append(callee)
-    needs = set(makes_layers)
+    needs = makes_layers | fills
     grew = True
     while grew:
         grew = False
@@ -313,6 +318,7 @@ def analyze(module: cst.Module) -> SourceInfo:
     info.builders |= {
         k for k in calls if "." in k and k.split(".")[0] in info.module_classes and k.split(".", 1)[1] in built_methods
     }
+    info.random_outside_init |= {k.split(".")[0] for k in fills - info.builders}
     # free functions a module's forward (or any method but __init__) reaches that draw random numbers
     called_at_run = [k for k in calls if "." in k and k.split(".")[0] in info.module_classes and k[-9:] != ".__init__"]
     reached, stack = set(called_at_run), list(called_at_run)

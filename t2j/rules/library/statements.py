@@ -91,7 +91,17 @@ class InplaceMethods(MethodRule):
 class RebindInplace(StatementRule):
     """A bare in-place call statement `x.add_(y)` becomes `x = <value>`."""
 
-    examples = [Example(torch="y = x * 1\ny.add_(x)", jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]})]
+    examples = [
+        Example(torch="y = x * 1\ny.add_(x)", jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]}),
+        Example(  # a Linear's torch weight (out, in) is nnx's kernel (in, out): the copy is transposed back
+            torch="class M(nn.Module):\n    def __init__(self, w):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 3)\n        self.fc.weight.data.copy_(w)\n        self.fc.weight.data.mul_(2.0)",
+            jax="class M(nnx.Module):\n    def __init__(self, w, *, rngs: nnx.Rngs):\n"
+            "        self.fc = nnx.Linear(4, 3, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\n"
+            "        self.fc.kernel[...] = w.T\n        self.fc.kernel[...] = (self.fc.kernel.T * 2.0).T",
+            verify=False,
+        ),
+    ]
 
     def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
         if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
@@ -106,7 +116,12 @@ class RebindInplace(StatementRule):
             and dotted(target).startswith("self.")
             and ctx.in_module_class
         ):
-            # a Variable attribute (buffer/parameter): update its value in place
+            # a Variable attribute (buffer/parameter): update its value in place; `fc.kernel.T` (torch's layout
+            # of a Linear weight, LayerWeights) is updated on the kernel with the value transposed back
+            if target.attr.value == "T" and isinstance(target.value, cst.Attribute):
+                if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+                    value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                target, value = target.value, cst.Attribute(value=value, attr=cst.Name("T"))
             target = cst.Subscript(value=target, slice=[cst.SubscriptElement(cst.Index(cst.Ellipsis()))])
         assign = cst.Assign(targets=[cst.AssignTarget(target)], value=value)
         return [node.with_changes(body=[assign])]
