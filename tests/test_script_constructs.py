@@ -235,3 +235,18 @@ def test_a_script_whose_init_method_fills_its_parameters_runs_and_is_verified_by
     report = verify_script(DATA / "parameter_fills.py", code, max_steps=3)
     assert report.step_verified and report.modules_verified == report.modules_checked == 1, report.summary
 
+
+def test_batchnorm_running_statistics_are_replayed_from_before_the_first_forward():
+    # the first step's forward updates the running statistics before its backward() records the initial state
+    code = _translated("batchnorm_running_stats.py")
+    report = verify_script(DATA / "batchnorm_running_stats.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
+
+
+@pytest.mark.slow
+def test_batchnorm_running_statistics_with_another_momentum_are_rejected():
+    code = _translated("batchnorm_running_stats.py")
+    wrong = code.replace("TorchBatchNorm(8, rngs=rngs)", "TorchBatchNorm(8, momentum=0.2, rngs=rngs)")
+    assert wrong != code
+    report = verify_script(DATA / "batchnorm_running_stats.py", wrong, max_steps=3, check_modules=False)
+    assert not report.step_verified and "running_mean" in report.summary, report.summary

@@ -124,7 +124,7 @@ def run_torch(workdir: Path) -> None:
                 continue
             if isinstance(value, torch.nn.Module):
                 if k == 0:
-                    put_state(bundle, f"{name}/init/{param}", torch_state(value))
+                    put_state(bundle, f"{name}/init/{param}", _before_forward(value, torch_state(value), buffers))
                 if param in _trained(mapping):
                     models.setdefault(name, {})[param] = value
                 continue
@@ -146,7 +146,20 @@ def run_torch(workdir: Path) -> None:
             frame = frame.f_back  # scaler.scale(loss).backward() and friends
         if frame is not None:
             on_backward_frame(frame, self)
+        buffers.clear()  # the next step's forwards start from the buffers as they are then
         return original_backward(self, *args, **kwargs)
+
+    # The buffers (BatchNorm's running statistics) each module held before the first forward since the last
+    # backward(): the first step's forward has already updated them when its backward() records the initial
+    # state, and the replay runs that forward again.
+    buffers: dict[int, dict] = {}
+
+    def before_forward(module, args) -> None:
+        if id(module) not in buffers:
+            own = dict(module.named_buffers(recurse=False))
+            buffers[id(module)] = {k: v.detach().cpu().numpy().copy() for k, v in own.items() if v is not None}
+
+    torch.nn.modules.module.register_module_forward_pre_hook(before_forward)
 
     torch.Tensor.backward = backward
 
@@ -186,6 +199,17 @@ def run_torch(workdir: Path) -> None:
             # the script trained fewer than max_steps steps: the weights after its last one
             put_state(bundle, f"{name}/final", _combined_state(models[name], torch_state))
     bundle.save(workdir / "torch")
+
+
+def _before_forward(module, state, buffers: dict[int, dict]):
+    """`state` (a TorchState of `module`) with the buffers each submodule held before its first forward since
+    the last backward() (`buffers`, by module id); buffers of modules not called since keep their value."""
+    for path, sub in module.named_modules():
+        for key, value in buffers.get(id(sub), {}).items():
+            full = f"{path}.{key}" if path else key
+            if full in state.arrays:
+                state.arrays[full] = value
+    return state
 
 
 def _trained(mapping: dict) -> list[str]:
