@@ -5,6 +5,7 @@ the loop."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,21 +172,28 @@ main()
 """
 
 
-def test_a_free_function_drawing_random_numbers_in_a_loop_is_marked_not_a_repeated_fixed_key():
+def test_a_free_function_drawing_random_numbers_in_a_loop_takes_a_key_split_fresh_each_step():
     result = translate_rules(SAMPLED_IN_THE_LOOP)
     code = result.code
     names = ("sample_real", "first_batch", "make_data")
     body = {name: code.split(f"def {name}(")[1].split("\ndef ")[0] for name in names}
-    # called in the training loop: a fixed key there would repeat the same batch every step, so marked
-    assert "# t2j: not translated: `sample_real` draws random numbers and may be called more than once" in code
-    assert "key = jax.random.key(0)" in body["sample_real"]
-    marked = [d.message for d in result.diagnostics if "not translated" in d.message]
-    assert any("`sample_real`" in m for m in marked), marked
-    # a caller that draws nothing itself is not marked; a setup call run once (at top level, or from `main()`
-    # called once) keeps its fixed key
-    assert not any(f"`{name}`" in m for m in marked for name in ("sample_batch", "first_batch", "make_data")), marked
+    # called in the training loop: it takes a key (a fixed one would repeat the same batch every step), which
+    # the loop splits from main's chain before each call
+    assert body["sample_real"].startswith("n, *, key: jax.Array):") and "jax.random.key(0)" not in body["sample_real"]
+    loop = code.split("for step in range(steps):")[1]
+    assert re.match(r"\s+key, (k\d+) = jax.random.split\(key\)\s+real = sample_real\(8, key=\1\)", loop), loop
+    assert not [d.message for d in result.diagnostics if "not translated" in d.message]
+    # a setup call run once (at top level, or from `main()` called once) keeps its fixed key
     for name in ("first_batch", "make_data"):
         assert "key = jax.random.key(0)" in body[name] and "not translated" not in body[name]
+
+
+@pytest.mark.slow
+def test_a_sampler_called_in_the_loop_is_verified_by_replay(tmp_path):
+    script = tmp_path / "sampled_in_the_loop.py"
+    script.write_text(SAMPLED_IN_THE_LOOP)
+    report = verify_script(script, translate_rules(SAMPLED_IN_THE_LOOP).code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
 
 
 def _fills_reference() -> str:

@@ -8,6 +8,7 @@ import libcst as cst
 
 from t2j.analyze.frozen import frozen_modules
 from t2j.analyze.imports import collect_imports, dotted, is_torch, resolve
+from t2j.analyze.keys import key_name, unthreadable
 
 # torch functions that draw random numbers (t2j.rules.library.randomness rewrites them to jax.random draws)
 RANDOM_DRAWS = (
@@ -50,6 +51,11 @@ class SourceInfo:
     run_by_forward: set[str] = field(default_factory=set)  # module methods but __init__, and what they call
     random_repeated: set[str] = field(default_factory=set)  # free functions drawing random numbers, called in a loop,
     # from another function or more than once (a fixed key in them repeats the same draws on every call)
+    # (both sets count a function that calls one that draws, and the functions passed as values: a third party
+    # may call them any number of times)
+    key_threaded: dict[str, str] = field(default_factory=dict)  # free functions of those two sets (or called by a
+    # module's __init__) that take a key parameter -> its name (t2j.analyze.keys)
+    key_optional: set[str] = field(default_factory=set)  # those of them with a `training` flag: key=None in eval
     top_level_names: set[str] = field(default_factory=set)
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
@@ -213,8 +219,11 @@ def analyze(module: cst.Module) -> SourceInfo:
     draws: set[str] = set()
     fills: set[str] = set()  # module methods but __init__ filling their parameters at random
 
+    params: dict[str, set[str]] = {}
+
     def scan_function(fn: cst.FunctionDef, cls: str | None) -> None:
         key = f"{cls}.{fn.name.value}" if cls else fn.name.value
+        params[key] = {p.name.value for p in (*fn.params.params, *fn.params.kwonly_params, *fn.params.posonly_params)}
         called: set[str] = set()
         containers: set[str] = set()
         info.containers[key] = containers
@@ -225,8 +234,8 @@ def analyze(module: cst.Module) -> SourceInfo:
                 q = info.qualname(node.func)
                 if is_layer_constructor(q) or q in ("torch.nn.Parameter",):
                     state["layers"] = True
-                if q in RANDOM_FUNCTIONS:
-                    state["random"] = True
+                if q in RANDOM_FUNCTIONS and not any(a.keyword and a.keyword.value == "generator" for a in node.args):
+                    state["random"] = True  # (a draw from a generator the caller passes is the caller's chain)
                 func = node.func
                 if isinstance(func, cst.Attribute) and func.attr.value in RANDOM_FILLS:
                     state["random"] = state["random"] or not isinstance(func.value, cst.Attribute)
@@ -327,7 +336,53 @@ def analyze(module: cst.Module) -> SourceInfo:
             if callee in calls and callee not in reached:
                 reached.add(callee)
                 stack.append(callee)
-    info.random_per_call = draws & reached
     info.run_by_forward = reached
-    info.random_repeated = (draws & _called_repeatedly(module, info.module_classes)) - info.random_per_call
+    _thread_keys(info, module, calls, draws, params, reached, seen)
     return info
+
+
+def _thread_keys(
+    info: SourceInfo,
+    module: cst.Module,
+    calls: dict[str, set[str]],
+    draws: set[str],
+    params: dict[str, set[str]],
+    reached: set[str],
+    from_init: set[str],
+) -> None:
+    """random_per_call, random_repeated, key_threaded and key_optional; the module classes whose methods pass a
+    key from `self.rngs` join random_outside_init (and so do their user base classes, whose __init__ stores it)."""
+    drawing = set(draws)  # free functions that draw, or call one that does
+    grew = True
+    while grew:
+        grew = False
+        for key, called in calls.items():
+            if "." not in key and key not in drawing and called & drawing:
+                drawing.add(key)
+                grew = True
+    blocked, as_values = unthreadable(module, info.module_classes, drawing)
+    info.random_per_call = drawing & reached
+    repeated = _called_repeatedly(module, info.module_classes) | as_values
+    info.random_repeated = (drawing & repeated) - info.random_per_call
+    runs_again = info.random_per_call | info.random_repeated | (drawing & from_init)
+    for fn in sorted(runs_again - blocked - info.builders):  # (a builder's draws take `rngs`)
+        name = key_name(params.get(fn, set()))
+        if name is not None:
+            info.key_threaded[fn] = name
+            if "training" in params.get(fn, set()):
+                info.key_optional.add(fn)
+    bases = {
+        cls.name.value: [dotted(b.value) for b in cls.bases]
+        for cls in module.body
+        if isinstance(cls, cst.ClassDef) and cls.name.value in info.module_classes
+    }
+    for key, called in calls.items():
+        cls, _, method = key.partition(".")
+        if method and method != "__init__" and cls in info.module_classes and called & set(info.key_threaded):
+            stack = [cls]
+            while stack:
+                name = stack.pop()
+                if name in info.module_classes and name not in info.random_outside_init:
+                    info.random_outside_init.add(name)
+                    if name not in info.classes_with_init:
+                        stack.extend(b for b in bases.get(name, []) if b)

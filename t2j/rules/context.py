@@ -28,6 +28,8 @@ class FunctionFrame:
     key_used: bool = False  # jax.random keys were split here
     rngs_used: bool = False  # layers were built here without an rngs parameter
     key_defined: bool = False  # `key` bound (a parameter or torch.manual_seed)
+    key_chain: str = "key"  # the name of this scope's key chain (a threaded key parameter may be `rng`)
+    key_optional: bool = False  # the threaded key may be None (a call in eval mode): its splits keep None
     params: frozenset[str] = frozenset()  # the function's parameter names
     yields: bool = False  # a generator function (its local key chain lives as long as its loop)
     local_containers: set[str] = field(default_factory=set)  # names bound to lists/dicts (no .at[] for them)
@@ -152,12 +154,16 @@ class Context:
             return expr("self.rngs.default()")
         self.key_counter += 1
         name = f"k{self.key_counter}"
+        chain = fn.key_chain if fn is not None else "key"
+        split = f"jax.random.split({chain})"
         if fn is not None:
             fn.key_used = True
+            if fn.key_optional:  # no key in eval mode, where nothing is drawn
+                split = f"(None, None) if {chain} is None else {split}"
         else:
             self.module_key_used = True
         if self.statements:
-            self.statements[-1].before.append(cst.parse_statement(f"key, {name} = jax.random.split(key)\n"))
+            self.statements[-1].before.append(cst.parse_statement(f"{chain}, {name} = {split}\n"))
         return cst.Name(name)
 
 

@@ -183,6 +183,7 @@ class Engine(cst.CSTTransformer):
                 or (parent is not None and parent.has_rngs)
             )
             params = {p.name.value for p in node.params.params + node.params.kwonly_params}
+            threaded = ctx.info.key_threaded.get(key) if parent is None and cls is None else None
             ctx.functions.append(
                 FunctionFrame(
                     key=key,
@@ -190,7 +191,9 @@ class Engine(cst.CSTTransformer):
                     has_rngs=has_rngs,
                     in_module_class=(cls is not None and cls.is_module)
                     or (parent is not None and parent.in_module_class),
-                    key_defined="key" in params,
+                    key_defined="key" in params or threaded is not None,
+                    key_chain=threaded or "key",
+                    key_optional=threaded is not None and key in ctx.info.key_optional,
                     params=frozenset(params),
                     yields=yields(node),
                     local_containers=ctx.info.containers.get(key, set()),

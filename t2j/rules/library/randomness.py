@@ -282,3 +282,48 @@ class RandomFills(MethodRule):
             if "mean" in given:
                 out = cst.BinaryOperation(value["mean"], cst.Add(), out)
         return Rebind(out, receiver)
+
+
+@register
+class PassKey(CallRule):
+    """A call of a function that takes a threaded key (FunctionKey: it draws random numbers and may run more
+    than once) passes a fresh one: in a module's methods from `self.rngs`, in its __init__ from `rngs`, elsewhere
+    split from the caller's key chain, so that each call draws anew, as torch's global generator does."""
+
+    examples = [
+        # torchvision's stochastic depth: no key is needed in eval mode (`training` False), so the key is optional
+        Example(
+            torch="def drop_path(x, p: float, training: bool = True):\n    if not training or p == 0.0:\n"
+            "        return x\n    keep = torch.rand(x.shape[0], 1) >= p\n    return x * keep / (1 - p)\n"
+            "class M(nn.Module):\n    def forward(self, x):\n        return drop_path(x, 0.5, self.training)",
+            jax="def drop_path(x, p: float, training: bool = True, *, key: jax.Array | None = None):\n"
+            "    if not training or p == 0.0:\n        return x\n"
+            "    key, k1 = (None, None) if key is None else jax.random.split(key)\n"
+            "    keep = jax.random.uniform(k1, (x.shape[0], 1)) >= p\n    return x * keep / (1 - p)\n"
+            "class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        self.deterministic = False\n"
+            "        self.rngs = rngs\n    def __call__(self, x):\n"
+            "        return drop_path(x, 0.5, (not self.deterministic), key=self.rngs.default())",
+            verify=False,
+        ),
+        # a function that already takes a generator draws from the caller's: no key is added
+        Example(
+            torch="def sample(n, g):\n    return torch.rand(n, generator=g)\nfor i in range(3):\n    x = sample(4, g)",
+            jax="def sample(n, g):\n    return torch.rand(n, generator=g)  # t2j: not translated: a draw from `g`, a "
+            "generator passed in: return the split key to the caller; torch.rand\nfor i in range(3):\n"
+            "    x = sample(4, g)",
+            verify=False,
+            fires=False,
+        ),
+    ]
+
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+        if not isinstance(node.func, cst.Name):
+            return None
+        name = ctx.info.key_threaded.get(node.func.value)
+        if name is None or keyword(node, name) is not None or any(a.star == "**" for a in node.args):
+            return None
+        fn = ctx.function
+        if fn is not None and fn.params and node.func.value in fn.params:
+            return None  # a parameter of the same name, not the function
+        ctx.use("jax")
+        return node.with_changes(args=[*node.args, arg(ctx.random_key(), name)])

@@ -102,12 +102,12 @@ class SuperInit(StatementRule):
         return [node.with_changes(body=[node.body[0].with_changes(value=new)])]
 
 
-def _add_kwonly(fn: cst.FunctionDef, name: str, annotation: str | None) -> cst.FunctionDef:
+def _add_kwonly(fn: cst.FunctionDef, name: str, annotation: str | None, default: str | None = None) -> cst.FunctionDef:
     params = fn.params
     if any(p.name.value == name for p in params.params + params.kwonly_params):
         return fn
     ann = cst.Annotation(expr(annotation)) if annotation else None
-    new = cst.Param(name=cst.Name(name), annotation=ann)
+    new = cst.Param(name=cst.Name(name), annotation=ann, default=expr(default) if default else None)
     star = params.star_arg
     if star is cst.MaybeSentinel.DEFAULT:
         star = cst.ParamStar()
@@ -234,8 +234,10 @@ class BuilderRngs(FunctionRule):
 @register
 class FunctionKey(FunctionRule):
     """A function that draws random numbers starts its own key chain (`key = jax.random.key(0)`), unless it
-    takes `key` or seeds one with torch.manual_seed; one that builds layers without an `rngs` parameter
-    starts with `rngs = nnx.Rngs(0)` (one stream for all its layers, so no two share an init key)."""
+    takes `key` or seeds one with torch.manual_seed; one that may run more than once (a module's forward or a
+    loop calls it) takes a keyword-only key instead, which each call site passes fresh (PassKey; optional, None
+    in eval mode, where it has a `training` flag). One that builds layers without an `rngs` parameter starts
+    with `rngs = nnx.Rngs(0)` (one stream for all its layers, so no two share an init key)."""
 
     examples = [
         Example(
@@ -244,24 +246,31 @@ class FunctionKey(FunctionRule):
             "    return [jax.random.normal(k1, (2, 3))]",
             verify=False,
         ),
-        # a function that a module's forward calls would draw the same numbers on every call: marked
+        # a function that a module's forward calls takes a key: a fixed one would repeat its draws on every call
         Example(
             torch="def noise(x):\n    return torch.randn_like(x)\nclass M(nn.Module):\n    def forward(self, x):\n"
             "        return x + noise(x)",
-            jax="def noise(x):\n    # t2j: not translated: `noise` draws random numbers on every module call: pass it a key"
-            " (e.g. from nnx.Rngs)\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
+            jax="def noise(x, *, key: jax.Array):\n    key, k1 = jax.random.split(key)\n"
             "    return jax.random.normal(k1, x.shape, x.dtype)\nclass M(nnx.Module):\n"
-            "    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n    def __call__(self, x):\n"
-            "        return x + noise(x)",
+            "    def __init__(self, *, rngs: nnx.Rngs):\n        self.rngs = rngs\n    def __call__(self, x):\n"
+            "        return x + noise(x, key=self.rngs.default())",
             verify=False,
         ),
-        # a free function a training loop calls: the same draws on every call, so marked too
+        # ... so does one a training loop calls, from the caller's key chain
         Example(
             torch="def sample(n):\n    return torch.rand(n)\ndef main():\n    for step in range(3):\n"
             "        x = sample(4)",
+            jax="def sample(n, *, key: jax.Array):\n    key, k1 = jax.random.split(key)\n"
+            "    return jax.random.uniform(k1, n)\ndef main():\n    key = jax.random.key(0)\n"
+            "    for step in range(3):\n        key, k2 = jax.random.split(key)\n        x = sample(4, key=k2)",
+            verify=False,
+        ),
+        # passed as a value, it is called where no key can be passed: its fixed key stays, marked
+        Example(
+            torch="def sample(n):\n    return torch.rand(n)\nloader = Loader(make=sample)",
             jax="def sample(n):\n    # t2j: not translated: `sample` draws random numbers and may be called more than once:"
             " pass it a key\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
-            "    return jax.random.uniform(k1, n)\ndef main():\n    for step in range(3):\n        x = sample(4)",
+            "    return jax.random.uniform(k1, n)\nloader = Loader(make=sample)",
             verify=False,
         ),
         # called once at top level (setup): one chain of draws, as torch's, so the fixed key stays unmarked
@@ -280,6 +289,14 @@ class FunctionKey(FunctionRule):
         lines = []
         if fn.rngs_used and not fn.has_rngs:
             lines.append(stmt("rngs = nnx.Rngs(0)\n"))
+        threaded = ctx.info.key_threaded.get(fn.key) if len(ctx.functions) == 1 and not ctx.classes else None
+        if threaded is not None:
+            ctx.use("jax")
+            if fn.key_optional:
+                node = _add_kwonly(node, threaded, "jax.Array | None", "None")
+            else:
+                node = _add_kwonly(node, threaded, "jax.Array")
+            return _prepend(node, lines) if lines else node
         repeated = fn.key in ctx.info.random_repeated
         if fn.key_used and not fn.key_defined and (fn.key in ctx.info.random_per_call or repeated):
             # a fixed key inside a function that a module calls on every forward (or that a loop or another
