@@ -290,3 +290,102 @@ def test_multinomial_draws_follow_torch_distribution():
     assert sorted(np.asarray(without[0]).tolist()) == list(range(5)) and without.shape == (2, 5)
     again, _ = model.infer(x, 4000, True)
     assert (np.asarray(again) != np.asarray(draws)).any()  # a fresh key per call, as torch draws anew
+
+
+# torchvision's video ResNet: conv layers as subclasses (Conv3DSimple(nn.Conv3d) calling super().__init__ by keyword)
+CONV_SUBCLASS = """
+import torch
+import torch.nn as nn
+
+
+class Conv3DNoTemporal(nn.Conv3d):
+    def __init__(self, in_planes, out_planes, stride=1, padding=1):
+        super().__init__(
+            in_channels=in_planes,
+            out_channels=out_planes,
+            kernel_size=(1, 3, 3),
+            stride=(1, stride, stride),
+            padding=(0, padding, padding),
+            bias=False,
+        )
+
+    @staticmethod
+    def get_downsample_stride(stride):
+        return 1, stride, stride
+
+
+class Scaled(nn.Conv1d):
+    def forward(self, x):
+        return super().forward(x) * 2
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Conv3DNoTemporal(2, 3, stride=2)
+        self.b = Scaled(3, 4, 3)
+
+    def forward(self, x):
+        y = self.a(x)
+        return self.b(y.flatten(2))
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 2, 2, 6, 6)]
+"""
+
+
+def test_conv_layer_subclasses_verify():
+    _verified(CONV_SUBCLASS)
+
+
+# torchvision's DenseNet: an nn.ModuleDict subclass filled by add_module, run over self.items() in forward (its other
+# attributes are not children); an nn.ModuleList subclass
+MODULE_DICT_SUBCLASS = """
+import torch
+import torch.nn as nn
+
+
+class DenseBlock(nn.ModuleDict):
+    _version = 2
+
+    def __init__(self, num_layers, width):
+        super().__init__()
+        self.width = width
+        for i in range(num_layers):
+            self.add_module("denselayer%d" % (i + 1), nn.Linear(width * (i + 1), width))
+
+    def forward(self, x):
+        features = [x]
+        for name, layer in self.items():
+            features.append(torch.tanh(layer(torch.cat(features, 1))))
+        return torch.cat(features, 1) * len(self)
+
+
+class Stack(nn.ModuleList):
+    def __init__(self, width):
+        super().__init__([nn.Linear(width, width) for _ in range(2)])
+
+    def forward(self, x):
+        for layer in self:
+            x = layer(x)
+        return x
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = DenseBlock(3, 4)
+        self.stack = Stack(16)
+
+    def forward(self, x):
+        return self.stack(self.block(x))
+"""
+
+
+def test_module_dict_and_module_list_subclasses_verify():
+    _verified(MODULE_DICT_SUBCLASS + INPUTS_2x4)

@@ -25,7 +25,9 @@ RANDOM_DRAWS = (
 )
 RANDOM_FUNCTIONS = {*RANDOM_DRAWS, "torch.nn.functional.dropout"}
 RANDOM_FILLS = {"uniform_", "normal_", "bernoulli_"}  # `noise.bernoulli_(p)` on a tensor value (not a parameter)
-CONTAINER_BASES = ("torch.nn.Sequential",)  # torch containers a user class may derive from (-> nnx.Sequential)
+# torch containers a user class may derive from (-> nnx.Sequential, TorchModuleDict, nnx.List), whose
+# `super().__init__(...)` takes the children, not `rngs`
+CONTAINER_BASES = ("torch.nn.Sequential", "torch.nn.ModuleDict", "torch.nn.ModuleList")
 NOT_LAYERS = ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.")
 
 

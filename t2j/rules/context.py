@@ -17,6 +17,9 @@ from t2j.result import Diagnostic
 class ClassFrame:
     name: str
     is_module: bool
+    # keywords its `super().__init__(...)` passes to the emitted base beyond torch's (`class C(nn.Conv3d)` ->
+    # TorchConv, which takes `ndim=3`), set by the rule that rewrote the base
+    base_arguments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

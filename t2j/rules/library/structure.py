@@ -7,7 +7,7 @@ import libcst as cst
 from t2j.analyze.imports import dotted, is_torch
 from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule, register
 from t2j.rules.context import Context
-from t2j.rules.cstutil import arg, call, expr, keyword, stmt
+from t2j.rules.cstutil import arg, call, code, expr, keyword, stmt
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 
@@ -96,9 +96,12 @@ class SuperInit(StatementRule):
             return []
         if cls in ctx.info.container_classes:
             return None  # `super().__init__(*layers)` of an nn.Sequential subclass builds the nnx.Sequential
-        if keyword(call_node, "rngs") is not None:
+        extra = [arg(v, k) for k, v in ctx.classes[-1].base_arguments.items() if keyword(call_node, k) is None]
+        if keyword(call_node, "rngs") is not None and not extra:
             return None
-        new = call_node.with_changes(args=list(call_node.args) + [arg("rngs", "rngs")])
+        if keyword(call_node, "rngs") is None:
+            extra.append(arg("rngs", "rngs"))
+        new = call_node.with_changes(args=list(call_node.args) + extra)
         return [node.with_changes(body=[node.body[0].with_changes(value=new)])]
 
 
@@ -139,7 +142,15 @@ class ModuleInit(ClassRule):
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
             "    def __call__(self, x):\n        return x",
             verify=False,
-        )
+        ),
+        # a layer subclass with no __init__ whose emitted base takes more than torch's arguments
+        Example(
+            torch="class Scaled(nn.Conv1d):\n    def forward(self, x):\n        return 2 * super().forward(x)",
+            jax="class Scaled(TorchConv):\n    def __init__(self, *args, rngs: nnx.Rngs, **kwargs):\n"
+            "        super().__init__(*args, ndim=1, rngs=rngs, **kwargs)\n"
+            "    def __call__(self, x):\n        return 2 * super().__call__(x)",
+            verify=False,
+        ),
     ]
 
     def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
@@ -156,13 +167,17 @@ class ModuleInit(ClassRule):
         init_at = next(
             (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
         )
+        base_arguments = ctx.classes[-1].base_arguments if ctx.classes else {}
         if init_at is None:
-            if name not in info.direct_module_classes and not extra:
-                return None
-            if name not in info.direct_module_classes:
+            if name not in info.direct_module_classes and not base_arguments:
                 return None  # inherits the base __init__ (which takes rngs)
             lines = extra or [stmt("pass\n")]
-            init = cst.parse_statement("def __init__(self, *, rngs: nnx.Rngs):\n    pass\n")
+            signature = "self, *, rngs: nnx.Rngs"
+            if base_arguments:  # `class Scaled(nn.Conv1d)` with no __init__: the emitted base needs `ndim=1`
+                passed = "".join(f"{k}={v}, " for k, v in base_arguments.items())
+                lines = [*extra, stmt(f"super().__init__(*args, {passed}rngs=rngs, **kwargs)\n")]
+                signature = "self, *args, rngs: nnx.Rngs, **kwargs"
+            init = cst.parse_statement(f"def __init__({signature}):\n    pass\n")
             init = init.with_changes(body=init.body.with_changes(body=lines))
             body = [
                 s
@@ -355,9 +370,14 @@ class PassRngs(CallRule):
 
 @register
 class SelfForward(CallRule):
-    """`self.forward(x)` -> `self(x)`."""
+    """`self.forward(x)` -> `self(x)`; `super().forward(x)` -> `super().__call__(x)`."""
 
     examples = [
+        Example(
+            torch="class Twice(nn.LayerNorm):\n    def forward(self, x):\n        return super().forward(x) * 2",
+            jax="class Twice(TorchLayerNorm):\n    def __call__(self, x):\n        return super().__call__(x) * 2",
+            verify=False,
+        ),
         Example(
             torch="class M(nn.Module):\n    def go(self, x):\n        return self.forward(x)",
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n        pass\n"
@@ -368,8 +388,18 @@ class SelfForward(CallRule):
     ]
 
     def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
-        if dotted(node.func) == "self.forward" and ctx.in_module_class:
+        if not ctx.in_module_class:
+            return None
+        if dotted(node.func) == "self.forward":
             return node.with_changes(func=cst.Name("self"))
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "forward"
+            and isinstance(func.value, cst.Call)
+            and code(func.value) == "super()"
+        ):  # the base's forward is its __call__ (a user module's, or an emitted layer's)
+            return node.with_changes(func=func.with_changes(attr=cst.Name("__call__")))
         return None
 
 
@@ -393,30 +423,6 @@ class SelfTraining(AttributeRule):
         if dotted(node) == "self.training" and ctx.in_module_class:
             return expr("(not self.deterministic)")
         return None
-
-
-@register
-class AutogradFunction(ClassRule):
-    """`class F(torch.autograd.Function)` with static forward/backward -> a plain class plus
-    `F.apply = torch_autograd_function(F)` (a jax.custom_vjp using the class's own backward)."""
-
-    priority = 10
-    examples = [
-        Example(
-            torch="class Clip(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n        return x.clamp(-1, 1)\n"
-            "    @staticmethod\n    def backward(ctx, g):\n        return g",
-            jax="class Clip(object):\n    @staticmethod\n    def forward(ctx, x):\n        return jnp.clip(x, min=-1, max=1)\n"
-            "    @staticmethod\n    def backward(ctx, g):\n        return g\nClip.apply = torch_autograd_function(Clip)",
-            verify=False,
-        )
-    ]
-
-    def rewrite(self, node: cst.ClassDef, ctx: Context) -> cst.ClassDef | cst.FlattenSentinel | None:
-        name = node.name.value
-        if name not in ctx.info.autograd_functions:
-            return None
-        line = cst.parse_statement(f"{name}.apply = {ctx.helper('torch_autograd_function').value}({name})\n")
-        return cst.FlattenSentinel([node, line])
 
 
 def _has_call(node: cst.CSTNode) -> bool:

@@ -96,3 +96,47 @@ class TorchNamedSequential(nnx.Module):
         for name in self.child_names:
             x = getattr(self, name)(x)
         return x
+
+
+class TorchModuleDict(nnx.Module):
+    """A subclass of nn.ModuleDict: children by name, in the order added (`add_module`, `self[name] = m`, the
+    constructor's mapping); `items()`/`keys()`/`values()`/iteration see the children only, not the subclass's other
+    attributes, as in torch (weights port as `<name>.<param>`)."""
+
+    def __init__(self, modules=None):
+        self.child_names = ()
+        if modules is not None:
+            self.update(modules)
+
+    def add_module(self, name, module):
+        setattr(self, name, module)
+        if name not in self.child_names:
+            self.child_names = self.child_names + (name,)
+
+    def update(self, modules):
+        for name, module in modules.items() if hasattr(modules, "items") else modules:
+            self.add_module(name, module)
+
+    def __setitem__(self, name, module):
+        self.add_module(name, module)
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def __contains__(self, name):
+        return name in self.child_names
+
+    def __len__(self):
+        return len(self.child_names)
+
+    def __iter__(self):
+        return iter(self.child_names)
+
+    def keys(self):
+        return self.child_names
+
+    def values(self):
+        return [getattr(self, name) for name in self.child_names]
+
+    def items(self):
+        return [(name, getattr(self, name)) for name in self.child_names]
