@@ -389,3 +389,38 @@ class Model(nn.Module):
 
 def test_module_dict_and_module_list_subclasses_verify():
     _verified(MODULE_DICT_SUBCLASS + INPUTS_2x4)
+
+
+# vit-pytorch's PiT: patches cut by nn.Unfold (overlapping, torch's C * kh * kw feature order) inside a Sequential
+UNFOLD_PATCHES = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from einops.layers.torch import Rearrange
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.to_patch_embedding = nn.Sequential(
+            nn.Unfold(kernel_size=4, stride=4 // 2),
+            Rearrange("b c n -> b n c"),
+            nn.Linear(3 * 4**2, 8),
+        )
+
+    def forward(self, x):
+        cols = F.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2)
+        return self.to_patch_embedding(x).sum(1) + cols.mean(2)[:, :8]
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 3, 8, 8)]
+"""
+
+
+def test_unfold_patches_verify():
+    _verified(UNFOLD_PATCHES)

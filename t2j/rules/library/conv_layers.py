@@ -4,7 +4,11 @@ choose for speed (depthwise as shifted slices, 3D as batched 2D) is proven again
 
 from __future__ import annotations
 
-from t2j.rules.base import Example, register
+import libcst as cst
+
+from t2j.rules.base import CallRule, Example, register
+from t2j.rules.context import Context
+from t2j.rules.cstutil import arg, bind, call
 from t2j.rules.library.layers import EmittedLayer
 
 
@@ -96,3 +100,37 @@ class ConvTranspose(EmittedLayer):
 
     def extra_for(self, qualname):
         return {"ndim": qualname[-2]}
+
+
+@register
+class Unfold(CallRule):
+    """F.unfold(x, kernel_size, dilation, padding, stride) -> torch_unfold (lax.conv_general_dilated_patches, whose
+    feature order -- channel slowest, then the kernel's rows and columns -- is torch's C * kh * kw; the blocks
+    flattened to L as torch does); nn.Unfold(...) -> functools.partial of it. `x.unfold(dim, size, step)`, the
+    tensor method, is another operation and not this rule's."""
+
+    targets = ("torch.nn.Unfold", "torch.nn.functional.unfold")
+    examples = [
+        Example(
+            torch="self.unfold = nn.Unfold(kernel_size=4, stride=2)\ny = self.unfold(x)",
+            jax="self.unfold = functools.partial(torch_unfold, kernel_size=4, stride=2)\ny = self.unfold(x)",
+            inputs={"x": [2, 3, 8, 8]},
+        ),
+        Example(
+            torch="y = F.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2)",
+            jax="y = torch_unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2)",
+            inputs={"x": [2, 2, 7, 9]},
+        ),
+    ]
+
+    def rewrite(self, node: cst.Call, ctx: Context, qualname: str) -> cst.BaseExpression | None:
+        params = ["kernel_size", "dilation", "padding", "stride"]
+        functional = qualname.endswith("functional.unfold")
+        b = bind(node, ["input", *params] if functional else params)
+        if b is None or "kernel_size" not in b:
+            return None
+        helper = ctx.helper("torch_unfold")
+        if functional:
+            return call(helper, node.args)
+        ctx.use("functools")
+        return call("functools.partial", [arg(helper)] + [arg(b[k], k) for k in params if k in b])

@@ -54,6 +54,25 @@ def torch_conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     return y
 
 
+def torch_unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """F.unfold / nn.Unfold (im2col): (N, C, H, W) -> (N, C * kh * kw, L), each column one sliding block with the
+    channel slowest and the kernel's rows then columns inside it, as torch orders them (an unbatched (C, H, W) too)."""
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    ph, pw = ntuple(padding, 2)
+    patches = lax.conv_general_dilated_patches(
+        x,
+        ntuple(kernel_size, 2),
+        ntuple(stride, 2),
+        ((ph, ph), (pw, pw)),
+        rhs_dilation=ntuple(dilation, 2),
+        precision=lax.Precision.HIGHEST,  # a copy of the inputs: no reduced-precision products
+    )
+    out = patches.reshape(patches.shape[0], patches.shape[1], -1)
+    return out[0] if unbatched else out
+
+
 def depthwise_conv(x, weight, stride, pad, dilation):
     """A depthwise convolution (one input channel per group, `weight` (C * m, 1, *k)) as the sum of the k
     shifted, strided slices of x times their per-channel weights: XLA fuses it into one loop, where a
