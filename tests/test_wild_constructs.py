@@ -424,3 +424,50 @@ def get_inputs():
 
 def test_unfold_patches_verify():
     _verified(UNFOLD_PATCHES)
+
+
+# layer subclasses beyond conv: a transposed conv, an LSTM whose forward keeps only the output, an InstanceNorm
+MORE_LAYER_SUBCLASSES = """
+import torch
+import torch.nn as nn
+
+
+class Up(nn.ConvTranspose2d):
+    def __init__(self, c):
+        super().__init__(c, c, 2, stride=2, bias=False)
+
+
+class Encoder(nn.LSTM):
+    def forward(self, x):
+        out, _ = super().forward(x)
+        return out
+
+
+class Norm(nn.InstanceNorm2d):
+    def __init__(self, c):
+        super().__init__(c, affine=True)
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up = Up(3)
+        self.norm = Norm(3)
+        self.rnn = Encoder(input_size=32, hidden_size=4, batch_first=True)
+
+    def forward(self, x):
+        y = self.norm(self.up(x))
+        return self.rnn(y.flatten(2))
+
+
+def get_init_inputs():
+    return []
+
+
+def get_inputs():
+    return [torch.randn(2, 3, 2, 4)]
+"""
+
+
+def test_transposed_conv_lstm_and_instance_norm_subclasses_verify():
+    _verified(MORE_LAYER_SUBCLASSES)

@@ -63,6 +63,7 @@ BASES = {
     "GroupNorm": "TorchGroupNorm",
     **{f"BatchNorm{d}d": "TorchBatchNorm" for d in (1, 2, 3)},
     **{f"Conv{d}d": "TorchConv" for d in (1, 2, 3)},
+    **{f"InstanceNorm{d}d": "TorchInstanceNorm" for d in (1, 2, 3)},
 }
 # ... and what the subclass's `super().__init__(...)` adds for that helper (SuperInit passes them on)
 BASE_ARGUMENTS = {f"Conv{d}d": {"ndim": str(d)} for d in (1, 2, 3)}
@@ -271,36 +272,6 @@ class SequentialBase(AttributeRule):
 
     def rewrite(self, node, ctx, qualname):
         return cst.parse_expression("nnx.Sequential")
-
-
-@register
-class ContainerSubclassBase(AttributeRule):
-    """`class DenseBlock(nn.ModuleDict)` -> TorchModuleDict (children added by `self.add_module(name, m)` or
-    `self[name] = m`; `items()`/`keys()`/`values()` see them only, not the subclass's other attributes, as in
-    torch); `class Blocks(nn.ModuleList)` -> nnx.List. Only as a base class (a call is Containers')."""
-
-    targets = ("torch.nn.ModuleDict", "torch.nn.ModuleList")
-    examples = [
-        Example(
-            torch="class Block(nn.ModuleDict):\n    def __init__(self, n):\n        super().__init__()\n"
-            "        for i in range(n):\n            self.add_module('fc%d' % i, nn.Linear(4, 4))",
-            jax="class Block(TorchModuleDict):\n    def __init__(self, n, *, rngs: nnx.Rngs):\n        super().__init__()\n"
-            "        for i in range(n):\n            self.add_module('fc%d' % i, nnx.Linear(4, 4, "
-            "kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs))",
-            verify=False,
-        ),
-        Example(
-            torch="ok = isinstance(m, nn.ModuleDict)",
-            jax="ok = isinstance(m, nn.ModuleDict)  # t2j: not translated: torch.nn.ModuleDict",
-            verify=False,
-            fires=False,
-        ),
-    ]
-
-    def rewrite(self, node, ctx, qualname):
-        if not ctx.in_base:
-            return None
-        return ctx.helper("TorchModuleDict") if qualname.endswith("ModuleDict") else cst.parse_expression("nnx.List")
 
 
 @register
