@@ -316,7 +316,7 @@ class Conv3DNoTemporal(nn.Conv3d):
 
 class Scaled(nn.Conv1d):
     def forward(self, x):
-        return super().forward(x) * 2
+        return super().forward(x) * self.out_channels / self.kernel_size[0]
 
 
 class Model(nn.Module):

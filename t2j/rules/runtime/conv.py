@@ -230,6 +230,7 @@ class TorchConv(nnx.Module):
         self.kernel_size, self.stride, self.dilation = k, ntuple(stride, ndim), ntuple(dilation, ndim)
         self.padding = padding if isinstance(padding, str) else ntuple(padding, ndim)
         self.groups, self.padding_mode = groups, padding_mode
+        self.in_channels, self.out_channels = in_channels, out_channels  # torch's attributes (subclasses read them)
         bound = 1.0 / math.sqrt(in_channels // groups * math.prod(k))
         self.weight = nnx.Param(torch_uniform(rngs.params(), (out_channels, in_channels // groups) + k, bound))
         self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None
@@ -263,6 +264,7 @@ class TorchConvTranspose(nnx.Module):
         k = ntuple(kernel_size, ndim)
         self.kernel_size, self.stride, self.padding = k, ntuple(stride, ndim), ntuple(padding, ndim)
         self.output_padding, self.groups, self.dilation = ntuple(output_padding, ndim), groups, ntuple(dilation, ndim)
+        self.in_channels, self.out_channels = in_channels, out_channels
         bound = 1.0 / math.sqrt(out_channels // groups * math.prod(k))
         self.weight = nnx.Param(torch_uniform(rngs.params(), (in_channels, out_channels // groups) + k, bound))
         self.bias = nnx.Param(torch_uniform(rngs.params(), (out_channels,), bound)) if bias else None
