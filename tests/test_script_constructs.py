@@ -258,3 +258,37 @@ def test_batchnorm_running_statistics_with_another_momentum_are_rejected():
     assert wrong != code
     report = verify_script(DATA / "batchnorm_running_stats.py", wrong, max_steps=3, check_modules=False)
     assert not report.step_verified and "running_mean" in report.summary, report.summary
+
+
+def test_adam_on_a_bias_with_a_zero_exact_gradient_is_judged_against_torchs_own_noise_floor():
+    code = _translated("adam_bias_before_batchnorm.py")
+    report = verify_script(DATA / "adam_bias_before_batchnorm.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
+    # the conv bias before the BatchNorm passes only within float32 rounding noise, and the report says so
+    assert any("float32 rounding noise" in n and "layers.0.bias" in n for n in report.notes), report.notes
+
+
+@pytest.mark.slow
+def test_another_adam_beta_is_rejected_even_with_the_noise_floor():
+    code = _translated("adam_bias_before_batchnorm.py")
+    wrong = code.replace("optax.adam)(learning_rate=1e-2)", "optax.adam)(learning_rate=1e-2, b2=0.99)")
+    assert wrong != code
+    report = verify_script(DATA / "adam_bias_before_batchnorm.py", wrong, max_steps=3, check_modules=False)
+    assert not report.step_verified, report.summary
+
+
+def test_a_nudged_run_that_consumed_other_batches_is_no_noise_floor():
+    import numpy as np
+
+    from t2j.verify.bundle import Bundle
+    from t2j.verify.recording_floor import not_comparable
+
+    def run(batch: np.ndarray) -> Bundle:
+        bundle = Bundle(meta={"steps": {"step": {"steps": 1, "losses": [0.5]}}, "step/final": {}})
+        bundle.arrays["step/call0/xb"] = batch
+        return bundle
+
+    batch = np.arange(6, dtype=np.float32)
+    assert not_comparable(run(batch), run(batch.copy()), ["step"]) is None
+    why = not_comparable(run(batch), run(batch + np.float32(1e-6)), ["step"])
+    assert why is not None and "other values" in why

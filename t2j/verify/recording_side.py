@@ -33,6 +33,9 @@ import numpy as np
 from t2j.verify.bundle import Bundle
 
 
+NUDGE = 2.0**-23  # relative size of the noise-floor run's nudge of the initial weights (one float32 ulp)
+
+
 class _Recorded(BaseException):
     """Raised by a hook to end the script once every train step has been recorded."""
 
@@ -153,8 +156,18 @@ def run_torch(workdir: Path) -> None:
     # backward(): the first step's forward has already updated them when its backward() records the initial
     # state, and the replay runs that forward again.
     buffers: dict[int, dict] = {}
+    # the noise-floor run (t2j.verify.recording_floor): every module's own parameters nudged by about one float32
+    # ulp before its first forward (a generator of its own: the script's random draws stay as they were)
+    nudge = torch.Generator().manual_seed(2) if job.get("nudge") else None
+    nudged: set[int] = set()
 
     def before_forward(module, args) -> None:
+        if nudge is not None and id(module) not in nudged:
+            nudged.add(id(module))
+            with torch.no_grad():
+                for tensor in module.parameters(recurse=False):
+                    if tensor.is_floating_point():
+                        tensor.mul_(1 + NUDGE * torch.randn(tensor.shape, generator=nudge, dtype=tensor.dtype))
         if id(module) not in buffers:
             own = dict(module.named_buffers(recurse=False))
             buffers[id(module)] = {k: v.detach().cpu().numpy().copy() for k, v in own.items() if v is not None}
