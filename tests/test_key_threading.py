@@ -180,8 +180,8 @@ def test_a_required_key_is_threaded_through_a_caller_that_does_not_draw_itself()
     assert "x = noisy(x, key=self.rngs.default())" in code
 
 
-# where no fresh key can reach a call (a function passed as a value, or called in a comprehension at top level),
-# the fixed key stays and is marked: never the same draws repeated silently
+# where no fresh key can reach a call (a function passed as a value, or called in a lambda), the fixed key stays
+# and is marked: never the same draws repeated silently; in a comprehension each iteration folds in its index
 UNREACHABLE = """
 import torch
 
@@ -190,23 +190,43 @@ def noise(n):
     return torch.randn(n)
 
 
+def jitter(n):
+    return torch.rand(n)
+
+
 def sample(n):
     return torch.rand(n)
 
 
 table = list(map(noise, [2, 3]))
+make = lambda: jitter(2)
 batches = [sample(4) for _ in range(3)]
+orders = [torch.randperm(6) for _ in range(3)]
+noisy = [torch.randn(2) + x for x in [1.0, 2.0]]
 """
 
 
-def test_functions_no_fresh_key_can_reach_keep_their_fixed_key_marked():
+def test_functions_no_fresh_key_can_reach_keep_their_fixed_key_marked_and_comprehensions_draw_anew():
+    import numpy as np
+
     result = translate_rules(UNREACHABLE)
     code = result.code
-    for name in ("noise", "sample"):
+    for name in ("noise", "jitter"):
         body = code.split(f"def {name}(n")[1].split("\ndef ")[0]
         assert "key = jax.random.key(0)" in body and MARKER in body, code
         assert any(f"`{name}`" in d.message for d in result.diagnostics)
-    assert "key=" not in code
+    assert "def sample(n, *, key: jax.Array):" in code and "sample(4, key=jax.random.fold_in(" in code
+    assert "for i" in code and "in enumerate([1.0, 2.0])" in code
+    namespace: dict = {}
+    exec(compile(code, "<translation>", "exec"), namespace)
+    for name in ("batches", "orders", "noisy"):
+        draws = [np.asarray(d) for d in namespace[name]]
+        assert not any(np.array_equal(draws[0], other) for other in draws[1:]), (name, draws)
+
+
+def test_a_draw_in_a_lambda_outside_a_module_is_marked():
+    result = translate_rules("import torch\n\nnoise = lambda: torch.randn(3)\n")
+    assert MARKER in result.code and any("lambda" in d.message for d in result.diagnostics)
 
 
 def test_a_function_drawing_from_a_generator_it_is_passed_gets_no_key():

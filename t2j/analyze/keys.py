@@ -4,8 +4,9 @@ as JAX code threads keys explicitly instead of torch's global generator advancin
 
 A function is left with its own fixed key (and marked by FunctionKey where it may run more than once) when some
 use of it gets no fresh key: it is passed as a value (`collate_fn=f`, `map(f, xs)`: a third party calls it), or
-called in a lambda, a comprehension or a nested function outside a module class, or in a plain class's method
-(one key split before the statement would be reused by every call there)."""
+called in a lambda or a nested function outside a module class, or in a plain class's method (one key split
+before the statement would be reused by every call there). In a comprehension each iteration folds its index
+into the key."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ def unthreadable(module: cst.Module, module_classes: set[str], candidates: set[s
     skip: set[int] = set()  # ids of names that are not value uses (attribute names, keywords, parameters)
 
     def nested(node: cst.CSTNode) -> None:
-        where.append("rngs" if where[-1] == "rngs" else None)
+        # a comprehension's draws fold each iteration's index into the key (Context._per_iteration); a lambda's
+        # body runs where no key is passed
+        keeps = ("rngs",) if isinstance(node, cst.Lambda) else ("rngs", "chain")
+        where.append(where[-1] if where[-1] in keeps else None)
 
     class Uses(cst.CSTVisitor):
         def visit_Import(self, node: cst.Import) -> bool:

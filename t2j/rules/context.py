@@ -52,6 +52,16 @@ class StatementFrame:
 
 
 @dataclass
+class IterationFrame:
+    """A comprehension or lambda open in the statement being rewritten: its body runs many times, but the keys
+    split before the statement once, so a draw there takes its key folded with each iteration's index."""
+
+    is_lambda: bool
+    ranges: list[str | None]  # per `for` clause: the name a `range(...)` binds (its own index), else None
+    counters: dict[int, str] = field(default_factory=dict)  # clause -> index name to bind with enumerate()
+
+
+@dataclass
 class Context:
     info: SourceInfo
     line_of: Callable[[cst.CSTNode], int]
@@ -62,6 +72,7 @@ class Context:
     classes: list[ClassFrame] = field(default_factory=list)
     functions: list[FunctionFrame] = field(default_factory=list)
     statements: list[StatementFrame] = field(default_factory=list)  # the open statements, innermost last
+    iterations: list[IterationFrame] = field(default_factory=list)  # open comprehensions/lambdas, innermost last
     module_key_used: bool = False
     module_key_seeded: bool = False
     module_rngs_used: bool = False
@@ -150,7 +161,7 @@ class Context:
             name = f"k{self.key_counter}"
             if self.statements:
                 self.statements[-1].before.append(cst.parse_statement(f"{chain}, {name} = jax.random.split({chain})\n"))
-            return cst.Name(name)
+            return self._per_iteration(cst.Name(name))
         if fn is not None and fn.has_rngs:
             return expr("rngs.params()")
         if fn is not None and fn.in_module_class:
@@ -167,7 +178,23 @@ class Context:
             self.module_key_used = True
         if self.statements:
             self.statements[-1].before.append(cst.parse_statement(f"{chain}, {name} = {split}\n"))
-        return cst.Name(name)
+        return self._per_iteration(cst.Name(name))
+
+    def _per_iteration(self, key: cst.BaseExpression) -> cst.BaseExpression:
+        """`key` split before the statement, folded with the index of each comprehension iteration around the
+        draw (a `range` target, or an `enumerate` index added); in a lambda, one key for every call: marked."""
+        for frame in self.iterations:
+            if frame.is_lambda:
+                if self.statements:
+                    what = "a draw in a lambda reuses one key on every call: draw in a function that takes a key"
+                    self.untranslated(self.statements[-1].origin, what)
+                continue
+            for clause, target in enumerate(frame.ranges):
+                if target is None:
+                    self.key_counter += 1
+                    target = frame.counters.setdefault(clause, f"i{self.key_counter}")
+                key = cst.Call(func=expr("jax.random.fold_in"), args=[cst.Arg(key), cst.Arg(cst.Name(target))])
+        return key
 
 
 STEP_MARK = "# t2j: train-step "

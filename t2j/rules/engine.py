@@ -19,6 +19,7 @@ from t2j.rules.context import ClassFrame, Context, FunctionFrame, StatementFrame
 from t2j.rules.cstutil import grouped, yields
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.formatting import format_code
+from t2j.rules.iterations import IterationScopes
 from t2j.rules.layout import BANNER, helpers_position, imports_end
 from t2j.rules.leftovers import check_leftovers
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
@@ -97,7 +98,7 @@ STATEMENT_TYPES = frozenset(
 )
 
 
-class Engine(cst.CSTTransformer):
+class Engine(IterationScopes, cst.CSTTransformer):
     def __init__(self, ctx: Context, index: RuleIndex):
         super().__init__()
         self.ctx = ctx
@@ -171,8 +172,7 @@ class Engine(cst.CSTTransformer):
                 self.bare_calls.add(id(node.body[0].value))
         if isinstance(node, cst.ClassDef):  # (isinstance, not `kind is`: mypy narrows the node)
             ctx.classes.append(ClassFrame(node.name.value, node.name.value in ctx.info.module_classes))
-            if isinstance(node, cst.ClassDef):
-                ctx.base_nodes.update(id(b.value) for b in node.bases)
+            ctx.base_nodes.update(id(b.value) for b in node.bases)
         elif kind is cst.FunctionDef:
             parent = ctx.function
             cls = ctx.classes[-1] if ctx.classes and parent is None else None

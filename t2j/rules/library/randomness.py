@@ -24,6 +24,16 @@ class RandomDraws(CallRule):
             "key, k2 = jax.random.split(key)\ny = jax.random.uniform(k2, x.shape, x.dtype)",
             verify=False,
         ),
+        # in a comprehension, each iteration folds its index into the key split before the statement (torch
+        # draws anew each time; one key would repeat one permutation)
+        Example(
+            torch="orders = [torch.randperm(5) for _ in range(3)]\nnoisy = [x + torch.randn(2) for x in xs]",
+            jax="key, k1 = jax.random.split(key)\n"
+            "orders = [jax.random.permutation(jax.random.fold_in(k1, _), 5) for _ in range(3)]\n"
+            "key, k2 = jax.random.split(key)\n"
+            "noisy = [x + jax.random.normal(jax.random.fold_in(k2, i3), 2) for i3, x in enumerate(xs)]",
+            verify=False,
+        ),
         # torch.multinomial: categorical draws on log-weights (same distribution; n draws on a new last axis)
         Example(
             torch="i = torch.multinomial(p, 1)\nj = torch.multinomial(p, 3, replacement=True)\n"
