@@ -292,3 +292,20 @@ def test_a_nudged_run_that_consumed_other_batches_is_no_noise_floor():
     assert not_comparable(run(batch), run(batch.copy()), ["step"]) is None
     why = not_comparable(run(batch), run(batch + np.float32(1e-6)), ["step"])
     assert why is not None and "other values" in why
+
+
+def test_reparameterisation_noise_in_forward_is_switched_off_on_both_sides_and_reported():
+    code = _translated("vae_reparameterisation.py")
+    assert "jax.random.normal(" in code.split("class VAE")[1].split("\ndef ")[0]  # the noise is translated
+    report = verify_script(DATA / "vae_reparameterisation.py", code, max_steps=3, check_modules=False)
+    assert report.step_verified, report.summary
+    assert any("normal draws inside the models' forward (3 in torch)" in n for n in report.notes), report.notes
+
+
+@pytest.mark.slow
+def test_a_vae_with_another_kl_weight_is_rejected_with_the_noise_switched_off():
+    code = _translated("vae_reparameterisation.py")
+    wrong = code.replace("-0.5 *", "-0.25 *")
+    assert wrong != code
+    report = verify_script(DATA / "vae_reparameterisation.py", wrong, max_steps=3, check_modules=False)
+    assert not report.step_verified, report.summary

@@ -235,6 +235,11 @@ def verify_script_sources(
                         report.train_steps = _compare_steps(steps, recorded, replayed, settings, report, cache, floor)
         elif steps:
             report.not_checked.append("the torch run never reached a translated train step's backward()")
+        if recorded.meta.get("noise"):
+            report.notes.append(
+                f"normal draws inside the models' forward ({recorded.meta['noise']} in torch) replaced by their mean "
+                "on both sides (two generators cannot share draws): the replay checks the network around the noise"
+            )
         if recorded.meta.get("dropout"):
             report.notes.append("dropout disabled on both sides (masks of two random generators cannot match)")
         return report

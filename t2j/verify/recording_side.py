@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from t2j.verify.bundle import Bundle
+from t2j.verify.recording_noise import quiet_jax_noise, quiet_torch_noise
 
 
 NUDGE = 2.0**-23  # relative size of the noise-floor run's nudge of the initial weights (one float32 ulp)
@@ -100,6 +101,7 @@ def run_torch(workdir: Path) -> None:
         return original_dropout(input, 0.0, training, inplace)
 
     torch.nn.functional.dropout = no_dropout
+    depth = quiet_torch_noise(torch, bundle)
 
     def on_backward_frame(frame, loss) -> None:
         if frame.f_code.co_filename != script_file or frame.f_lineno not in steps:
@@ -162,6 +164,7 @@ def run_torch(workdir: Path) -> None:
     nudged: set[int] = set()
 
     def before_forward(module, args) -> None:
+        depth[0] += 1
         if nudge is not None and id(module) not in nudged:
             nudged.add(id(module))
             with torch.no_grad():
@@ -172,7 +175,11 @@ def run_torch(workdir: Path) -> None:
             own = dict(module.named_buffers(recurse=False))
             buffers[id(module)] = {k: v.detach().cpu().numpy().copy() for k, v in own.items() if v is not None}
 
+    def after_forward(module, args, output) -> None:
+        depth[0] -= 1
+
     torch.nn.modules.module.register_module_forward_pre_hook(before_forward)
+    torch.nn.modules.module.register_module_forward_hook(after_forward, always_call=True)
 
     torch.Tensor.backward = backward
 
@@ -355,6 +362,7 @@ def run_jax(workdir: Path) -> None:
                     elif isinstance(value, nnx.Module):
                         record["problems"].append(f"no torch weights recorded for '{param}'")
                 _patch_closure(fn, torch_bundle.group(f"{name}/closure"), record, jnp)
+                quiet_jax_noise(bundle, [v for v in bound.values() if isinstance(v, nnx.Module)])
                 held = [p for p in trained if isinstance(bound.get(p), nnx.Module)]
                 recorders[name] = (held, StepRecorder([bound[p] for p in held]))
             for param in params:
