@@ -233,3 +233,32 @@ def test_a_function_drawing_from_a_generator_it_is_passed_gets_no_key():
     source = "import torch\n\ndef sample(n, g):\n    return torch.rand(n, generator=g)\n\nfor i in range(3):\n    x = sample(4, g)\n"
     code = translate_rules(source).code
     assert "key" not in code.split("def sample")[1].split(":")[0] and "sample(4, g)" in code
+
+
+# a plain class's method (called by a DataLoader) and a nested function are called where no key is passed
+PLAIN_CALLERS = """
+import torch
+from torch.utils.data import Dataset
+
+
+class Noisy(Dataset):
+    def __init__(self):
+        self.base = torch.randn(8, 2)
+
+    def __getitem__(self, i):
+        return self.base[i] + 0.1 * torch.randn(2)
+
+
+def make_augment(scale):
+    def augment(x):
+        return x + scale * torch.randn_like(x)
+
+    return augment
+"""
+
+
+def test_draws_in_a_plain_class_method_or_a_nested_function_keep_a_fixed_key_marked():
+    result = translate_rules(PLAIN_CALLERS)
+    marked = [d.message for d in result.diagnostics if "not translated" in d.message]
+    assert any("`Noisy.__getitem__`" in m for m in marked) and any("`augment`" in m for m in marked), marked
+    assert not any("__init__" in m for m in marked), marked  # built once per dataset: one chain, as torch's

@@ -8,7 +8,6 @@ from t2j.analyze.imports import dotted, is_torch
 from t2j.rules.base import AttributeRule, CallRule, ClassRule, Example, FunctionRule, StatementRule, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, call, code, expr, keyword, stmt
-from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 
 @register
@@ -244,91 +243,6 @@ class BuilderRngs(FunctionRule):
         if fn is None or fn.key not in ctx.info.builders or fn.name != node.name.value:
             return None
         return _add_kwonly(node, "rngs", "nnx.Rngs")
-
-
-@register
-class FunctionKey(FunctionRule):
-    """A function that draws random numbers starts its own key chain (`key = jax.random.key(0)`), unless it
-    takes `key` or seeds one with torch.manual_seed; one that may run more than once (a module's forward or a
-    loop calls it) takes a keyword-only key instead, which each call site passes fresh (PassKey; optional, None
-    in eval mode, where it has a `training` flag). One that builds layers without an `rngs` parameter starts
-    with `rngs = nnx.Rngs(0)` (one stream for all its layers, so no two share an init key)."""
-
-    examples = [
-        Example(
-            torch="def get_inputs():\n    return [torch.randn(2, 3)]",
-            jax="def get_inputs():\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
-            "    return [jax.random.normal(k1, (2, 3))]",
-            verify=False,
-        ),
-        # a function that a module's forward calls takes a key: a fixed one would repeat its draws on every call
-        Example(
-            torch="def noise(x):\n    return torch.randn_like(x)\nclass M(nn.Module):\n    def forward(self, x):\n"
-            "        return x + noise(x)",
-            jax="def noise(x, *, key: jax.Array):\n    key, k1 = jax.random.split(key)\n"
-            "    return jax.random.normal(k1, x.shape, x.dtype)\nclass M(nnx.Module):\n"
-            "    def __init__(self, *, rngs: nnx.Rngs):\n        self.rngs = rngs\n    def __call__(self, x):\n"
-            "        return x + noise(x, key=self.rngs.default())",
-            verify=False,
-        ),
-        # ... so does one a training loop calls, from the caller's key chain
-        Example(
-            torch="def sample(n):\n    return torch.rand(n)\ndef main():\n    for step in range(3):\n"
-            "        x = sample(4)",
-            jax="def sample(n, *, key: jax.Array):\n    key, k1 = jax.random.split(key)\n"
-            "    return jax.random.uniform(k1, n)\ndef main():\n    key = jax.random.key(0)\n"
-            "    for step in range(3):\n        key, k2 = jax.random.split(key)\n        x = sample(4, key=k2)",
-            verify=False,
-        ),
-        # passed as a value, it is called where no key can be passed: its fixed key stays, marked
-        Example(
-            torch="def sample(n):\n    return torch.rand(n)\nloader = Loader(make=sample)",
-            jax="def sample(n):\n    # t2j: not translated: `sample` draws random numbers and may be called more than once:"
-            " pass it a key\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
-            "    return jax.random.uniform(k1, n)\nloader = Loader(make=sample)",
-            verify=False,
-        ),
-        # called once at top level (setup): one chain of draws, as torch's, so the fixed key stays unmarked
-        Example(
-            torch="def sample(n):\n    return torch.rand(n)\nx = sample(4)",
-            jax="def sample(n):\n    key = jax.random.key(0)\n    key, k1 = jax.random.split(key)\n"
-            "    return jax.random.uniform(k1, n)\nx = sample(4)",
-            verify=False,
-        ),
-    ]
-
-    def rewrite(self, node: cst.FunctionDef, ctx: Context) -> cst.FunctionDef | None:
-        fn = ctx.function
-        if fn is None or fn.name != node.name.value:
-            return None
-        lines = []
-        if fn.rngs_used and not fn.has_rngs:
-            lines.append(stmt("rngs = nnx.Rngs(0)\n"))
-        threaded = ctx.info.key_threaded.get(fn.key) if len(ctx.functions) == 1 and not ctx.classes else None
-        if threaded is not None:
-            ctx.use("jax")
-            if fn.key_optional:
-                node = _add_kwonly(node, threaded, "jax.Array | None", "None")
-            else:
-                node = _add_kwonly(node, threaded, "jax.Array")
-            return _prepend(node, lines) if lines else node
-        repeated = fn.key in ctx.info.random_repeated
-        if fn.key_used and not fn.key_defined and (fn.key in ctx.info.random_per_call or repeated):
-            # a fixed key inside a function that a module calls on every forward (or that a loop or another
-            # function calls) repeats the same draws each call (torch draws fresh ones): kept runnable, marked
-            # for the user to thread a key in
-            if repeated:
-                what = f"`{fn.name}` draws random numbers and may be called more than once: pass it a key"
-            else:
-                what = f"`{fn.name}` draws random numbers on every module call: pass it a key (e.g. from nnx.Rngs)"
-            mark = cst.EmptyLine(comment=cst.Comment(f"{UNTRANSLATED_MARK} {what}"))
-            lines.append(stmt("key = jax.random.key(0)\n").with_changes(leading_lines=[mark]))
-            ctx.diagnostics.append(
-                Diagnostic(line=ctx.source_line(node), message=f"not translated: {what}", snippet="")
-            )
-        elif fn.key_used and not fn.key_defined:
-            lines.append(stmt("key = jax.random.key(0)\n"))
-        return _prepend(node, lines) if lines else None
 
 
 @register
