@@ -60,6 +60,8 @@ class SourceInfo:
     key_optional: set[str] = field(default_factory=set)  # those of them with a `training` flag: key=None in eval
     top_level_names: set[str] = field(default_factory=set)
     layer_names: dict[str, str] = field(default_factory=dict)  # "self.fc" / "model" -> "torch.nn.Linear"
+    torch_layers: set[str] = field(default_factory=set)  # the torch.nn layer classes the file names
+    type_tests: dict[int, frozenset[str]] = field(default_factory=dict)  # ids of isinstance's class nodes -> names
     autograd_functions: set[str] = field(default_factory=set)  # classes deriving from torch.autograd.Function
     containers: dict[str, set[str]] = field(default_factory=dict)  # function key -> names bound to lists/dicts
     optimizers: dict[str, str] = field(default_factory=dict)  # `opt = torch.optim.X(model.parameters())`: opt -> model
@@ -186,9 +188,48 @@ def _trained_model(optimizer_call: cst.Call) -> str | None:
     return None
 
 
+def _fills_parameter(node: cst.Call) -> bool:
+    """`m.weight.data.normal_(0, 0.01)`: a parameter's data re-drawn in place."""
+    func = node.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in (*RANDOM_FILLS, "zero_", "fill_")
+        and isinstance(func.value, cst.Attribute)
+        and func.value.attr.value == "data"
+    )
+
+
+class _LayerNames(cst.CSTVisitor):
+    def __init__(self, info: SourceInfo):
+        self.info = info
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        q = self.info.qualname(node)
+        if is_layer_constructor(q):
+            self.info.torch_layers.add(q)  # type: ignore[arg-type]
+
+    def visit_Name(self, node: cst.Name) -> None:
+        q = self.info.aliases.get(node.value)
+        if is_layer_constructor(q):
+            self.info.torch_layers.add(q)  # type: ignore[arg-type]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """`isinstance(m, (nn.Conv2d, nn.Linear))`: its class expressions are type tests, each knowing the others."""
+        if not (isinstance(node.func, cst.Name) and node.func.value in ("isinstance", "issubclass")):
+            return
+        if len(node.args) != 2:
+            return
+        classes = node.args[1].value
+        elements = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+        names = frozenset(q for e in elements if (q := self.info.qualname(e)) is not None)
+        for e in elements:
+            self.info.type_tests[id(e)] = names
+
+
 def analyze(module: cst.Module) -> SourceInfo:
     info = SourceInfo(aliases=collect_imports(module))
     info.frozen, info.refrozen = frozen_modules(module)
+    module.visit(_LayerNames(info))
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
     for stmt in module.body:
         if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
@@ -236,6 +277,8 @@ def analyze(module: cst.Module) -> SourceInfo:
                 q = info.qualname(node.func)
                 if is_layer_constructor(q) or q in ("torch.nn.Parameter",):
                     state["layers"] = True
+                if q and q.startswith("torch.nn.init.") or _fills_parameter(node):
+                    state["layers"] = True  # a parameter re-initialised in place draws from the builder's rngs
                 if q in RANDOM_FUNCTIONS and not any(a.keyword and a.keyword.value == "generator" for a in node.args):
                     state["random"] = True  # (a draw from a generator the caller passes is the caller's chain)
                 func = node.func
@@ -248,6 +291,8 @@ def analyze(module: cst.Module) -> SourceInfo:
                     return
                 if name in info.module_classes:
                     state["layers"] = True
+                if name == "self.apply" and len(node.args) == 1:  # `self.apply(self._init_weights)` calls it
+                    name = dotted(node.args[0].value) or name
                 if cls and name.startswith("self.") and name.count(".") == 1:
                     called.add(f"{cls}.{name[5:]}")
                 elif "." not in name:

@@ -86,6 +86,8 @@ class Context:
     buffers: dict[str, set[str]] = field(default_factory=dict)  # class -> names registered with register_buffer
     base_nodes: set[int] = field(default_factory=set)  # ids of the (original) base-class expressions of classes
     in_base: bool = False  # the expression being rewritten is a base class (`class X(nn.LayerNorm)`)
+    # the expression being rewritten is a class of `isinstance(m, ...)`: the qualnames that test names
+    type_test: frozenset[str] | None = None
     factory_attributes: set[str] = field(default_factory=set)  # `self.x` bound to a factory (`self._norm_layer`)
     step_mappings: dict[str, dict] = field(default_factory=dict)  # train step -> its arguments' torch values
     mask_names: set[str] = field(default_factory=set)  # variables assigned a boolean mask (x > 0, ~m, m & n)
@@ -94,6 +96,11 @@ class Context:
     def fire(self, rule_name: str) -> None:
         if rule_name not in self.fired:
             self.fired.append(rule_name)
+
+    def enter_value(self, node_id: int) -> None:
+        """The engine is about to rewrite the (original) expression `node_id`: a base class? a type test?"""
+        self.in_base = node_id in self.base_nodes
+        self.type_test = self.info.type_tests.get(node_id)
 
     def helper(self, name: str) -> cst.Name:
         """Use an emitted helper of t2j/rules/runtime/ (by name); returns its name."""

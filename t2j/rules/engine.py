@@ -325,9 +325,9 @@ class Engine(IterationScopes, cst.CSTTransformer):
                 return updated
             if self.annotations and is_layer_constructor(qualname):
                 return cst.parse_expression("nnx.Module")  # `-> nn.Conv2d`, `List[nn.Linear]`: a type only
-            ctx.in_base = id(original) in ctx.base_nodes
+            ctx.enter_value(id(original))
             out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
-            ctx.in_base = False
+            ctx.in_base, ctx.type_test = False, None
             if out is not None:
                 return out
             if is_torch(qualname):
@@ -344,9 +344,9 @@ class Engine(IterationScopes, cst.CSTTransformer):
             return updated
         if self.annotations and is_layer_constructor(qualname):
             return cst.parse_expression("nnx.Module")
-        self.ctx.in_base = id(original) in self.ctx.base_nodes
+        self.ctx.enter_value(id(original))
         out = self._first(self.index.attr_targets.get(qualname, ()), updated, qualname)
-        self.ctx.in_base = False
+        self.ctx.in_base, self.ctx.type_test = False, None
         return updated if out is None else out
 
     # ------------------------------------------------------------------ statements

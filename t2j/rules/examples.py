@@ -13,12 +13,18 @@ MODULE_PRELUDE = PRELUDE + "from collections import OrderedDict\n"  # verified e
 
 def _split(example: Example) -> tuple[list[str], list[str]]:
     init, forward = [], []
+    is_init = False
     for line in example.torch.strip().splitlines():
         stripped = line.strip()
+        if line[:1].isspace():  # the body of a block goes where its header went
+            (init if is_init else forward).append(line.rstrip())
+            continue
         is_init = (
             stripped.startswith("self.")
             and "=" in stripped.split("(")[0]
-            or stripped.startswith("self.register_buffer")
+            or stripped.startswith(("self.register_buffer", "self.apply(", "nn.init.", "torch.nn.init."))
+            or (stripped.startswith("for ") and ".modules()" in stripped)
+            or (stripped.startswith("self.") and ".data." in stripped.split("(")[0])
         )
         (init if is_init else forward).append(line.rstrip())
     return init, forward
@@ -74,9 +80,9 @@ def example_translation(example: Example) -> tuple[str, list[str]]:
             section = None
             continue
         if section == "init" and s != "pass":
-            out.append(s)
+            out.append(line)
         elif section == "fwd" and not s.startswith(f"return {example.output}"):
-            out.append(s)
+            out.append(line)
     return textwrap.dedent("\n".join(out)).strip(), result.rules_fired
 
 

@@ -154,7 +154,7 @@ def _build(entry, init_inputs, state, settings: Settings, init_kwargs: dict | No
 
 
 def fresh_draws(entry, init_inputs, settings: Settings, init_kwargs: dict | None = None) -> dict[str, np.ndarray]:
-    """Parameters of freshly built models (the translation's own initialisers, one seed per draw), sampled as
+    """Variables of freshly built models (the translation's own initialisers, one seed per draw), sampled as
     t2j.verify.init_check.sample does, by "draw/path". Built under jit (one compilation for all the draws)
     where the constructor traces, else eagerly."""
     import jax
@@ -163,7 +163,9 @@ def fresh_draws(entry, init_inputs, settings: Settings, init_kwargs: dict | None
     from t2j.verify.init_check import DRAWS, sample
 
     def build(key):
-        leaves = Leaves(nnx.state(entry(*init_inputs, **(init_kwargs or {}), rngs=nnx.Rngs(key)), nnx.Param))
+        # every variable, not only nnx.Param: a torch parameter with requires_grad=False is an nnx.Variable (the
+        # parent compares only the paths torch parameters were ported into)
+        leaves = Leaves(nnx.state(entry(*init_inputs, **(init_kwargs or {}), rngs=nnx.Rngs(key))))
         return dict(zip(leaves.paths, leaves.args()))
 
     keys = [jax.random.key(settings.seed + 1000 + draw) for draw in range(DRAWS)]

@@ -383,30 +383,3 @@ class ModuleContainers(StatementRule):
         if not empty and not _has_call(value):
             return None
         return [node.with_changes(body=[small.with_changes(value=call(wrapper, [arg(value)]))])]
-
-
-@register
-class ModuleApplyInit(StatementRule):
-    """`self.apply(init_fn)` (weight initialisation) in a module: removed and listed, since weights are
-    ported from torch (Flax modules have no `apply`)."""
-
-    examples = [
-        Example(
-            torch="class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.apply(self._init)",
-            jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
-            "        pass  # t2j: not translated: self.apply (weight initialisation; weights are ported from torch)",
-            verify=False,
-        )
-    ]
-
-    def rewrite(self, node: cst.SimpleStatementLine, ctx: Context) -> list[cst.BaseStatement] | None:
-        if not ctx.in_module_class or len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
-            return None
-        c = node.body[0].value
-        if not (isinstance(c, cst.Call) and dotted(c.func) == "self.apply"):
-            return None
-        ctx.untranslated(
-            c,
-            "self.apply (weight initialisation; weights are ported from torch)",
-        )
-        return [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=node.leading_lines)]
