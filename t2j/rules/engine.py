@@ -22,6 +22,7 @@ from t2j.rules.formatting import format_code
 from t2j.rules.iterations import IterationScopes
 from t2j.rules.layout import BANNER, helpers_position, imports_end
 from t2j.rules.leftovers import check_leftovers
+from t2j.rules.one_line_bodies import open_one_line_bodies
 from t2j.result import UNTRANSLATED_MARK, Diagnostic
 
 IMPORT_ORDER = ["math", "functools", "einops", "np", "jax", "jnp", "lax", "nnx", "optax"]
@@ -440,7 +441,7 @@ def translate_rules(source: str, *, bare: bool = False) -> RulesResult:
 
 
 def _translate(source: str, *, bare: bool) -> RulesResult:
-    module = cst.parse_module(source)
+    module, source_lines = open_one_line_bodies(cst.parse_module(source))
     info = analyze(module)
     cache: dict[str, object] = {}
 
@@ -449,7 +450,7 @@ def _translate(source: str, *, bare: bool) -> RulesResult:
         if "positions" not in cache:
             cache["positions"] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         rng = cache["positions"].get(node)
-        return rng.start.line if rng is not None else 0
+        return source_lines.original(rng.start.line) if rng is not None else 0
 
     ctx = Context(info=info, line_of=line_of)
     index = RuleIndex(base.all_rules())
