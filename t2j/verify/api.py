@@ -187,8 +187,10 @@ def verify(
     from t2j.verify.torch_side import run_torch
 
     import jax
+    import torch
 
     previous_x64 = jax.config.jax_enable_x64
+    previous_grad = torch.is_grad_enabled()  # a live module's forward may switch it off for the caller
     try:
         try:
             torch_bundle = run_torch(torch_obj, list(inputs), list(init_inputs or []), settings, init_kwargs)
@@ -204,3 +206,4 @@ def verify(
         return verdict
     finally:
         jax.config.update("jax_enable_x64", previous_x64)
+        torch.set_grad_enabled(previous_grad)

@@ -332,6 +332,9 @@ def export_module(entry, job: Bundle, settings: Settings) -> tuple[Bundle, dict[
     if model is not None and meta.get("train"):
         try:
             model.train()
+            if meta.get("train_dropout_off"):
+                # the torch side set its dropout layers to p=0 for this check (its training-mode outputs were random)
+                model.set_attributes(nnx.Dropout, deterministic=True, raise_if_not_found=False)
             train_graph, variables_state = nnx.split(model)
             variables = Leaves(variables_state)
 

@@ -142,6 +142,7 @@ def jax_job(torch_bundle: Bundle, settings: Settings) -> Bundle:
         "init_kwargs": meta.get("init_kwargs", {"names": [], "values": []}),
         "differentiable": bool(meta.get("differentiable")),
         "train": bool(torch_bundle.group("out_train")) and "train_skipped" not in meta,
+        "train_dropout_off": bool(meta.get("train_dropout_off")),
     }
     job.arrays.update({k: v for k, v in torch_bundle.arrays.items() if k.startswith(("init/", "initkw/", "state/"))})
     if "state" in meta:

@@ -88,6 +88,12 @@ def assemble(torch_bundle: Bundle, jax_bundle: Bundle, settings: Settings, entry
                 checks.append(_error_check("forward_train", jax_bundle.meta["train_error"]))
             else:
                 checks.append(_train_output_check(torch_bundle, jax_bundle, tol, notes))
+                if torch_bundle.meta.get("train_dropout_off"):
+                    notes.append(
+                        "training mode checked with every dropout layer switched off on both sides (p=0 in torch, "
+                        "deterministic nnx.Dropout): batch statistics and running-stat updates are compared, the "
+                        "dropout masks are not"
+                    )
             checks.append(_running_stats_check(torch_bundle, jax_bundle, by_key, tol))
         if settings.init_check != "off":
             init = _init_check(torch_bundle, jax_bundle, mappings)
