@@ -31,7 +31,7 @@ class Model(nn.Module):
         self.drop = StochasticDepth(0.1, "row")
 
     def forward(self, x):
-        x = torch.utils.checkpoint.checkpoint(self.fc, x)
+        x = torch.sparse.mm(self.fc(x), torch.eye(4))
         return rearrange(self.drop(x), "b c -> b c")
 """
 
@@ -46,11 +46,11 @@ def test_leftover_torch_names_keep_their_import_and_are_marked_with_lines():
     assert _undefined(code) == []  # `torch` is still used: its import is kept, not dropped
     assert "import torch  # t2j: import kept" in code
     lines = code.splitlines()
-    for used in ("StochasticDepth(", "torch.utils.checkpoint.checkpoint("):
+    for used in ("StochasticDepth(", "torch.sparse.mm("):
         at = next(i for i, line in enumerate(lines) if used in line and not line.lstrip().startswith("from"))
         assert "# t2j: not translated" in lines[at] + lines[at - 1], used
     messages = " | ".join(d.message for d in result.diagnostics)
-    assert "StochasticDepth" in messages and "torch.utils.checkpoint.checkpoint" in messages
+    assert "StochasticDepth" in messages and "torch.sparse.mm" in messages
     assert all(d.line > 0 for d in result.diagnostics)
 
 
@@ -157,3 +157,22 @@ def test_cli_status_line_and_exit_codes(tmp_path):
     assert unverified.returncode == 1 and unverified.stdout.strip().splitlines()[-1].startswith("NOT VERIFIED: ")
     usage = _cli(str(tmp_path / "missing.py"), "-o", str(tmp_path / "f.py"), cwd=tmp_path)
     assert usage.returncode == 2
+
+
+def test_one_line_bodies_get_their_statements_and_diagnostics_keep_the_users_lines():
+    # a rule puts a key split before a draw and a key chain at the top of a function: a body on the header's
+    # line has no block for them (the split used to land at module level, before `key` existed)
+    source = (
+        "import torch\n"
+        "def get_inputs(): return [torch.randn(2, 3)]\n"
+        "for i in range(2): z = torch.rand(4)\n"
+        "if True: y = 1  # kept\n"
+        "w = torch.sparse.mm(torch.ones(3, 3), torch.ones(3, 3))\n"
+    )
+    result = translate_rules(source)
+    namespace: dict = {}
+    exec(result.code.split("w = ")[0], namespace)  # everything up to the marked line runs
+    assert namespace["get_inputs"]()[0].shape == (2, 3) and namespace["z"].shape == (4,)
+    assert "y = 1  # kept" in result.code
+    marked = [d for d in result.diagnostics if "torch.sparse.mm" in d.message]
+    assert [d.line for d in marked] == [5]
