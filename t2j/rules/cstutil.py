@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from t2j.analyze.imports import dotted
+
 
 @functools.lru_cache(maxsize=4096)
 def expr(text: str) -> cst.BaseExpression:
@@ -163,3 +165,21 @@ def yields(function: cst.CSTNode) -> bool:
 
     function.visit(Finder())
     return bool(found)
+
+
+def value_locals(fn: cst.FunctionDef) -> set[str]:
+    """Local names of `fn` bound to a plain name or attribute, an `a or b`, or a `partial(...)`: values that may
+    be layer classes or factories (`norm_layer = self._norm_layer`, `act = act_layer or nn.ReLU`)."""
+    found: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            value = node.value
+            is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation, cst.Subscript)) or (
+                isinstance(value, cst.Call) and (dotted(value.func) or "").split(".")[-1] == "partial"
+            )
+            if is_value:
+                found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
+    fn.body.visit(Visitor())
+    return found

@@ -12,11 +12,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 from pydantic import BaseModel, Field
 
-from t2j.analyze.imports import dotted as dotted_name, is_torch
+from t2j.analyze.imports import is_torch
 from t2j.analyze.source import analyze, is_layer_constructor
 from t2j.rules import base
 from t2j.rules.context import ClassFrame, Context, FunctionFrame, StatementFrame, step_lines
-from t2j.rules.cstutil import grouped, yields
+from t2j.rules.cstutil import grouped, value_locals, yields
 from t2j.rules.emit import IMPORT_LINES, resolve as resolve_helpers
 from t2j.rules.formatting import format_code
 from t2j.rules.iterations import IterationScopes
@@ -198,7 +198,7 @@ class Engine(IterationScopes, cst.CSTTransformer):
                     params=frozenset(params),
                     yields=yields(node),
                     local_containers=ctx.info.containers.get(key, set()),
-                    factories=params | _value_locals(node),
+                    factories=params | value_locals(node),
                 )
             )
         elif kind is cst.Import or kind is cst.ImportFrom:
@@ -379,24 +379,6 @@ class Engine(IterationScopes, cst.CSTTransformer):
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         return self._each(self.index.classes, updated)
-
-
-def _value_locals(fn: cst.FunctionDef) -> set[str]:
-    """Local names of `fn` bound to a plain name or attribute, an `a or b`, or a `partial(...)`: values that may
-    be layer classes or factories (`norm_layer = self._norm_layer`, `act = act_layer or nn.ReLU`)."""
-    found: set[str] = set()
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            value = node.value
-            is_value = isinstance(value, (cst.Name, cst.Attribute, cst.BooleanOperation, cst.Subscript)) or (
-                isinstance(value, cst.Call) and (dotted_name(value.func) or "").split(".")[-1] == "partial"
-            )
-            if is_value:
-                found.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
-
-    fn.body.visit(Visitor())
-    return found
 
 
 def _header(ctx: Context, module: cst.Module, bare: bool) -> tuple[list[cst.BaseStatement], str]:
