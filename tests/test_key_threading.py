@@ -262,3 +262,21 @@ def test_draws_in_a_plain_class_method_or_a_nested_function_keep_a_fixed_key_mar
     marked = [d.message for d in result.diagnostics if "not translated" in d.message]
     assert any("`Noisy.__getitem__`" in m for m in marked) and any("`augment`" in m for m in marked), marked
     assert not any("__init__" in m for m in marked), marked  # built once per dataset: one chain, as torch's
+
+
+@pytest.mark.slow
+def test_with_p_zero_and_a_batchnorm_the_train_mode_check_runs_through_the_threaded_key():
+    source = (
+        STOCHASTIC_DEPTH.replace(
+            "self.fc = nn.Linear(dim, dim)\n", "self.fc = nn.Linear(dim, dim)\n        self.bn = nn.BatchNorm1d(dim)\n"
+        )
+        .replace("torch.relu(self.fc(x))", "torch.relu(self.bn(self.fc(x)))")
+        .replace("return [8, 0.5]", "return [8, 0.0]")
+    )
+    assert source.count("self.bn") == 2 and "return [8, 0.0]" in source
+    code = translate_rules(source).code
+    assert "key=self.rngs.default()" in code and MARKER not in code
+    v = verify_sources(source, code)
+    assert v.ok and v.forward_ok and v.backward_ok, v.summary() + (v.error or "")
+    train = next(c for c in v.checks if c.name == "forward_train")
+    assert train.ok and not train.skipped and train.tensors, train
