@@ -36,6 +36,7 @@ def _files(args: list[str]) -> list[Path]:
 def _load(name: str, code: str, path: Path) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__file__ = str(path)
+    sys.modules[name] = module  # a @dataclass in the file looks its module up there
     exec(compile(code, str(path), "exec"), module.__dict__)
     return module
 
