@@ -173,9 +173,10 @@ class ForkServer:
         self._buffer = b""
 
     def suits(self, exposed: frozenset[str], limits: Limits) -> bool:
+        process = self._process  # read once: a job of another thread may close the server meanwhile
         return (
-            self._process is not None
-            and self._process.poll() is None
+            process is not None
+            and process.poll() is None
             and exposed <= self.exposed
             and (limits.memory_mb, limits.processes) == (self.limits.memory_mb, self.limits.processes)
         )
@@ -352,8 +353,8 @@ def sandbox_job(
         with _servers_lock:
             server = _servers.get(kind)
             if server is None or not server.suits(exposed, limits):
-                if server is not None:
-                    server.discard()
+                if server is not None:  # another thread's job may still run on it: discarded once it is free
+                    threading.Thread(target=_discard_when_free, args=(server,), daemon=True).start()
                 server = ForkServer(kind, exposed | (server.exposed if server else frozenset()), limits)
                 _servers[kind] = server
         with server.lock:
@@ -372,6 +373,11 @@ def sandbox_job(
     try:
         yield job
     finally:
+        server.discard()
+
+
+def _discard_when_free(server: ForkServer) -> None:
+    with server.lock:
         server.discard()
 
 
