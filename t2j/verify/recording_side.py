@@ -170,7 +170,9 @@ def run_torch(workdir: Path) -> None:
             with torch.no_grad():
                 for tensor in module.parameters(recurse=False):
                     if tensor.is_floating_point():
-                        tensor.mul_(1 + NUDGE * torch.randn(tensor.shape, generator=nudge, dtype=tensor.dtype))
+                        # (Tensor.normal_: torch.randn inside a forward returns zeros here, recording_noise)
+                        noise = torch.empty(tensor.shape, dtype=tensor.dtype).normal_(generator=nudge)
+                        tensor.mul_(1 + NUDGE * noise)
         if id(module) not in buffers:
             own = dict(module.named_buffers(recurse=False))
             buffers[id(module)] = {k: v.detach().cpu().numpy().copy() for k, v in own.items() if v is not None}
