@@ -62,3 +62,16 @@ def test_functional_dropout_still_skips_the_train_check_with_its_reason():
     v = t2j.translate(FUNCTIONAL_DROPOUT).verification
     assert v.ok, v.summary()
     assert _checks(v)["forward_train"].skipped == "random layers (dropout) make training-mode outputs random"
+
+
+def test_a_running_variance_update_bug_is_rejected_within_the_noise_floor():
+    # the biased batch variance for the running estimate (torch keeps the unbiased one): outputs in both
+    # modes and gradients are right; the running statistics are off by n/(n-1), far above float32 noise
+    good = t2j.translate(TORCH, verify=False).code
+    wrong = good.replace("unbiased = lax.stop_gradient(var) * n / max(n - 1, 1)", "unbiased = lax.stop_gradient(var)")
+    assert wrong != good
+    v = verify_sources(TORCH, wrong)
+    checks = _checks(v)
+    assert not v.ok and checks["forward_train"].ok and not checks["running_stats"].ok, v.summary()
+    failing = [t for t in checks["running_stats"].tensors if not t.ok]
+    assert failing and all(t.noise_floor is not None and t.max_abs_err > 4 * t.noise_floor for t in failing)

@@ -267,3 +267,5 @@ def _float64_train_outputs(initial_model, inputs, bundle: Bundle, dropout_off: b
     except Exception:  # noqa: BLE001 -- no float64 floor for this reference
         return
     bundle.put_group("floor64_train", {p: _to_numpy(v) for p, v in flatten(out) if v is not None})
+    updated = bundle.group("state_train")
+    bundle.put_group("floor64_state_train", {k: _to_numpy(b) for k, b in model.named_buffers() if k in updated})
