@@ -198,7 +198,7 @@ class Engine(IterationScopes, cst.CSTTransformer):
                     params=frozenset(params),
                     yields=yields(node),
                     local_containers=ctx.info.containers.get(key, set()),
-                    factories=params | value_locals(node),
+                    factories=params | value_locals(cst.ensure_type(node, cst.FunctionDef)),
                 )
             )
         elif kind is cst.Import or kind is cst.ImportFrom:
