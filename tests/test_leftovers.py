@@ -176,3 +176,19 @@ def test_one_line_bodies_get_their_statements_and_diagnostics_keep_the_users_lin
     assert "y = 1  # kept" in result.code
     marked = [d for d in result.diagnostics if "torch.sparse.mm" in d.message]
     assert [d.line for d in marked] == [5]
+
+
+def test_string_annotations_are_translated_or_marked():
+    # forward references: pyflakes reads the names inside, so a torch name there kept `import torch` unmarked
+    # (the JAX side then refused the import while the status said nothing was left)
+    source = (
+        "import torch\nimport torch.nn as nn\nfrom collections import OrderedDict\n\n\n"
+        'def f(s: "OrderedDict[str, torch.Tensor]") -> "torch.Tensor":\n    return s\n\n\n'
+        'def g(m: "nn.Module"):\n    return m\n'
+    )
+    result = translate_rules(source)
+    assert 'def f(s: "OrderedDict[str, jax.Array]") -> "jax.Array":' in result.code
+    assert _undefined(result.code) == []
+    marked = [d for d in result.diagnostics if "annotation" in d.message]
+    assert len(marked) == 1 and "`nn`" in marked[0].message and marked[0].snippet.startswith("def g(")
+    assert translation_status(translate(source, verify=False), verify_asked=False).kind == "INCOMPLETE"
