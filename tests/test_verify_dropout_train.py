@@ -75,3 +75,20 @@ def test_a_running_variance_update_bug_is_rejected_within_the_noise_floor():
     assert not v.ok and checks["forward_train"].ok and not checks["running_stats"].ok, v.summary()
     failing = [t for t in checks["running_stats"].tensors if not t.ok]
     assert failing and all(t.noise_floor is not None and t.max_abs_err > 4 * t.noise_floor for t in failing)
+
+
+DROP_PATH = TORCH.replace(
+    "        return self.fc2(self.drop(torch.relu(self.bn(self.fc1(x)))))",
+    "        h = torch.relu(self.bn(self.fc1(x)))\n"
+    "        # drop-path: whole samples, with a keep probability so high that two seeds rarely differ\n"
+    "        keep = (torch.rand(h.shape[0], 1) < 0.999).float()\n"
+    "        return self.fc2(self.drop(h * keep / 0.999))",
+)
+
+
+def test_a_draw_the_outputs_do_not_show_still_skips_the_train_check():
+    # torch's generator moved during the forward: random, even though two seeds gave the same outputs
+    assert "torch.rand(h.shape[0], 1)" in DROP_PATH
+    v = t2j.translate(DROP_PATH).verification
+    assert v.ok, v.summary()
+    assert _checks(v)["forward_train"].skipped == "random layers (dropout) make training-mode outputs random"

@@ -202,21 +202,28 @@ def _train_mode(initial_model, inputs, bundle: Bundle, settings: Settings) -> No
         if dropout_off:
             _switch_off_dropout(model)
         torch.manual_seed(seed)
+        before = torch.get_rng_state()
         with torch.no_grad():
             out = model(*inputs)
+        drew.append(not torch.equal(before, torch.get_rng_state()))
         return model, {p: _to_numpy(v) for p, v in flatten(out) if v is not None}
 
     def random(out_a, out_b) -> bool:
         return any(not np.array_equal(out_a[p], out_b[p], equal_nan=True) for p in out_a)
 
+    drew: list[bool] = []  # whether each call drew from torch's generator
     dropout_off = False
     model_a, out_a = call(settings.seed + 1)
-    if random(out_a, call(settings.seed + 2)[1]):
+    # a draw the outputs happen not to show (a drop-path keeping every sample of a small batch) is randomness
+    # too: the generator must not move at all
+    if random(out_a, call(settings.seed + 2)[1]) or any(drew):
         # the training-mode behaviour that is not random (batch statistics, running-stat updates) is still
         # checked: with every dropout layer at p=0 on both sides (the JAX side sets its nnx.Dropout layers
         # deterministic), unless the randomness is drawn elsewhere (functional dropout, noise in forward)
+        drew.clear()
         model_a, out_a = call(settings.seed + 1, dropout_off=True)
-        if not _has_dropout_layer(initial_model) or random(out_a, call(settings.seed + 2, dropout_off=True)[1]):
+        again = call(settings.seed + 2, dropout_off=True)[1]
+        if not _has_dropout_layer(initial_model) or any(drew) or random(out_a, again):
             bundle.meta["train_skipped"] = "random layers (dropout) make training-mode outputs random"
             return
         dropout_off = True
