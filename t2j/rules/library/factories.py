@@ -297,6 +297,18 @@ class SequentialChildAttributes(ClassRule):
             verify=False,
             fires=False,
         ),
+        # children registered with add_module in a loop (torchvision's RegNet AnyStage): kept in insertion order
+        # under torch's names, so `block1-0.…` weights port
+        Example(
+            torch="class Stage(nn.Sequential):\n    def __init__(self, c, depth):\n        super().__init__()\n"
+            "        for i in range(depth):\n            self.add_module(f'block1-{i}', nn.Linear(c, c))\n"
+            "        self.add_module('act', nn.Tanh())",
+            jax="class Stage(TorchNamedSequential):\n    def __init__(self, c, depth, *, rngs: nnx.Rngs):\n"
+            "        super().__init__()\n        for i in range(depth):\n"
+            "            self.add_module(f'block1-{i}', nnx.Linear(c, c, kernel_init=torch_kernel_init, "
+            "bias_init=torch_bias_init(c), rngs=rngs))\n        self.add_module('act', jnp.tanh)",
+            verify=False,  # a class: tests/test_wild_constructs.py verifies it end to end
+        ),
         # children given as an OrderedDict (torchvision's RegNet blocks): nnx.Sequential takes them one by one
         Example(
             torch="class Body(nn.Sequential):\n    def __init__(self, c):\n        layers = OrderedDict()\n"
@@ -327,7 +339,7 @@ class SequentialChildAttributes(ClassRule):
         supers = [i for i, s in enumerate(lines) if "super().__init__()" == code(s).strip()]
         if len(supers) != 1:
             return None
-        changed = False
+        changed = any(_calls_add_module(line) for line in lines[supers[0] + 1 :])
         for i in range(supers[0] + 1, len(lines)):
             child = _child_assignment(lines[i])
             if child is not None:
@@ -369,6 +381,22 @@ def _built_from_dict(lines: list[cst.BaseStatement]) -> bool:
             if len(args) == 1 and args[0].keyword is None and not args[0].star:
                 return isinstance(args[0].value, cst.Name) and args[0].value.value in dicts
     return False
+
+
+def _calls_add_module(line: cst.BaseStatement) -> bool:
+    """The statement (a loop's body included) registers a child with `self.add_module(name, child)`."""
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if code(node.func) == "self.add_module":
+                found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False  # a nested function's `self` is its own
+
+    line.visit(Finder())
+    return bool(found)
 
 
 def _child_assignment(line: cst.BaseStatement) -> tuple[str, cst.BaseExpression] | None:

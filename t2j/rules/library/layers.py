@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from t2j.analyze.source import MODULE_SCOPE
 from t2j.rules.base import CallRule, Example, Tensor, register
 from t2j.rules.context import Context
 from t2j.rules.cstutil import arg, bind, call, code, expr, rename_keywords
@@ -313,6 +314,28 @@ class Containers(CallRule):
             "y = self.body(x) + self.body[2](self.body.act(self.body.fc1(x)))",
             inputs={"x": [3, 4]},
         ),
+        Example(  # torchvision's ViT encoder: the OrderedDict filled in a loop, then given by name (a class's
+            # __init__ is verified end to end in tests/test_wild_sequential.py)
+            torch="layers = OrderedDict()\nfor i in range(2):\n    layers[f'layer_{i}'] = nn.Linear(4, 4)\n"
+            "body = nn.Sequential(layers)",
+            jax="from collections import OrderedDict\nlayers = OrderedDict()\nfor i in range(2):\n    layers[f'layer_{i}'] = nnx.Linear(4, 4, "
+            "kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\n"
+            "body = TorchNamedSequential(layers)",
+            imports="from collections import OrderedDict",
+            verify=False,
+        ),
+        Example(  # an empty one filled by add_module: children under their names, called in insertion order
+            torch="self.stem = nn.Sequential()\nself.stem.add_module('conv_0', nn.Linear(4, 4))\ny = self.stem(x)",
+            jax="self.stem = TorchNamedSequential()\nself.stem.add_module('conv_0', nnx.Linear(4, 4, "
+            "kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs))\ny = self.stem(x)",
+            inputs={"x": [3, 4]},
+        ),
+        Example(  # one module given by name is a one-child Sequential: it stays nnx.Sequential
+            torch="block = nn.Linear(4, 4)\nbody = nn.Sequential(block)",
+            jax="block = nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs)\n"
+            "body = nnx.Sequential(block)",
+            verify=False,
+        ),
         Example(
             torch="self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
             jax="self.blocks = nnx.List([nnx.Linear(4, 4, kernel_init=torch_kernel_init, bias_init=torch_bias_init(4), rngs=rngs) for _ in range(2)])\ny = self.blocks[1](self.blocks[0](x))",
@@ -326,6 +349,12 @@ class Containers(CallRule):
             first = node.args[0].value if len(node.args) == 1 else None
             if isinstance(first, cst.Call) and code(first.func) in ("OrderedDict", "collections.OrderedDict"):
                 return call(ctx.helper("TorchNamedSequential"), first.args if first.args else [arg("[]")])
+            if not node.args:  # filled later by add_module/append (torchvision's ViT conv stem), or an identity
+                return call(ctx.helper("TorchNamedSequential"), [])
+            if isinstance(first, cst.Name) and not node.args[0].star and first.value in _local_containers(ctx):
+                # `nn.Sequential(layers)`, layers an OrderedDict filled earlier: a dict is no nnx child (it
+                # would be a static attribute holding arrays), the helper keeps each layer under its name
+                return call(ctx.helper("TorchNamedSequential"), node.args)
             return call("nnx.Sequential", node.args)
         if name in ("ModuleList", "ParameterList"):
             return call("nnx.List", node.args if node.args else [arg("[]")])
@@ -382,3 +411,10 @@ class Parameter(CallRule):
         rg = b.get("requires_grad")
         wrapper = "nnx.Variable" if isinstance(rg, cst.Name) and rg.value == "False" else "nnx.Param"
         return call(wrapper, [arg(b["data"])])
+
+
+def _local_containers(ctx: Context) -> set[str]:
+    """Names the enclosing function (or top-level code) binds to a list/dict/OrderedDict."""
+    if ctx.function is not None:
+        return ctx.function.local_containers
+    return ctx.info.containers.get(MODULE_SCOPE, set())

@@ -86,6 +86,10 @@ class TorchNamedSequential(nnx.Module):
         if name not in self.child_names:
             self.child_names = self.child_names + (name,)
 
+    def append(self, module):
+        self.add_module(str(len(self.child_names)), module)  # torch names an appended child by its position
+        return self
+
     def __getitem__(self, index):
         return getattr(self, self.child_names[index])
 
