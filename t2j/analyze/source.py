@@ -43,6 +43,7 @@ def is_layer_constructor(qualname: str | None) -> bool:
 class SourceInfo:
     aliases: dict[str, str]
     module_classes: set[str] = field(default_factory=set)  # classes deriving from nn.Module (transitively)
+    class_bases: dict[str, list[str]] = field(default_factory=dict)  # module class -> its bases' dotted names
     direct_module_classes: set[str] = field(default_factory=set)  # `class X(nn.Module)` exactly
     container_classes: set[str] = field(default_factory=set)  # `class X(nn.Sequential)`: its super().__init__ builds it
     classes_with_init: set[str] = field(default_factory=set)
@@ -254,6 +255,8 @@ def analyze(module: cst.Module) -> SourceInfo:
                     break
 
     for cls in classes:
+        if cls.name.value in info.module_classes:
+            info.class_bases[cls.name.value] = [d for b in cls.bases if (d := dotted(b.value))]
         if any(info.qualname(b.value) == "torch.autograd.Function" for b in cls.bases):
             info.autograd_functions.add(cls.name.value)
     calls: dict[str, set[str]] = {}

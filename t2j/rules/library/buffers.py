@@ -1,11 +1,13 @@
 """Reading a registered buffer: `self.idx` is an nnx.Variable, which JAX accepts in arithmetic but not as an
-index (`table[self.idx]` fails under jit); reads outside __init__ take its value, `self.idx[...]`."""
+index (`table[self.idx]` fails under jit); reads outside __init__ take its value, `self.idx[...]`, also in a
+subclass reading a buffer its base class registered."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from t2j.rules.base import Example, FunctionRule, register
+from t2j.rules.context import Context
 
 
 class _Reads(cst.CSTTransformer):
@@ -38,6 +40,22 @@ class _Reads(cst.CSTTransformer):
         return cst.Subscript(value=updated, slice=[cst.SubscriptElement(slice=cst.Index(value=cst.Ellipsis()))])
 
 
+def inherited_buffers(cls: str, ctx: Context) -> set[str]:
+    """The buffers `cls` registered, with those of its base classes defined in the file (defined before it, so
+    registered by the time its methods are rewritten)."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    stack = [cls]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        names |= ctx.buffers.get(name, set())
+        stack.extend(ctx.info.class_bases.get(name, []))
+    return names
+
+
 @register
 class BufferReads(FunctionRule):
     """In a module's methods other than __init__, `self.<buffer>` (registered with register_buffer) -> its
@@ -50,13 +68,22 @@ class BufferReads(FunctionRule):
             jax="class M(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
             "        self.idx = nnx.Variable(jnp.arange(3))\n    def __call__(self, x):\n        return x[:, self.idx[...]]",
             verify=False,
-        )
+        ),
+        Example(  # a subclass reading its base's buffer (torchvision's ShiftedWindowAttentionV2)
+            torch="class A(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.register_buffer('idx', torch.arange(3))\n"
+            "class B(A):\n    def forward(self, x):\n        return torch.index_select(x, 1, self.idx)",
+            jax="class A(nnx.Module):\n    def __init__(self, *, rngs: nnx.Rngs):\n"
+            "        self.idx = nnx.Variable(jnp.arange(3))\n"
+            "class B(A):\n    def __call__(self, x):\n        return jnp.take(x, self.idx[...], axis=1)",
+            verify=False,  # two classes; tests/test_wild_attention.py verifies the construct end to end
+        ),
     ]
 
     def rewrite(self, node, ctx):
         if not ctx.classes or node.name.value == "__init__" or len(ctx.functions) != 1:
             return None
-        names = ctx.buffers.get(ctx.classes[-1].name)
+        names = inherited_buffers(ctx.classes[-1].name, ctx)
         if not names:
             return None
         new = node.visit(_Reads(names))

@@ -3,6 +3,8 @@ register_buffer, nn.init calls."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from t2j.analyze.imports import dotted
@@ -93,6 +95,11 @@ class RebindInplace(StatementRule):
 
     examples = [
         Example(torch="y = x * 1\ny.add_(x)", jax="y = x * 1\ny = y + x", inputs={"x": [3, 4]}),
+        Example(  # in-place on a slice (torchvision's Swin V2 zeroes a cloned bias's middle third): a new array
+            torch="b = x.clone()\nb[:, 1:3].zero_()\ny = b * x",
+            jax="b = x\nb = b.at[:, 1:3].set(jnp.zeros_like(b[:, 1:3]))\ny = b * x",
+            inputs={"x": [3, 4]},
+        ),
         Example(  # a Linear's torch weight (out, in) is nnx's kernel (in, out): the copy is transposed back
             torch="class M(nn.Module):\n    def __init__(self, w):\n        super().__init__()\n"
             "        self.fc = nn.Linear(4, 3)\n        self.fc.weight.data.copy_(w)\n        self.fc.weight.data.mul_(2.0)",
@@ -123,6 +130,9 @@ class RebindInplace(StatementRule):
                     value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
                 target, value = target.value, cst.Attribute(value=value, attr=cst.Name("T"))
             target = cst.Subscript(value=target, slice=[cst.SubscriptElement(cst.Index(cst.Ellipsis()))])
+        elif isinstance(target, cst.Subscript) and (base := _array_name(target.value, ctx)) is not None:
+            # `b[i:j].zero_()` on a local array (or a parameter passed in): a new array, never a write into it
+            return [node.with_changes(body=[_at_update(base, target.slice, "set", value)])]
         assign = cst.Assign(targets=[cst.AssignTarget(target)], value=value)
         return [node.with_changes(body=[assign])]
 
@@ -136,8 +146,23 @@ AUG = {
 }
 
 
-def _base_name(node: cst.BaseExpression) -> cst.Name | None:
-    return node if isinstance(node, cst.Name) else None
+def _array_name(node: cst.BaseExpression, ctx: Context) -> cst.Name | None:
+    """The name subscripted by an item assignment when it holds an array (not a list/dict, not `self`)."""
+    if not isinstance(node, cst.Name):
+        return None
+    frame = ctx.function
+    containers = frame.local_containers if frame is not None else ctx.info.containers.get(MODULE_SCOPE, set())
+    return None if node.value in containers or node.value == "self" else node
+
+
+def _at_update(
+    base: cst.Name, index: Sequence[cst.SubscriptElement], method: str, value: cst.BaseExpression
+) -> cst.Assign:
+    """`base = base.at[index].<method>(value)`."""
+    at = cst.Subscript(value=cst.Attribute(value=base, attr=cst.Name("at")), slice=index)
+    return cst.Assign(
+        targets=[cst.AssignTarget(base)], value=call(cst.Attribute(value=at, attr=cst.Name(method)), [arg(value)])
+    )
 
 
 @register
@@ -173,16 +198,10 @@ class ItemAssignment(StatementRule):
             return None
         if not isinstance(target, cst.Subscript):
             return None
-        base = _base_name(target.value)
+        base = _array_name(target.value, ctx)
         if base is None:
             return None
-        frame = ctx.function
-        containers = frame.local_containers if frame is not None else ctx.info.containers.get(MODULE_SCOPE, set())
-        if base.value in containers or base.value == "self":
-            return None
-        at = cst.Subscript(value=cst.Attribute(value=base, attr=cst.Name("at")), slice=target.slice)
-        new_value = call(cst.Attribute(value=at, attr=cst.Name(method)), [arg(value)])
-        return [node.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(base)], value=new_value)])]
+        return [node.with_changes(body=[_at_update(base, target.slice, method, value)])]
 
 
 @register
