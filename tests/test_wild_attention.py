@@ -3,6 +3,7 @@ subclass (as an index, in a free function), a logit_scale Param passed to a free
 whose slice is zeroed in place (a new array in JAX, never a write into the module's Param)."""
 
 import numpy as np
+import pytest
 from flax import nnx
 
 from t2j.rules import translate_rules
@@ -76,6 +77,7 @@ def get_inputs():
 """
 
 
+@pytest.mark.slow  # ~20 s: a verifier run and an in-process jit + grad
 def test_swin_v2_attention_verifies_and_leaves_the_bias_param_unwritten():
     result = translate_rules(SWIN_V2_ATTENTION)
     assert MARKER not in result.code, result.code
@@ -89,5 +91,10 @@ def test_swin_v2_attention_verifies_and_leaves_the_bias_param_unwritten():
     model = namespace["Model"](rngs=nnx.Rngs(0))
     bias = np.array(model.attn.qkv.bias[...])
     assert np.abs(bias[8:16]).min() > 0  # torch's default init: the zeroed slice is not zero to begin with
-    nnx.jit(lambda m, x: m(x))(model, *namespace["get_inputs"]())
+    inputs = namespace["get_inputs"]()
+    nnx.jit(lambda m, x: m(x))(model, *inputs)
     np.testing.assert_array_equal(np.array(model.attn.qkv.bias[...]), bias)
+    grads = nnx.grad(lambda m, x: (m(x) ** 2).sum())(model, *inputs)
+    assert np.abs(np.array(grads.attn.logit_scale[...])).min() > 0  # the gradient reaches the Param
+    bias_grad = np.array(grads.attn.qkv.bias[...])
+    assert not bias_grad[8:16].any() and bias_grad[16:].any()  # torch's too: the zeroed key bias gets none
