@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 
@@ -38,22 +39,9 @@ class SourceLines:
 
 def open_one_line_bodies(module: cst.Module) -> tuple[cst.Module, SourceLines]:
     """`module` with every one-line body as an indented block, and the line map back to the user's source."""
-    if not _has_suite(module):
+    if not m.findall(module, m.SimpleStatementSuite()):  # most files: no position pass needed
         return module, SourceLines([])
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     headers = [positions[node].start.line for node in positions if isinstance(node, cst.SimpleStatementSuite)]
     return module.visit(_Open()), SourceLines(headers)
-
-
-def _has_suite(module: cst.Module) -> bool:
-    class Find(cst.CSTVisitor):
-        found = False
-
-        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-            Find.found = True
-            return False
-
-    finder = Find()
-    module.visit(finder)
-    return Find.found
